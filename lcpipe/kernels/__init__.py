@@ -1,0 +1,1 @@
+"""Python side of the compiled kernels: checked wrappers and slow NumPy references."""

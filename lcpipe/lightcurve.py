@@ -1,0 +1,121 @@
+"""The one light-curve type every reader returns and every stage consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+#: ln(10) / 2.5: d(flux)/flux per magnitude.
+MAG_TO_FLUX_ERR = 0.4 * np.log(10.0)
+
+
+def mag_to_flux(mag: np.ndarray, mag_err: np.ndarray, zero_point: float) -> tuple[np.ndarray, np.ndarray]:
+    """Convert magnitudes to linear flux on the given zero point.
+
+    Parameters
+    ----------
+    mag, mag_err : ndarray, shape (N,)
+        Magnitudes and their 1-sigma errors (mag).
+    zero_point : float
+        Magnitude of unit flux: ``F = 10**(-0.4 (m - zero_point))``.
+
+    Returns
+    -------
+    flux, flux_err : ndarray, shape (N,)
+        Flux and its first-order error ``0.4 ln10 F sigma_m``.
+    """
+    flux = 10.0 ** (-0.4 * (np.asarray(mag, dtype=float) - zero_point))
+    return flux, MAG_TO_FLUX_ERR * flux * np.asarray(mag_err, dtype=float)
+
+
+def flux_to_mag(flux: np.ndarray, flux_err: np.ndarray, zero_point: float) -> tuple[np.ndarray, np.ndarray]:
+    """Convert linear flux to magnitudes; non-positive flux gives NaN.
+
+    Parameters
+    ----------
+    flux, flux_err : ndarray, shape (N,)
+        Flux and its 1-sigma error (any linear unit).
+    zero_point : float
+        Magnitude of unit flux.
+
+    Returns
+    -------
+    mag, mag_err : ndarray, shape (N,)
+    """
+    flux = np.asarray(flux, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        positive = flux > 0
+        mag = np.where(positive, zero_point - 2.5 * np.log10(np.where(positive, flux, 1.0)), np.nan)
+        mag_err = np.where(positive, np.asarray(flux_err, dtype=float) / (MAG_TO_FLUX_ERR * flux), np.nan)
+    return mag, mag_err
+
+
+@dataclass(frozen=True)
+class LightCurve:
+    """Photometry of one source, time-ordered as read (readers do not sort; see ``sorted``).
+
+    Attributes
+    ----------
+    time : ndarray, shape (N,), float64
+        Absolute time in days (HJD/BJD/JD as the file gives it). ``meta["time_offset"]`` records
+        what the reader added to the file's column (2450000 for ASAS-SN ``.dat2``).
+    mag, mag_err : ndarray, shape (N,), float64
+        Magnitudes and 1-sigma errors; NaN where the file gave only flux and it was not positive.
+    flux, flux_err : ndarray, shape (N,), float64
+        Linear flux on the zero point ``meta["zero_point"]``, derived from magnitudes when the
+        file had none (and the other way round).
+    camera : ndarray, shape (N,), str
+        Camera (or telescope/observatory) label per point; a single label for one-camera data.
+    band : ndarray, shape (N,), str
+        Photometric band per point (e.g. ``"V"``, ``"g"``, ``"I"``).
+    good : ndarray, shape (N,), bool
+        Quality flag after the reader's quality policy (True = usable).
+    saturated : ndarray, shape (N,), bool
+        Saturation flag (False when the format has none).
+    meta : dict
+        Source metadata: ``source_id``, ``ra``, ``dec`` (deg, NaN if unknown), ``mag_bin``,
+        ``path``, ``format``, ``time_offset``, ``zero_point`` and any header cross-IDs.
+    """
+
+    time: np.ndarray
+    mag: np.ndarray
+    mag_err: np.ndarray
+    flux: np.ndarray
+    flux_err: np.ndarray
+    camera: np.ndarray
+    band: np.ndarray
+    good: np.ndarray
+    saturated: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.time.size)
+
+    @property
+    def source_id(self) -> str:
+        """Identifier of the source (``meta["source_id"]``, as a string)."""
+        return str(self.meta.get("source_id", ""))
+
+    @property
+    def cameras(self) -> list[str]:
+        """Distinct camera labels in order of first appearance."""
+        _, first = np.unique(self.camera, return_index=True)
+        return [str(self.camera[i]) for i in np.sort(first)]
+
+    def select(self, mask: np.ndarray) -> LightCurve:
+        """Return the points where ``mask`` (bool or index array, shape (N,)) selects them."""
+        arrays = {
+            name: getattr(self, name)[mask]
+            for name in ("time", "mag", "mag_err", "flux", "flux_err", "camera", "band", "good", "saturated")
+        }
+        return replace(self, **arrays)
+
+    def sorted(self) -> LightCurve:
+        """Return the light curve in time order (stable sort)."""
+        return self.select(np.argsort(self.time, kind="stable"))
+
+    def by_camera(self) -> dict[str, LightCurve]:
+        """Split into one light curve per camera, keyed by label, in order of first appearance."""
+        return {cam: self.select(self.camera == cam) for cam in self.cameras}
