@@ -1,0 +1,40 @@
+"""The ``lcpipe`` command line: one module per subcommand, each with ``register(subparsers)``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from lcpipe._version import __version__
+
+#: Subcommand modules under ``lcpipe.cli``; each defines ``register(subparsers) -> None`` which adds
+#: its parser (with help text) and sets ``func`` to a ``run(args) -> int`` callable.
+SUBCOMMANDS: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the top-level parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="lcpipe",
+        description="Find microlensing anomalies and dimming/brightening events in survey light curves.",
+    )
+    parser.add_argument("--version", action="version", version=f"lcpipe {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        importlib.import_module(f"lcpipe.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``lcpipe`` console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

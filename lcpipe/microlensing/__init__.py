@@ -1,0 +1,1 @@
+"""Microlensing branch: PSPL/FSPL fits and the anomaly grid scan of their residuals."""
