@@ -1,0 +1,23 @@
+# lcpipe: event search in survey light curves, per magnitude bin.
+#   manifest → tag → PSPL fit → anomaly scan → dip events → filter → characterize → vetting
+# Configuration: config/config.yaml (documented in workflow/schemas/config.schema.yaml).
+
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/demo.smk"
+include: "rules/manifest.smk"
+include: "rules/tag.smk"
+
+
+rule all:
+    input:
+        final_outputs(),
+    default_target: True

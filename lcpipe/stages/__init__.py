@@ -1,0 +1,1 @@
+"""Pipeline stages: per-bin and per-shard functions that the Snakemake scripts call."""
