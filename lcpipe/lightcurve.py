@@ -119,3 +119,81 @@ class LightCurve:
     def by_camera(self) -> dict[str, LightCurve]:
         """Split into one light curve per camera, keyed by label, in order of first appearance."""
         return {cam: self.select(self.camera == cam) for cam in self.cameras}
+
+
+def make_lightcurve(
+    time: np.ndarray,
+    *,
+    mag: np.ndarray | None = None,
+    mag_err: np.ndarray | None = None,
+    flux: np.ndarray | None = None,
+    flux_err: np.ndarray | None = None,
+    camera: np.ndarray | str = "0",
+    band: np.ndarray | str = "",
+    good: np.ndarray | None = None,
+    saturated: np.ndarray | None = None,
+    zero_point: float = 22.0,
+    meta: dict[str, Any] | None = None,
+) -> LightCurve:
+    """Build a :class:`LightCurve`, deriving flux from magnitudes or magnitudes from flux.
+
+    Parameters
+    ----------
+    time : array_like, shape (N,)
+        Absolute time in days.
+    mag, mag_err : array_like, shape (N,), optional
+        Magnitudes and errors (mag). Given without flux, flux is derived on ``zero_point``.
+    flux, flux_err : array_like, shape (N,), optional
+        Linear flux and error. Given without magnitudes, magnitudes are derived on ``zero_point``
+        (NaN where flux is not positive). When both kinds are given both are kept as they are.
+    camera, band : array_like of str, shape (N,), or str
+        Per-point labels, or one label broadcast to every point.
+    good, saturated : array_like of bool, shape (N,), optional
+        Quality and saturation flags; default all good, none saturated.
+    zero_point : float
+        Magnitude of unit flux, stored in ``meta["zero_point"]``.
+    meta : dict, optional
+        Source metadata (copied).
+
+    Returns
+    -------
+    LightCurve
+    """
+    time = np.asarray(time, dtype=np.float64)
+    n = time.size
+    if mag is None and flux is None:
+        raise ValueError("make_lightcurve needs magnitudes or fluxes")
+    if mag is not None:
+        mag = np.asarray(mag, dtype=np.float64)
+        mag_err = np.full(n, np.nan) if mag_err is None else np.asarray(mag_err, dtype=np.float64)
+    if flux is not None:
+        flux = np.asarray(flux, dtype=np.float64)
+        flux_err = np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=np.float64)
+    if flux is None:
+        flux, flux_err = mag_to_flux(mag, mag_err, zero_point)
+    elif mag is None:
+        mag, mag_err = flux_to_mag(flux, flux_err, zero_point)
+    labels = {}
+    for name, value in (("camera", camera), ("band", band)):
+        labels[name] = (
+            np.full(n, value, dtype=object) if isinstance(value, str) else np.asarray(value).astype(str)
+        ).astype(str)
+    good = np.ones(n, dtype=bool) if good is None else np.asarray(good, dtype=bool)
+    saturated = np.zeros(n, dtype=bool) if saturated is None else np.asarray(saturated, dtype=bool)
+    for name, arr in (("mag", mag), ("mag_err", mag_err), ("flux", flux), ("flux_err", flux_err),
+                      ("camera", labels["camera"]), ("band", labels["band"]), ("good", good),
+                      ("saturated", saturated)):  # fmt: skip
+        if arr.shape != (n,):
+            raise ValueError(f"make_lightcurve: {name} has shape {arr.shape}, expected ({n},) like time")
+    return LightCurve(
+        time=time,
+        mag=mag,
+        mag_err=mag_err,
+        flux=flux,
+        flux_err=flux_err,
+        camera=labels["camera"],
+        band=labels["band"],
+        good=good,
+        saturated=saturated,
+        meta={**(meta or {}), "zero_point": float(zero_point)},
+    )

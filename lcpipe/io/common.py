@@ -1,0 +1,132 @@
+"""File checks and table parsing shared by the readers, turning every failure into LightCurveReadError."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lcpipe.io.errors import LightCurveReadError
+
+#: Bytes read from the start of a file to sniff its format and reject binary garbage.
+HEAD_BYTES = 8192
+
+
+def check_file(path: str | Path) -> Path:
+    """Return ``path`` as a Path after checking it is an existing, non-empty file.
+
+    Raises
+    ------
+    LightCurveReadError
+        ``missing_file`` or ``empty``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LightCurveReadError(path, "missing_file", "no such file")
+    if path.stat().st_size == 0:
+        raise LightCurveReadError(path, "empty", "file has zero bytes")
+    return path
+
+
+def read_head_text(path: Path, nbytes: int = HEAD_BYTES) -> str:
+    """Return the first ``nbytes`` of a text file, decoded; raise ``unreadable`` for binary content."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(nbytes)
+    except OSError as exc:
+        raise LightCurveReadError(path, "unreadable", f"cannot open: {exc.strerror}") from None
+    if b"\x00" in raw:
+        raise LightCurveReadError(path, "unreadable", "binary content (NUL bytes) in a text format")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 3:  # a multi-byte character cut by the read limit
+            return raw[: exc.start].decode("utf-8")
+        raise LightCurveReadError(path, "unreadable", "not UTF-8/ASCII text") from None
+
+
+def data_lines(text: str, comment: str = "#") -> list[str]:
+    """Return the non-blank lines of ``text`` that do not start with ``comment``."""
+    stripped = (line.strip() for line in text.splitlines())
+    return [line for line in stripped if line and not line.startswith(comment)]
+
+
+def parse_text_table(
+    path: Path,
+    *,
+    sep: str,
+    header: bool,
+    names: Sequence[str] | None = None,
+    comment: str | None = "#",
+    skiprows: int = 0,
+) -> pd.DataFrame:
+    """Parse a delimited text table with pandas, mapping parser failures to :class:`LightCurveReadError`.
+
+    Parameters
+    ----------
+    path : Path
+        File to read (already checked by :func:`check_file`).
+    sep : str
+        Column separator; ``r"\\s+"`` for whitespace.
+    header : bool
+        Whether the first non-comment line names the columns.
+    names : sequence of str, optional
+        Column names for a headerless file (rows may have fewer fields; missing ones become NaN).
+    comment : str or None
+        Lines starting with this character are skipped.
+    skiprows : int
+        Lines to skip at the top before parsing.
+
+    Returns
+    -------
+    DataFrame
+        Raw cells, every column read as ``str`` (converted by :func:`numeric`).
+
+    Raises
+    ------
+    LightCurveReadError
+        ``unreadable``, ``header_only`` (header but no rows) or ``empty`` (nothing but comments/blanks).
+    """
+    text = path.read_bytes()
+    if b"\x00" in text[:HEAD_BYTES]:
+        raise LightCurveReadError(path, "unreadable", "binary content (NUL bytes) in a text format")
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(text),
+            sep=sep,
+            header=0 if header else None,
+            names=list(names) if names is not None else None,
+            comment=comment,
+            skiprows=skiprows,
+            dtype=str,
+            skip_blank_lines=True,
+            engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        raise LightCurveReadError(path, "empty", "no data lines (only blanks or comments)") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise LightCurveReadError(path, "unreadable", f"cannot parse as a table ({first})") from None
+    if frame.empty:
+        raise LightCurveReadError(path, "header_only", "header line(s) but no data rows")
+    return frame
+
+
+def numeric(frame: pd.DataFrame, column: str | int) -> np.ndarray:
+    """Return a column as float64; cells that are not numbers become NaN."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    return values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+
+
+def require_valid_points(path: Path, time: np.ndarray, *values: np.ndarray) -> None:
+    """Raise ``no_valid_points`` unless some row has a finite time and a finite value in any of ``values``."""
+    finite_value = np.zeros(time.shape, dtype=bool)
+    for value in values:
+        finite_value |= np.isfinite(value)
+    if not np.any(np.isfinite(time) & finite_value):
+        raise LightCurveReadError(
+            path, "no_valid_points", f"{time.size} rows but none with a finite time and magnitude/flux"
+        )

@@ -1,0 +1,118 @@
+"""Reader for ASAS-SN ``.dat2`` light curves (whitespace columns, no header)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points
+from lcpipe.lightcurve import LightCurve, make_lightcurve
+
+#: What the reader adds to the file's time column (JD - 2450000) to get full JD.
+DAT2_TIME_OFFSET = 2450000.0
+
+#: Column names of a ``.dat2`` file, in file order.
+DAT2_COLUMNS = ("jd", "mag", "mag_err", "good", "camera_number", "band", "saturated", "camera_field")
+
+#: Band codes of the ``band`` column.
+DAT2_BANDS = {0: "g", 1: "V"}
+
+#: Zero point of the derived fluxes (the file has magnitudes only).
+DAT2_ZERO_POINT = 22.0
+
+
+def looks_like_dat2(lines: list[str]) -> bool:
+    """True when the first data lines have 7 numeric fields plus an optional ``camera/field`` token."""
+    if not lines:
+        return False
+    for line in lines[:5]:
+        tokens = line.split()
+        if len(tokens) not in (7, 8):
+            return False
+        try:
+            [float(tok) for tok in tokens[:7]]
+        except ValueError:
+            return False
+        if not all(float(tok).is_integer() for tok in tokens[3:7]):
+            return False
+    return True
+
+
+def _code_labels(codes: np.ndarray, names: dict[int, str] | None = None) -> np.ndarray:
+    """Integer codes (float array with NaN) as text labels, through ``names`` where listed; NaN -> ``""``."""
+    finite = np.isfinite(codes)
+    ints = np.where(finite, codes, 0).astype(np.int64)
+    labels = ints.astype(str).astype(object)
+    for code, name in (names or {}).items():
+        labels[ints == code] = name
+    labels[~finite] = ""
+    return labels.astype(str)
+
+
+def _camera_labels(camera_number: np.ndarray, camera_field: pd.Series) -> np.ndarray:
+    """Camera name from ``camera_name/field``; rows without it take the name other rows give the same
+    camera number, else the camera number as text."""
+    name = camera_field.fillna("").str.split("/", n=1).str[0].to_numpy(dtype=str)
+    number = _code_labels(camera_number)
+    named = name != ""
+    known = dict(zip(number[named], name[named], strict=True))
+    fallback = np.array([known.get(num, num) for num in np.unique(number[~named])], dtype=str)
+    labels = name.astype(object)
+    for num, label in zip(np.unique(number[~named]), fallback, strict=True):
+        labels[~named & (number == num)] = label
+    return labels.astype(str)
+
+
+def read_dat2(path: str | Path, *, source_id: str | None = None) -> LightCurve:
+    """Read an ASAS-SN ``.dat2`` light curve.
+
+    Columns (whitespace separated, no header): JD - 2450000, mag, mag error, good flag (1 good),
+    camera number, band (0 g, 1 V), saturated (0/1) and ``camera_name/field`` (optional).
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.dat2`` file.
+    source_id : str, optional
+        Source identifier; default the file stem (the ASAS-SN id in survey trees).
+
+    Returns
+    -------
+    LightCurve
+        Time is full JD (``meta["time_offset"] = 2450000``); flux derived on zero point 22;
+        ``good`` is the file's good flag, ``saturated`` its saturation flag; ``camera`` the camera
+        name (or number when the name column is absent); ``band`` ``"g"``/``"V"``.
+
+    Raises
+    ------
+    LightCurveReadError
+        For a missing, empty, binary or unparseable file, or one without a single valid point.
+    """
+    path = check_file(path)
+    read_head_text(path)
+    frame = parse_text_table(path, sep=r"\s+", header=False, names=DAT2_COLUMNS)
+    time = numeric(frame, "jd") + DAT2_TIME_OFFSET
+    mag = numeric(frame, "mag")
+    require_valid_points(path, time, mag)
+    camera_number = numeric(frame, "camera_number")
+    band = _code_labels(numeric(frame, "band"), DAT2_BANDS)
+    return make_lightcurve(
+        time,
+        mag=mag,
+        mag_err=numeric(frame, "mag_err"),
+        camera=_camera_labels(camera_number, frame["camera_field"]),
+        band=band,
+        good=numeric(frame, "good") == 1,
+        saturated=numeric(frame, "saturated") == 1,
+        zero_point=DAT2_ZERO_POINT,
+        meta={
+            "source_id": source_id if source_id is not None else path.stem,
+            "path": str(path),
+            "format": "dat2",
+            "time_offset": DAT2_TIME_OFFSET,
+            "ra": np.nan,
+            "dec": np.nan,
+        },
+    )

@@ -1,0 +1,140 @@
+"""Reader for ASAS-SN SkyPatrol CSV exports (``<asas_sn_id>-light-curves.csv``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points
+from lcpipe.io.errors import LightCurveReadError
+from lcpipe.lightcurve import LightCurve, make_lightcurve
+
+#: Header line naming the source in a SkyPatrol export.
+SKYPATROL_ID_KEY = "ASAS-SN SkyPatrol ID"
+
+#: Columns a SkyPatrol export must have.
+SKYPATROL_REQUIRED = ("JD", "Mag", "Mag Error", "Flux", "Flux Error", "Filter", "Quality", "Camera")
+
+#: Error and limit values at or above this are SkyPatrol's "no measurement" sentinels (99.99, 99.999).
+SKYPATROL_SENTINEL = 99.0
+
+#: Quality letters treated as good by default: G (good) and U (unknown: the newest, not yet vetted
+#: epochs, with the same error distribution as G); B (bad) is not good.
+SKYPATROL_GOOD_QUALITY = ("G", "U")
+
+#: Nominal zero point of SkyPatrol fluxes (mJy): mag = 16.40 - 2.5 log10(F) holds exactly for g;
+#: V magnitudes sit on 16.46 (the per-band values measured in the file are in meta["zero_point_by_band"]).
+SKYPATROL_ZERO_POINT = 16.4
+
+
+def looks_like_skypatrol(text: str) -> bool:
+    """True when ``text`` (start of a file) carries the SkyPatrol ID header or the SkyPatrol column line."""
+    return SKYPATROL_ID_KEY in text or re.search(r"^JD,Flux,Flux Error,Mag,Mag Error", text, re.M) is not None
+
+
+def parse_header(text: str) -> dict[str, str]:
+    """Return the ``# key: value`` header lines (cross-identifications) as a dict."""
+    header = {}
+    for line in text.splitlines():
+        if line.startswith("#") and ":" in line:
+            key, value = line[1:].split(":", 1)
+            header[key.strip()] = value.strip()
+    return header
+
+
+def _source_id(header: dict[str, str], path: Path) -> str:
+    if header.get(SKYPATROL_ID_KEY):
+        return header[SKYPATROL_ID_KEY]
+    match = re.match(r"\d+", path.name)
+    return match.group(0) if match else path.stem
+
+
+def read_skypatrol(
+    path: str | Path, *, good_quality: Sequence[str] = SKYPATROL_GOOD_QUALITY, source_id: str | None = None
+) -> LightCurve:
+    """Read a SkyPatrol CSV export.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file: ``#`` header lines with cross-IDs, then columns ``JD, Flux, Flux Error, Mag,
+        Mag Error, Limit, FWHM, Filter, Quality, Camera``.
+    good_quality : sequence of str
+        Quality letters that count as good (default G and U; B is bad).
+    source_id : str, optional
+        Overrides the SkyPatrol ID header (itself falling back to the file name's leading digits).
+
+    Returns
+    -------
+    LightCurve
+        Time is the file's full JD (``meta["time_offset"] = 0``). Flux and its error are the file's
+        (mJy). Non-measurements are NaN: an error or limit of 99.99/99.999 is a sentinel; a row with a
+        sentinel magnitude error has no magnitude (an upper limit when Limit is finite, where Mag
+        repeats the limit; failed photometry otherwise). ``meta`` holds the header cross-IDs
+        (``meta["cross_ids"]``), ``n_upper_limits``, ``n_no_photometry`` and ``quality_counts``.
+        SkyPatrol has no saturation flag: ``saturated`` is all False.
+
+    Raises
+    ------
+    LightCurveReadError
+        For a missing, empty, binary or unparseable file, missing columns, or no valid point.
+    """
+    path = check_file(path)
+    header = parse_header(read_head_text(path))
+    frame = parse_text_table(path, sep=",", header=True, comment="#")
+    frame.columns = [str(name).strip() for name in frame.columns]
+    missing = [name for name in SKYPATROL_REQUIRED if name not in frame.columns]
+    if missing:
+        raise LightCurveReadError(
+            path, "missing_column", f"SkyPatrol columns {missing} absent; found {list(frame.columns)}"
+        )
+    time = numeric(frame, "JD")
+    mag, mag_err = numeric(frame, "Mag"), numeric(frame, "Mag Error")
+    flux, flux_err = numeric(frame, "Flux"), numeric(frame, "Flux Error")
+    limit = numeric(frame, "Limit") if "Limit" in frame.columns else np.full(time.size, np.nan)
+    no_mag = mag_err >= SKYPATROL_SENTINEL
+    limit[limit >= SKYPATROL_SENTINEL] = np.nan
+    flux_err[flux_err >= SKYPATROL_SENTINEL] = np.nan
+    n_upper_limits = int(np.sum(no_mag & np.isfinite(limit)))
+    mag[no_mag] = np.nan
+    mag_err[no_mag] = np.nan
+    require_valid_points(path, time, mag, flux)
+
+    quality = frame["Quality"].fillna("").str.strip().to_numpy(dtype=str)
+    letters, counts = np.unique(quality, return_counts=True)
+    band = frame["Filter"].fillna("").str.strip().to_numpy(dtype=str)
+    both = ~no_mag & (flux > 0)
+    zero_point_by_band = {
+        str(b): float(np.median(mag[sel] + 2.5 * np.log10(flux[sel])))
+        for b in np.unique(band)
+        if np.any(sel := (band == b) & both)
+    }
+    return make_lightcurve(
+        time,
+        mag=mag,
+        mag_err=mag_err,
+        flux=flux,
+        flux_err=flux_err,
+        camera=frame["Camera"].fillna("").str.strip().to_numpy(dtype=str),
+        band=band,
+        good=np.isin(quality, list(good_quality)),
+        zero_point=SKYPATROL_ZERO_POINT,
+        meta={
+            "source_id": source_id if source_id is not None else _source_id(header, path),
+            "path": str(path),
+            "format": "skypatrol",
+            "time_offset": 0.0,
+            "ra": np.nan,
+            "dec": np.nan,
+            "cross_ids": header,
+            "flux_unit": "mJy",
+            "zero_point_by_band": zero_point_by_band,
+            "good_quality": tuple(good_quality),
+            "quality_counts": {str(k): int(c) for k, c in zip(letters, counts, strict=True)},
+            "n_upper_limits": n_upper_limits,
+            "n_no_photometry": int(np.sum(no_mag)) - n_upper_limits,
+        },
+    )
