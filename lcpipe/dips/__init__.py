@@ -1,0 +1,1 @@
+"""Dip branch: per-camera GP baselines, Bayesian dip/jump evidence, runs, morphology and dipper score."""
