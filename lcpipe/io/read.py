@@ -8,6 +8,7 @@ from typing import Any
 from lcpipe.io.common import check_file, data_lines, read_head_text
 from lcpipe.io.dat2 import looks_like_dat2, read_dat2
 from lcpipe.io.errors import LightCurveReadError
+from lcpipe.io.generic import read_table_lightcurve
 from lcpipe.io.skypatrol import looks_like_skypatrol, read_skypatrol
 from lcpipe.lightcurve import LightCurve
 
@@ -15,7 +16,30 @@ from lcpipe.lightcurve import LightCurve
 FORMATS: dict[str, str] = {
     "dat2": "ASAS-SN .dat2 (JD-2450000, mag, err, good, camera, band, saturated, camera/field)",
     "skypatrol": "ASAS-SN SkyPatrol CSV export",
+    "generic": "any table kind below, chosen from the extension (text with the separator sniffed)",
+    "csv": "comma-separated text table (header optional)",
+    "tsv": "tab-separated text table (header optional)",
+    "text": "whitespace/comma/tab text table, separator sniffed (header optional)",
+    "parquet": "Apache Parquet table",
+    "npy": "NumPy .npy 2-D array (default columns time, flux, flux_err) or structured array",
+    "ipac": "IPAC table (through astropy)",
+    "ogle": "OGLE photometry: HJD-2450000, I mag, error (time offset 2450000, band I, camera OGLE)",
 }
+
+#: Reader options implied by a named preset (explicit options override them).
+PRESETS: dict[str, dict[str, Any]] = {
+    "ogle": {
+        "kind": "text",
+        "columns": ("time", "mag", "mag_err"),
+        "time_offset": 2450000.0,
+        "band": "I",
+        "camera": "OGLE",
+        "meta": {"format": "ogle"},
+    },
+}
+
+#: Extensions read as generic tables without looking at the content.
+TABLE_SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".npy": "npy", ".tbl": "ipac", ".ipac": "ipac"}
 
 
 def detect_format(path: str | Path) -> str:
@@ -30,12 +54,19 @@ def detect_format(path: str | Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".dat2":
         return "dat2"
+    if suffix in TABLE_SUFFIXES:
+        return TABLE_SUFFIXES[suffix]
     text = read_head_text(path)
     if looks_like_skypatrol(text):
         return "skypatrol"
-    if looks_like_dat2(data_lines(text)):
+    lines = data_lines(text)
+    if not lines:
+        raise LightCurveReadError(path, "empty", "no data lines (only blanks or comments)")
+    if looks_like_dat2(lines):
         return "dat2"
-    raise LightCurveReadError(path, "unknown_format", "not a recognised light-curve format")
+    if lines[0].startswith(("|", "\\")):
+        return "ipac"
+    return {".csv": "csv", ".tsv": "tsv"}.get(suffix, "text")
 
 
 def read_lightcurve(path: str | Path, *, format: str | None = None, **options: Any) -> LightCurve:
@@ -69,4 +100,9 @@ def read_lightcurve(path: str | Path, *, format: str | None = None, **options: A
         raise LightCurveReadError(path, "unknown_format", f"format {format!r} not one of {sorted(FORMATS)}")
     if format == "dat2":
         return read_dat2(path, **options)
-    return read_skypatrol(path, **options)
+    if format == "skypatrol":
+        return read_skypatrol(path, **options)
+    if format in PRESETS:
+        return read_table_lightcurve(path, **{**PRESETS[format], **options})
+    kind = None if format == "generic" else format
+    return read_table_lightcurve(path, **{"kind": kind, **options})
