@@ -8,7 +8,7 @@ from typing import Any
 from lcpipe.io.common import check_file, data_lines, read_head_text
 from lcpipe.io.dat2 import looks_like_dat2, read_dat2
 from lcpipe.io.errors import LightCurveReadError
-from lcpipe.io.generic import read_table_lightcurve
+from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
 from lcpipe.io.skypatrol import looks_like_skypatrol, read_skypatrol
 from lcpipe.lightcurve import LightCurve
 
@@ -93,11 +93,26 @@ def read_lightcurve(path: str | Path, *, format: str | None = None, **options: A
         Any failure to read the file, with ``status`` and ``path``.
     TypeError
         An option the chosen reader does not take (a programming error).
+    ValueError
+        An unknown ``format`` or table ``kind`` (a programming/configuration error).
     """
+    if format is not None and format not in FORMATS:
+        raise ValueError(f"unknown light-curve format {format!r}; expected one of {sorted(FORMATS)}")
+    if options.get("kind") is not None and options["kind"] not in TABLE_KINDS:
+        raise ValueError(f"unknown table kind {options['kind']!r}; expected one of {TABLE_KINDS}")
     if format is None:
         format = detect_format(path)
-    if format not in FORMATS:
-        raise LightCurveReadError(path, "unknown_format", f"format {format!r} not one of {sorted(FORMATS)}")
+    try:
+        return _dispatch(path, format, options)
+    except LightCurveReadError:
+        raise
+    except (ValueError, KeyError, IndexError, OSError, UnicodeError) as exc:
+        # Content the reader's checks did not anticipate: still a bad file, not a traceback.
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise LightCurveReadError(path, "unreadable", f"{type(exc).__name__}: {detail}") from exc
+
+
+def _dispatch(path: str | Path, format: str, options: dict[str, Any]) -> LightCurve:
     if format == "dat2":
         return read_dat2(path, **options)
     if format == "skypatrol":
