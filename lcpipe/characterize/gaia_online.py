@@ -9,7 +9,7 @@ import pandas as pd
 
 from lcpipe.characterize.cache import QueryCache
 from lcpipe.characterize.catalog import GAIA_OPTIONAL, GAIA_REQUIRED
-from lcpipe.characterize.remote import RetryPolicy, call_online
+from lcpipe.characterize.remote import RetryPolicy, call_online, table_to_frame
 
 #: Columns asked of the Gaia archive; 2MASS and WISE photometry are not fetched online.
 GAIA_ONLINE_COLUMNS: tuple[str, ...] = (
@@ -44,13 +44,6 @@ def _run_adql_astroquery(query: str) -> pd.DataFrame:
     gaia = GaiaClass(show_server_messages=False)
     table = gaia.launch_job(query).get_results()
     return table_to_frame(table)
-
-
-def table_to_frame(table) -> pd.DataFrame:
-    """Astropy table → DataFrame with lower-case column names and masked cells as NaN."""
-    frame = table.to_pandas()
-    frame.columns = [str(c).lower() for c in frame.columns]
-    return frame
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:

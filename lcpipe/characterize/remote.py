@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import pandas as pd
+
 T = TypeVar("T")
 
 
@@ -138,3 +140,10 @@ def call_online(
         f"cannot reach {service}: {type(last).__name__}: {last} (after {policy.retries + 1} attempts); "
         f"set {config_key}: false or check the network"
     ) from last
+
+
+def table_to_frame(table) -> pd.DataFrame:
+    """Astropy table from an archive → DataFrame with lower-case column names, masked cells as NaN/None."""
+    frame = table.to_pandas()
+    frame.columns = [str(c).lower() for c in frame.columns]
+    return frame
