@@ -38,6 +38,11 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
 }
 
+#: Extensions of formats lcpipe has no reader for (reported as ``unknown_format``, not parsed as text).
+UNSUPPORTED_SUFFIXES = frozenset(
+    {".fits", ".fit", ".fz", ".h5", ".hdf5", ".gz", ".bz2", ".xz", ".zip", ".feather"}
+)
+
 #: Extensions read as generic tables without looking at the content.
 TABLE_SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".npy": "npy", ".tbl": "ipac", ".ipac": "ipac"}
 
@@ -56,6 +61,8 @@ def detect_format(path: str | Path) -> str:
         return "dat2"
     if suffix in TABLE_SUFFIXES:
         return TABLE_SUFFIXES[suffix]
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise LightCurveReadError(path, "unknown_format", f"no reader for {suffix} files; convert to a table")
     text = read_head_text(path)
     if looks_like_skypatrol(text):
         return "skypatrol"
