@@ -145,7 +145,9 @@ def _point_terms(z, inv_sigma, offsets, log_ratio, post, log_bf_i, prob):  # pra
         prob[i] = min(acc_p, 1.0)
 
 
-def _summarise(grid: MixtureGrid, rel: np.ndarray, point_log_bf: np.ndarray, prob: np.ndarray) -> MixtureResult:
+def _summarise(
+    grid: MixtureGrid, rel: np.ndarray, point_log_bf: np.ndarray, prob: np.ndarray
+) -> MixtureResult:
     k, j = np.unravel_index(int(np.argmax(rel)), rel.shape)
     log_bf = float(logsumexp(rel) - np.log(rel.size))
     return MixtureResult(rel, log_bf, float(grid.offsets[k]), float(grid.p[j]), point_log_bf, prob)
@@ -175,7 +177,9 @@ def mixture_evidence(
     r = np.ascontiguousarray(residual, dtype=np.float64)
     inv_s = 1.0 / np.ascontiguousarray(sigma, dtype=np.float64)
     if r.shape != inv_s.shape or r.ndim != 1 or r.size == 0:
-        raise ValueError(f"residual and sigma must be non-empty 1-D arrays of equal length: {r.shape}, {inv_s.shape}")
+        raise ValueError(
+            f"residual and sigma must be non-empty 1-D arrays of equal length: {r.shape}, {inv_s.shape}"
+        )
     log_base = np.log(grid.base_weight)
     log_ratio = np.log1p(-grid.base_weight) - log_base
     if method == "slow":

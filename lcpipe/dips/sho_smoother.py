@@ -185,7 +185,11 @@ def sho_kernel(tau: np.ndarray, s0: float, w0: float, q: float) -> np.ndarray:
         wd = w0 * np.sqrt(disc)
         return k0 * np.exp(-gamma * tau) * (np.cos(wd * tau) + gamma / wd * np.sin(wd * tau))
     wo = w0 * np.sqrt(-disc)
-    return k0 * 0.5 * ((1 + gamma / wo) * np.exp((wo - gamma) * tau) + (1 - gamma / wo) * np.exp(-(wo + gamma) * tau))
+    return (
+        k0
+        * 0.5
+        * ((1 + gamma / wo) * np.exp((wo - gamma) * tau) + (1 - gamma / wo) * np.exp(-(wo + gamma) * tau))
+    )
 
 
 def posterior_dense(

@@ -1,0 +1,307 @@
+"""Per-light-curve dip/jump detection: clean, baseline, evidence, triggers, runs, morphology, score.
+
+`detect_events` turns one `LightCurve` into one flat result row (a dict of scalars) and never raises
+for bad data: the row's ``status`` says what happened (``ok``, ``no_points``, ``too_few_points``,
+``bad_errors``, ``constant_magnitudes``, ``fit_failed``) and every number is defined (NaN only where
+it has no meaning, e.g. the morphology of a run that does not exist).
+
+Which points count (the quality policy): a point is used when its time, magnitude and error are finite,
+``0 < err <= max_mag_err``, the magnitude lies in ``mag_range`` (drops sentinels such as 99.99), it is not
+saturated and the reader's ``good`` flag is set. The SkyPatrol reader's default marks quality G and U
+good and B bad: U ("unknown") is the newest, not yet vetted data, with the same error distribution as
+G, and the real-data validation flags the same curves with G+U as with G alone while keeping the most
+recent seasons; B points are dominated by clouds, the Moon and bad subtractions, and they produce
+false dips. Camera groups are the pair (camera, band): a camera that changed filter has a different
+zero point in each band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+import numpy as np
+
+from lcpipe.dips.baseline import BaselineOptions, fit_baseline, robust_sigma
+from lcpipe.dips.dipper_score import DipperScoreOptions, dipper_score
+from lcpipe.dips.mixture import make_grid, mixture_evidence
+from lcpipe.dips.morphology import classify_run
+from lcpipe.dips.trigger import Run, TriggerOptions, find_runs, trigger_statistic
+from lcpipe.lightcurve import LightCurve
+
+#: Statuses a row can carry and what they mean.
+DIP_STATUSES: dict[str, str] = {
+    "ok": "detection ran",
+    "no_points": "the light curve has no points at all",
+    "bad_errors": "too few points left because the magnitude errors are zero, negative or non-finite",
+    "too_few_points": "fewer than min_points usable points after cleaning",
+    "constant_magnitudes": "every usable magnitude is identical (no information; detection skipped)",
+    "fit_failed": "a numerical step failed (linear algebra); values are NaN",
+}
+
+_NESTED = {"baseline": BaselineOptions, "trigger": TriggerOptions, "score": DipperScoreOptions}
+
+
+@dataclass(frozen=True)
+class DipOptions:
+    """All settings of the dip branch (DESIGN.md defaults); nested options may be given as dicts.
+
+    Attributes
+    ----------
+    baseline : BaselineOptions
+    trigger : TriggerOptions
+    score : DipperScoreOptions
+    use_good_flag : bool
+        Drop points whose ``good`` flag is False (the reader's quality policy).
+    drop_saturated : bool
+        Drop points flagged saturated.
+    max_mag_err : float
+        Drop points with a magnitude error above this (mag).
+    mag_range : tuple of float
+        Usable magnitudes (drops sentinels such as 99.99).
+    group_by_band : bool
+        Camera groups are (camera, band) pairs when True, camera labels alone when False.
+    min_points : int
+        Fewer usable points gives status ``too_few_points``.
+    min_log_bf : float
+        ``*_significant`` needs a natural-log Bayes factor of at least this and at least one kept run.
+    morphology_pad : int
+        Points added on each side of a run for its morphology fit.
+    min_delta_bic : float
+        A morphology model must beat the running best BIC by more than this.
+    max_morphology_runs : int
+        Morphology is fitted for at most this many runs (strongest first) per search.
+    """
+
+    baseline: BaselineOptions = field(default_factory=BaselineOptions)
+    trigger: TriggerOptions = field(default_factory=TriggerOptions)
+    score: DipperScoreOptions = field(default_factory=DipperScoreOptions)
+    use_good_flag: bool = True
+    drop_saturated: bool = True
+    max_mag_err: float = 1.0
+    mag_range: tuple[float, float] = (-5.0, 30.0)
+    group_by_band: bool = True
+    min_points: int = 10
+    min_log_bf: float = float(np.log(10.0))
+    morphology_pad: int = 5
+    min_delta_bic: float = 10.0
+    max_morphology_runs: int = 20
+
+    def __post_init__(self) -> None:
+        for name, cls in _NESTED.items():
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                object.__setattr__(self, name, cls(**value))
+            elif not isinstance(value, cls):
+                raise TypeError(f"DipOptions.{name} must be a {cls.__name__} or a dict, got {type(value)}")
+        object.__setattr__(self, "mag_range", tuple(float(v) for v in self.mag_range))
+        if self.min_points < 3 or self.max_mag_err <= 0 or self.morphology_pad < 0:
+            raise ValueError("min_points must be >= 3, max_mag_err > 0 and morphology_pad >= 0")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict of every setting (for provenance)."""
+        return {
+            f.name: asdict(v) if f.name in _NESTED else v
+            for f in fields(self)
+            if (v := getattr(self, f.name)) is not None
+        }
+
+
+@dataclass(frozen=True)
+class _Clean:
+    time: np.ndarray
+    mag: np.ndarray
+    err: np.ndarray
+    group: np.ndarray
+    n_dropped: int
+    status: str
+
+
+def clean_points(lc: LightCurve, options: DipOptions) -> _Clean:
+    """Apply the quality policy and sort by time (see the module docstring)."""
+    time, mag, err = (np.asarray(a, dtype=float) for a in (lc.time, lc.mag, lc.mag_err))
+    finite = np.isfinite(time) & np.isfinite(mag)
+    with np.errstate(invalid="ignore"):
+        good_err = np.isfinite(err) & (err > 0) & (err <= options.max_mag_err)
+        keep = finite & good_err & (mag >= options.mag_range[0]) & (mag <= options.mag_range[1])
+    if options.use_good_flag:
+        keep &= np.asarray(lc.good, dtype=bool)
+    if options.drop_saturated:
+        keep &= ~np.asarray(lc.saturated, dtype=bool)
+    idx = np.flatnonzero(keep)
+    idx = idx[np.argsort(time[idx], kind="stable")]
+    camera = np.asarray(lc.camera).astype(str)
+    group = (
+        np.char.add(np.char.add(camera, "/"), np.asarray(lc.band).astype(str))
+        if options.group_by_band
+        else camera
+    )
+    status = "ok"
+    if time.size == 0:
+        status = "no_points"
+    elif idx.size < options.min_points:
+        usable_but_errors = int(np.sum(finite & ~good_err))
+        status = (
+            "bad_errors" if usable_but_errors and np.sum(finite) >= options.min_points else "too_few_points"
+        )
+    elif np.ptp(mag[idx]) == 0:
+        status = "constant_magnitudes"
+    return _Clean(time[idx], mag[idx], err[idx], group[idx], int(time.size - idx.size), status)
+
+
+def _empty_search(kind: str) -> dict[str, Any]:
+    nan = np.nan
+    return {
+        f"{kind}_significant": False,
+        f"{kind}_log_bf": nan,
+        f"{kind}_best_p": nan,
+        f"{kind}_best_offset": nan,
+        f"{kind}_best_mag": nan,
+        f"{kind}_max_point_log_bf": nan,
+        f"{kind}_n_triggered": 0,
+        f"{kind}_n_runs": 0,
+        f"{kind}_run_points": 0,
+        f"{kind}_run_cameras": 0,
+        f"{kind}_run_duration": nan,
+        f"{kind}_run_t_start": nan,
+        f"{kind}_run_sum": nan,
+        f"{kind}_run_max": nan,
+        f"{kind}_morph_model": "",
+        f"{kind}_morph_delta_bic": nan,
+        f"{kind}_morph_width": nan,
+        f"{kind}_morph_amplitude": nan,
+        f"{kind}_morph_t0": nan,
+        f"{kind}_morph_symmetry": nan,
+        f"{kind}_n_shaped_runs": 0,
+    }
+
+
+def _search(
+    kind: Literal["dip", "jump"],
+    c: _Clean,
+    resid: np.ndarray,
+    sigma: np.ndarray,
+    base_mag: float,
+    opt: DipOptions,
+) -> dict[str, Any]:
+    """Evidence, runs and morphology of one search."""
+    row = _empty_search(kind)
+    grid = make_grid(resid, kind)
+    mix = mixture_evidence(resid, sigma, grid)
+    triggered, stat = trigger_statistic(mix.point_log_bf, mix.event_prob, opt.trigger)
+    runs = find_runs(c.time, triggered, stat, c.group, opt.trigger)
+    row.update(
+        {
+            f"{kind}_log_bf": mix.log_bf,
+            f"{kind}_best_p": mix.best_p,
+            f"{kind}_best_offset": mix.best_offset,
+            f"{kind}_best_mag": base_mag + mix.best_offset,
+            f"{kind}_max_point_log_bf": float(np.max(mix.point_log_bf)),
+            f"{kind}_n_triggered": int(triggered.sum()),
+            f"{kind}_n_runs": len(runs),
+            f"{kind}_significant": bool(runs) and mix.log_bf >= opt.min_log_bf,
+        }
+    )
+    if not runs:
+        return row
+    ranked = sorted(runs, key=lambda r: r.trigger_sum, reverse=True)
+    shapes = [_run_morphology(run, kind, c, resid, sigma, opt) for run in ranked[: opt.max_morphology_runs]]
+    top, shape = ranked[0], shapes[0]
+    row.update(
+        {
+            f"{kind}_run_points": top.n_points,
+            f"{kind}_run_cameras": top.n_cameras,
+            f"{kind}_run_duration": top.duration,
+            f"{kind}_run_t_start": top.t_start,
+            f"{kind}_run_sum": top.trigger_sum,
+            f"{kind}_run_max": top.trigger_max,
+            f"{kind}_morph_model": shape.model,
+            f"{kind}_morph_delta_bic": shape.delta_bic,
+            f"{kind}_morph_width": shape.width,
+            f"{kind}_morph_amplitude": shape.amplitude,
+            f"{kind}_morph_t0": shape.t0,
+            f"{kind}_morph_symmetry": shape.symmetry,
+            f"{kind}_n_shaped_runs": sum(s.model != "constant" for s in shapes),
+        }
+    )
+    return row
+
+
+def _run_morphology(run: Run, kind, c: _Clean, resid, sigma, opt: DipOptions):
+    lo = max(run.first - opt.morphology_pad, 0)
+    hi = min(run.last + opt.morphology_pad + 1, c.time.size)
+    return classify_run(c.time[lo:hi], resid[lo:hi], sigma[lo:hi], kind, opt.min_delta_bic)
+
+
+def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
+    """Run the dip branch on one light curve.
+
+    Parameters
+    ----------
+    lc : LightCurve
+        Any reader's output (uncleaned; `clean_points` applies the quality policy).
+    options : DipOptions
+
+    Returns
+    -------
+    dict
+        One flat row: ``source_id``, ``status``, counts (``n_points`` used, ``n_dropped``,
+        ``n_cameras``, ``n_fallback_cameras``), ``time_span`` and ``cadence`` (median Delta t, days),
+        ``baseline_mag`` (median baseline), ``baseline_method``, ``robust_sigma``; for ``dip`` and ``jump``:
+        ``*_significant``, ``*_log_bf`` (natural log), ``*_best_p``, ``*_best_offset`` (mag, event minus
+        baseline), ``*_best_mag``, ``*_max_point_log_bf``, ``*_n_triggered``, ``*_n_runs`` and the
+        strongest run's ``*_run_points``, ``*_run_cameras``, ``*_run_duration``, ``*_run_t_start``,
+        ``*_run_sum``, ``*_run_max`` and morphology ``*_morph_model``, ``*_morph_delta_bic``,
+        ``*_morph_width`` (FWHM, days), ``*_morph_amplitude``, ``*_morph_t0``, ``*_morph_symmetry``,
+        ``*_n_shaped_runs``; and ``dipper_score``, ``dipper_log10_score``, ``dipper_n_events``,
+        ``dipper_n_valid``.
+    """
+    c = clean_points(lc, options)
+    n = c.time.size
+    row: dict[str, Any] = {
+        "source_id": lc.source_id,
+        "status": c.status,
+        "n_points": n,
+        "n_dropped": c.n_dropped,
+        "n_cameras": int(np.unique(c.group).size),
+        "n_fallback_cameras": 0,
+        "time_span": float(c.time[-1] - c.time[0]) if n else np.nan,
+        "cadence": float(np.median(np.diff(c.time))) if n > 1 else np.nan,
+        "baseline_mag": float(np.median(c.mag)) if n else np.nan,
+        "baseline_method": options.baseline.method,
+        "robust_sigma": np.nan,
+        **_empty_search("dip"),
+        **_empty_search("jump"),
+        "dipper_score": np.nan,
+        "dipper_log10_score": np.nan,
+        "dipper_n_events": 0,
+        "dipper_n_valid": 0,
+    }
+    if c.status != "ok":
+        return row
+    try:
+        base = fit_baseline(c.time, c.mag, c.err, c.group, options.baseline)
+    except np.linalg.LinAlgError:
+        row["status"] = "fit_failed"
+        return row
+    resid = c.mag - base.mag
+    base_mag = float(np.median(base.mag))
+    row.update(
+        {
+            "n_fallback_cameras": base.n_fallback_groups,
+            "baseline_mag": base_mag,
+            "robust_sigma": robust_sigma(resid),
+        }
+    )
+    row.update(_search("dip", c, resid, base.sigma_eff, base_mag, options))
+    row.update(_search("jump", c, resid, base.sigma_eff, base_mag, options))
+    score = dipper_score(c.time, resid, base.sigma_eff, options.score)
+    row.update(
+        {
+            "dipper_score": score.score,
+            "dipper_log10_score": score.log10_score,
+            "dipper_n_events": score.n_events,
+            "dipper_n_valid": score.n_valid,
+        }
+    )
+    return row

@@ -1,0 +1,245 @@
+"""Shape of an event: constant vs Gaussian, skewed Gaussian, Paczynski and FRED profiles, chosen by BIC.
+
+Every profile is ``r(t) = c + A g(t; theta)`` with a unit-peak template g. For each trial of the
+nonlinear parameters theta the linear pair (c, A) is solved in closed form by weighted least squares,
+so a fit is a vectorised scan of a small theta grid (a few hundred templates) followed by two rounds of
+a finer grid around the best point. The amplitude is sign-constrained (dips: A > 0, fainter; jumps:
+A < 0, brighter); a template whose best A has the wrong sign scores as the constant model. No iterative
+optimiser is called, so a light curve with many runs stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.special import erf
+
+#: Templates whose largest value at the data points is below this fraction of their peak are rejected.
+MIN_SAMPLED_PEAK = 0.25
+
+DIP_MODELS: tuple[str, ...] = ("gaussian", "skew_gaussian")
+JUMP_MODELS: tuple[str, ...] = ("gaussian", "paczynski", "fred")
+
+
+@dataclass(frozen=True)
+class ProfileFit:
+    """Best fit of one profile.
+
+    Attributes
+    ----------
+    model : str
+    chi2 : float
+    n_params : int
+        Linear plus nonlinear parameters (for the BIC).
+    offset, amplitude : float
+        c and A (mag); A is the peak of the template (unit-peak templates).
+    theta : tuple of float
+        Nonlinear parameters (t0 first, days).
+    """
+
+    model: str
+    chi2: float
+    n_params: int
+    offset: float
+    amplitude: float
+    theta: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Morphology:
+    """Selected model of one run.
+
+    Attributes
+    ----------
+    model : str
+        ``"constant"`` or the accepted profile.
+    delta_bic : float
+        BIC(constant) - BIC(model) (0 for the constant).
+    width : float
+        FWHM of the fitted profile (days; NaN for the constant).
+    amplitude : float
+        Peak of the profile above the constant level (mag, signed like the residuals).
+    t0 : float
+        Time of the profile's peak (days; NaN for the constant).
+    symmetry : float
+        1 - |area before peak - area after| / total area of the fitted profile: 1 for a symmetric
+        shape, towards 0 for a one-sided one (NaN for the constant).
+    """
+
+    model: str
+    delta_bic: float
+    width: float
+    amplitude: float
+    t0: float
+    symmetry: float
+
+
+def _gaussian(t: np.ndarray, t0: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.exp(-0.5 * ((t[None, :] - t0[:, None]) / w[:, None]) ** 2)
+
+
+def _skew_gaussian(t: np.ndarray, t0: np.ndarray, w: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    z = (t[None, :] - t0[:, None]) / w[:, None]
+    g = np.exp(-0.5 * z**2) * (1.0 + erf(alpha[:, None] * z / np.sqrt(2.0)))
+    return g / np.interp(alpha, _SKEW_ALPHA, _SKEW_PEAK)[:, None]
+
+
+def _skew_peak_table(alpha: np.ndarray) -> np.ndarray:
+    """Peak value of exp(-z^2/2)(1 + erf(alpha z / sqrt 2)) for each alpha, from a fine z grid."""
+    z = np.linspace(-4.0, 4.0, 4001)
+    return np.max(np.exp(-0.5 * z**2)[None, :] * (1.0 + erf(np.outer(alpha, z) / np.sqrt(2.0))), axis=1)
+
+
+#: Tabulated peak of the skew-normal shape (unit-peak normalisation), |alpha| <= 10.
+_SKEW_ALPHA = np.linspace(-10.0, 10.0, 401)
+_SKEW_PEAK = _skew_peak_table(_SKEW_ALPHA)
+
+
+def _paczynski(t: np.ndarray, t0: np.ndarray, te: np.ndarray, u0: np.ndarray) -> np.ndarray:
+    u2 = u0[:, None] ** 2 + ((t[None, :] - t0[:, None]) / te[:, None]) ** 2
+    mag = (u2 + 2.0) / np.sqrt(u2 * (u2 + 4.0))
+    peak = (u0**2 + 2.0) / np.sqrt(u0**2 * (u0**2 + 4.0))
+    return (mag - 1.0) / (peak - 1.0)[:, None]
+
+
+def _fred(t: np.ndarray, t0: np.ndarray, tau_d: np.ndarray, rise_ratio: np.ndarray) -> np.ndarray:
+    dt = t[None, :] - t0[:, None]
+    tau_r = (tau_d * rise_ratio)[:, None]
+    return np.where(
+        dt < 0, np.exp(np.minimum(dt, 0.0) / tau_r), np.exp(-np.maximum(dt, 0.0) / tau_d[:, None])
+    )
+
+
+_TEMPLATES: dict[str, tuple[Callable[..., np.ndarray], int]] = {
+    "gaussian": (_gaussian, 2),
+    "skew_gaussian": (_skew_gaussian, 3),
+    "paczynski": (_paczynski, 3),
+    "fred": (_fred, 3),
+}
+
+#: Discrete grids of each profile's third (shape) parameter.
+_SHAPE_GRID = {
+    "skew_gaussian": np.array([-6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0]),
+    "paczynski": np.array([0.05, 0.15, 0.4, 1.0]),
+    "fred": np.array([0.05, 0.15, 0.4, 1.0]),
+}
+
+
+def _linear_chi2(g: np.ndarray, y: np.ndarray, w: np.ndarray, sign: float) -> tuple[np.ndarray, ...]:
+    """chi2, c, A of y ~ c + A g for each template row of g (M, n), A sign-constrained."""
+    sw, swy, swyy = w.sum(), w @ y, w @ (y * y)
+    c_const = swy / sw
+    chi2_const = swyy - swy * c_const
+    swg = g @ w
+    swgg = (g * g) @ w
+    swgy = g @ (w * y)
+    det = sw * swgg - swg**2
+    ok = det > 1e-12 * sw * np.maximum(swgg, 1e-300)
+    safe = np.where(ok, det, 1.0)
+    amp = np.where(ok, (sw * swgy - swg * swy) / safe, 0.0)
+    c = np.where(ok, (swgg * swy - swg * swgy) / safe, c_const)
+    chi2 = swyy - c * swy - amp * swgy
+    # a template must reach a quarter of its peak at some data point, else A is unconstrained
+    bad = ~ok | (amp * sign <= 0) | (g.max(axis=1) < MIN_SAMPLED_PEAK)
+    chi2 = np.where(bad, chi2_const, np.maximum(chi2, 0.0))
+    return chi2, np.where(bad, c_const, c), np.where(bad, 0.0, amp)
+
+
+def fit_profile(
+    model: str, t: np.ndarray, y: np.ndarray, w: np.ndarray, sign: float, n_t0: int = 16, n_width: int = 10
+) -> ProfileFit:
+    """Fit one profile by a vectorised grid over (t0, width, shape) and two zoomed refinements.
+
+    Parameters
+    ----------
+    model : {"gaussian", "skew_gaussian", "paczynski", "fred"}
+    t, y, w : ndarray, shape (n,)
+        Times (days, sorted), residuals (mag) and weights 1/sigma^2.
+    sign : {+1, -1}
+        Required sign of the amplitude.
+    n_t0, n_width : int
+        Coarse grid sizes of the peak time and width.
+
+    Returns
+    -------
+    ProfileFit
+    """
+    template, n_nonlinear = _TEMPLATES[model]
+    span = max(float(t[-1] - t[0]), 0.1)
+    t0_grid = np.linspace(t[0], t[-1], n_t0)
+    w_grid = np.geomspace(0.05, span, n_width)
+    shapes = _SHAPE_GRID.get(model, np.array([np.nan]))
+    t0s, ws, ss = (a.ravel() for a in np.meshgrid(t0_grid, w_grid, shapes, indexing="ij"))
+
+    def evaluate(t0s, ws, ss):
+        args = (t, t0s, ws) if n_nonlinear == 2 else (t, t0s, ws, ss)
+        chi2, c, amp = _linear_chi2(template(*args), y, w, sign)
+        best = int(np.argmin(chi2))
+        return best, chi2, c, amp
+
+    best, chi2, c, amp = evaluate(t0s, ws, ss)
+    step_t0, ratio_w = t0_grid[1] - t0_grid[0], (w_grid[1] / w_grid[0])
+    for _ in range(2):  # zoom: 7 x 7 around the best, shape parameter fixed
+        t0_fine = t0s[best] + np.linspace(-step_t0, step_t0, 7)
+        w_fine = ws[best] * ratio_w ** np.linspace(-1.0, 1.0, 7)
+        t0_new, w_new = (a.ravel() for a in np.meshgrid(t0_fine, w_fine, indexing="ij"))
+        s_new = np.full(t0_new.size, ss[best])
+        b2, chi2_2, c2, amp2 = evaluate(t0_new, w_new, s_new)
+        if chi2_2[b2] <= chi2[best]:
+            t0s, ws, ss, best, chi2, c, amp = t0_new, w_new, s_new, b2, chi2_2, c2, amp2
+        step_t0, ratio_w = step_t0 / 3.0, ratio_w ** (1.0 / 3.0)
+    theta = (float(t0s[best]), float(ws[best])) + ((float(ss[best]),) if n_nonlinear == 3 else ())
+    return ProfileFit(model, float(chi2[best]), 2 + n_nonlinear, float(c[best]), float(amp[best]), theta)
+
+
+def _profile_shape(fit: ProfileFit, t_lo: float, t_hi: float) -> tuple[float, float, float]:
+    """FWHM (days), peak time and symmetry of a fitted profile, from a fine time grid."""
+    template, n_nonlinear = _TEMPLATES[fit.model]
+    width = fit.theta[1]
+    tt = np.linspace(min(t_lo, fit.theta[0] - 8 * width), max(t_hi, fit.theta[0] + 8 * width), 4001)
+    args = [np.array([v]) for v in fit.theta[: 1 + n_nonlinear]]
+    g = template(tt, *args)[0]
+    k = int(np.argmax(g))
+    above = np.flatnonzero(g >= 0.5 * g[k])
+    fwhm = float(tt[above[-1]] - tt[above[0]])
+    left, right = g[: k + 1].sum(), g[k:].sum()
+    symmetry = 1.0 - abs(left - right) / (left + right) if left + right > 0 else np.nan
+    return fwhm, float(tt[k]), float(symmetry)
+
+
+def classify_run(
+    t: np.ndarray, y: np.ndarray, sigma: np.ndarray, kind: Literal["dip", "jump"], min_delta_bic: float = 10.0
+) -> Morphology:
+    """Choose the morphology of one (padded) run by BIC.
+
+    Parameters
+    ----------
+    t, y, sigma : ndarray, shape (n,)
+        Times (days, sorted), residuals m - b (mag) and their errors (mag).
+    kind : {"dip", "jump"}
+        Dips try Gaussian then skewed Gaussian; jumps Gaussian, Paczynski, FRED.
+    min_delta_bic : float
+        A model is accepted when its BIC is below the running best by more than this.
+
+    Returns
+    -------
+    Morphology
+    """
+    w = 1.0 / sigma**2
+    n = t.size
+    const_chi2 = float(w @ (y - (w @ y) / w.sum()) ** 2)
+    bic_const = const_chi2 + np.log(n)
+    best_bic, best_fit = bic_const, None
+    sign = 1.0 if kind == "dip" else -1.0
+    for model in DIP_MODELS if kind == "dip" else JUMP_MODELS:
+        fit = fit_profile(model, t, y, w, sign)
+        bic = fit.chi2 + fit.n_params * np.log(n)
+        if bic < best_bic - min_delta_bic:
+            best_bic, best_fit = bic, fit
+    if best_fit is None:
+        return Morphology("constant", 0.0, np.nan, 0.0, np.nan, np.nan)
+    fwhm, t_peak, symmetry = _profile_shape(best_fit, float(t[0]), float(t[-1]))
+    return Morphology(best_fit.model, float(bic_const - best_bic), fwhm, best_fit.amplitude, t_peak, symmetry)
