@@ -42,7 +42,7 @@ def test_bad_file_status_and_message(name, status):
 def test_binary_garbage_without_nul_bytes(tmp_path):
     path = tmp_path / "lc.csv"
     path.write_bytes(bytes(range(128, 256)) * 4)  # not UTF-8, no NUL
-    with pytest.raises(LightCurveReadError, match="lc.csv") as info:
+    with pytest.raises(LightCurveReadError, match=r"lc\.csv") as info:
         read_lightcurve(path)
     assert info.value.status == "unreadable"
 
