@@ -2,7 +2,8 @@
 
 Definition (DESIGN.md): robust sigma = 1.4826 MAD of the baseline residuals; an event is a run of
 consecutive (time-ordered) points with residual >= 1 sigma, extended on both sides while the residual
-stays >= 0.5 sigma; each event gets a Gaussian fit giving its FWHM and depth delta; it is valid when FWHM >= 1.5 d and delta >= 0.05 mag.
+stays >= 0.5 sigma; each event gets a Gaussian fit giving its FWHM and depth delta; it is valid when
+FWHM >= 1.5 d and delta >= 0.05 mag.
 ``S = sum_valid (delta / 2) FWHM N_det / chi2 / (N_events ln(N_events + 1))`` with N_det the event's
 points, chi2 the reduced chi-square of its Gaussian fit (floored at ``MIN_REDUCED_CHI2`` so that a
 perfect fit does not divide by zero) and N_events the number of events (valid or not).

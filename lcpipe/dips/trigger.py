@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -134,7 +135,7 @@ def find_runs(
     breaks = (np.diff(idx) - 1 > options.max_skip_points) | (np.diff(time[idx]) > gap)
     bounds = np.concatenate(([0], np.flatnonzero(breaks) + 1, [idx.size]))
     runs = []
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         members = idx[a:b]
         if members.size < options.min_run_points:
             continue
