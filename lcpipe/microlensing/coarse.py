@@ -1,0 +1,241 @@
+"""Automatic start of the PSPL fit: a matched filter over t0 x effective timescale x u0 on binned data.
+
+For each effective timescale ``teff = u0 * tE`` on a geometric grid the light curve is binned in time
+with bins of ``bin_fraction * teff`` (weighted means), so the work per level does not grow with the
+cadence. At every bin centre ``t0`` and every ``u0`` of a short grid, the PSPL excess
+``a = A(u) - 1`` is fitted as ``F ≈ alpha * a + beta`` to the bins within ``window_tE * tE`` of
+``t0``; the score is the chi-square gained over a constant in that window,
+``Δχ² = cov(a, F)² / var(a)`` (weighted), kept only for ``alpha > 0`` (a brightening).
+The best grid point of each ``u0`` and then the best ones far from those seed the Levenberg–Marquardt
+refinement in :mod:`lcpipe.microlensing.pspl`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numba
+import numpy as np
+
+
+@dataclass(frozen=True)
+class CoarseOptions:
+    """Grid of the coarse matched-filter search.
+
+    Attributes
+    ----------
+    teff_min, teff_max : float
+        Range of effective timescales ``u0 * tE`` (days); ``teff_max`` is capped at the data's span.
+    teff_factor : float
+        Ratio of consecutive timescales (> 1).
+    u0_grid : tuple of float
+        Impact parameters tried at every (t0, teff).
+    bin_fraction : float
+        Bin width and t0 step as a fraction of ``teff``.
+    window_tE : float
+        Half-width of the fitted window in units of ``tE = teff / u0``.
+    min_bins : int
+        Windows with fewer bins score 0.
+    """
+
+    teff_min: float = 0.1
+    teff_max: float = 300.0
+    teff_factor: float = 2.0
+    u0_grid: tuple[float, ...] = (0.1, 0.3, 1.0)
+    bin_fraction: float = 0.5
+    window_tE: float = 3.0
+    min_bins: int = 4
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "u0_grid", tuple(float(u) for u in self.u0_grid))
+        if not 0 < self.teff_min <= self.teff_max or self.teff_factor <= 1:
+            raise ValueError(
+                f"need 0 < teff_min <= teff_max and teff_factor > 1, got {self.teff_min}, "
+                f"{self.teff_max}, {self.teff_factor}"
+            )
+        if not self.u0_grid or min(self.u0_grid) <= 0:
+            raise ValueError(f"u0_grid must be non-empty and positive, got {self.u0_grid}")
+        if self.bin_fraction <= 0 or self.window_tE <= 0 or self.min_bins < 3:
+            raise ValueError("bin_fraction and window_tE must be > 0 and min_bins >= 3")
+
+
+def bin_in_time(
+    time: np.ndarray, flux: np.ndarray, weight: np.ndarray, width: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted means in consecutive time bins of ``width`` days (empty bins omitted).
+
+    Parameters
+    ----------
+    time, flux, weight : ndarray, shape (N,)
+        Sorted times (days), fluxes and weights ``1 / sigma**2``.
+    width : float
+        Bin width (days); bins start at ``time[0]``.
+
+    Returns
+    -------
+    time, flux, weight : ndarray, shape (M,)
+        Weighted mean time and flux of each non-empty bin and its summed weight.
+    """
+    rel = time - time[0]
+    idx = np.floor(rel / width).astype(np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], idx[1:] != idx[:-1]]))
+    sw = np.add.reduceat(weight, starts)
+    tb = time[0] + np.add.reduceat(weight * rel, starts) / sw
+    return tb, np.add.reduceat(weight * flux, starts) / sw, sw
+
+
+def matched_filter(
+    time: np.ndarray,
+    flux: np.ndarray,
+    weight: np.ndarray,
+    teff: float,
+    u0: float,
+    half_width: float,
+    min_bins: int = 4,
+    method: Literal["fast", "slow"] = "fast",
+) -> np.ndarray:
+    """Chi-square gain of a PSPL excess over a constant, centred on every input time.
+
+    Parameters
+    ----------
+    time, flux, weight : ndarray, shape (M,), float64
+        Sorted (binned) times (days), fluxes and weights.
+    teff, u0 : float
+        Template ``a = A(u) - 1`` with ``u**2 = u0**2 * (1 + ((t - t0) / teff)**2)``.
+    half_width : float
+        Window ``|t - t0| < half_width`` (days).
+    min_bins : int
+        Windows with fewer points score 0.
+    method : {"fast", "slow"}
+        ``"fast"``: numba kernel with sliding window pointers. ``"slow"``: NumPy reference.
+
+    Returns
+    -------
+    ndarray, shape (M,)
+        ``Δχ² >= 0`` at ``t0 = time[j]`` (0 for a dimming fit or a degenerate window).
+    """
+    out = np.zeros(time.size)
+    if method == "fast":
+        _matched_filter_kernel(time, flux, weight, float(teff), float(u0), float(half_width), min_bins, out)
+        return out
+    if method != "slow":
+        raise ValueError(f"method must be 'fast' or 'slow', got {method!r}")
+    for j, t0 in enumerate(time):
+        sel = np.abs(time - t0) < half_width
+        if np.count_nonzero(sel) < min_bins:
+            continue
+        tau = (time[sel] - t0) / teff
+        u2 = u0 * u0 * (1.0 + tau * tau)
+        q = np.sqrt(u2 * (u2 + 4.0))
+        a = 4.0 / (q * (u2 + 2.0 + q))
+        w, f = weight[sel], flux[sel]
+        sw = w.sum()
+        var = np.sum(w * a * a) - np.sum(w * a) ** 2 / sw
+        cov = np.sum(w * a * f) - np.sum(w * a) * np.sum(w * f) / sw
+        if var > 1e-12 * np.sum(w * a * a) and cov > 0:
+            out[j] = cov * cov / var
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _matched_filter_kernel(time, flux, weight, teff, u0, half_width, min_bins, out):  # pragma: no cover
+    m = time.size
+    lo = 0
+    hi = 0
+    inv_teff = 1.0 / teff
+    u0sq = u0 * u0
+    for j in range(m):
+        t0 = time[j]
+        while time[lo] <= t0 - half_width:
+            lo += 1
+        while hi < m and time[hi] < t0 + half_width:
+            hi += 1
+        out[j] = 0.0
+        if hi - lo < min_bins:
+            continue
+        sw = 0.0
+        sa = 0.0
+        saa = 0.0
+        sf = 0.0
+        saf = 0.0
+        for k in range(lo, hi):
+            tau = (time[k] - t0) * inv_teff
+            u2 = u0sq * (1.0 + tau * tau)
+            q = np.sqrt(u2 * (u2 + 4.0))
+            a = 4.0 / (q * (u2 + 2.0 + q))
+            w = weight[k]
+            sw += w
+            sa += w * a
+            saa += w * a * a
+            sf += w * flux[k]
+            saf += w * a * flux[k]
+        var = saa - sa * sa / sw
+        cov = saf - sa * sf / sw
+        if var > 1e-12 * saa and cov > 0:
+            out[j] = cov * cov / var
+
+
+def coarse_grid(time: np.ndarray, flux: np.ndarray, weight: np.ndarray, options: CoarseOptions) -> np.ndarray:
+    """Matched-filter scores over the whole (t0, teff, u0) grid.
+
+    Parameters
+    ----------
+    time, flux, weight : ndarray, shape (N,)
+        Sorted times (days), fluxes and weights.
+    options : CoarseOptions
+
+    Returns
+    -------
+    ndarray, shape (K, 4)
+        Columns ``Δχ², t0, tE, u0`` of every grid point.
+    """
+    span = float(time[-1] - time[0])
+    teff_max = max(min(options.teff_max, span), options.teff_min)
+    n_levels = int(np.floor(np.log(teff_max / options.teff_min) / np.log(options.teff_factor))) + 1
+    rows = []
+    for teff in options.teff_min * options.teff_factor ** np.arange(n_levels):
+        tb, fb, wb = bin_in_time(time, flux, weight, options.bin_fraction * teff)
+        for u0 in options.u0_grid:
+            te = teff / u0
+            score = matched_filter(tb, fb, wb, teff, u0, options.window_tE * te, options.min_bins)
+            rows.append(np.column_stack([score, tb, np.full(tb.size, te), np.full(tb.size, u0)]))
+    return np.concatenate(rows)
+
+
+def coarse_starts(
+    time: np.ndarray, flux: np.ndarray, weight: np.ndarray, options: CoarseOptions, n_starts: int
+) -> np.ndarray:
+    """Best few starting points ``(t0, tE, u0)`` of the PSPL fit.
+
+    The best grid point of each ``u0`` comes first (in order of score), then the best points
+    further than ``window_tE * tE`` in t0 from every start already taken, up to ``n_starts``.
+
+    Parameters
+    ----------
+    time, flux, weight : ndarray, shape (N,)
+        Sorted times (days), fluxes and weights (N >= 1).
+    options : CoarseOptions
+    n_starts : int
+        Maximum number of starts (>= 1).
+
+    Returns
+    -------
+    ndarray, shape (K, 3), 1 <= K <= n_starts
+        Columns ``t0, tE, u0``.
+    """
+    grid = coarse_grid(time, flux, weight, options)
+    order = np.argsort(-grid[:, 0], kind="stable")
+    chosen: list[int] = []
+    for u0 in options.u0_grid:
+        chosen.append(int(order[np.flatnonzero(grid[order, 3] == u0)[0]]))
+    chosen.sort(key=lambda i: -grid[i, 0])
+    chosen = chosen[:n_starts]
+    t0_sorted = grid[order, 1]
+    while len(chosen) < n_starts:
+        far = np.abs(t0_sorted[:, None] - grid[chosen, 1]) > options.window_tE * grid[chosen, 2]
+        candidates = np.flatnonzero(np.all(far, axis=1))
+        if candidates.size == 0:
+            break
+        chosen.append(int(order[candidates[0]]))
+    return grid[chosen, 1:]

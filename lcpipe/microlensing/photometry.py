@@ -1,0 +1,83 @@
+"""Photometry for microlensing fits: magnitudes to linear flux, and error rescaling after a fit."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from lcpipe.lightcurve import mag_to_flux
+
+#: Zero point of the fit flux: ``F = 1`` at this magnitude (the convention of the OGLE reference fits).
+FIT_ZERO_POINT = 22.0
+
+
+class _FitWithErrors(Protocol):
+    status: str
+    chi2_dof: float
+    flux_err: np.ndarray
+
+
+def mags_to_fit_flux(
+    mag: np.ndarray, mag_err: np.ndarray, zero_point: float = FIT_ZERO_POINT
+) -> tuple[np.ndarray, np.ndarray]:
+    """Magnitudes to the linear flux the PSPL/FSPL fits use.
+
+    ``F = 10**(-0.4 (m - zero_point))`` and ``sigma_F = 0.4 ln10 F sigma_m``. Blending is solved
+    linearly in this flux, so ``fs`` and ``fb`` of a fit are on the same zero point.
+
+    Parameters
+    ----------
+    mag, mag_err : array_like, shape (N,)
+        Magnitudes and their 1-sigma errors (non-finite values propagate; the fits drop them).
+    zero_point : float
+        Magnitude of unit flux (default 22, as in the OGLE reference fits).
+
+    Returns
+    -------
+    flux, flux_err : ndarray, shape (N,)
+
+    Raises
+    ------
+    ValueError
+        If ``mag`` and ``mag_err`` differ in shape or ``zero_point`` is not finite.
+    """
+    mag = np.asarray(mag, dtype=float)
+    mag_err = np.asarray(mag_err, dtype=float)
+    if mag.shape != mag_err.shape:
+        raise ValueError(f"mag and mag_err must have the same shape, got {mag.shape}, {mag_err.shape}")
+    if not np.isfinite(zero_point):
+        raise ValueError(f"zero_point must be finite, got {zero_point}")
+    return mag_to_flux(mag, mag_err, zero_point)
+
+
+def rescale_errors(fit: _FitWithErrors, *, allow_shrink: bool = False) -> tuple[float, np.ndarray]:
+    """Error-bar factor that brings the fit's chi2/dof to 1, and the scaled flux errors.
+
+    ``factor = sqrt(chi2 / dof)``. By default the factor is never below 1: a fit better than its
+    error bars (chi2/dof < 1) is more often over-estimated errors or too few degrees of freedom
+    than a reason to claim more precision, so errors are only ever inflated. Pass
+    ``allow_shrink=True`` for the symmetric convention. Ground-based photometry (e.g. OGLE) usually
+    needs ``factor > 1``; the Roman parity run uses no rescaling.
+
+    Parameters
+    ----------
+    fit : PSPLFit or FSPLFit
+        A fit; its ``flux_err`` (shape (N,)) are the errors of the fitted points.
+    allow_shrink : bool
+        Allow ``factor < 1``.
+
+    Returns
+    -------
+    factor : float
+        NaN when the fit is not ``ok`` or chi2/dof is not finite and positive (errors unchanged).
+    flux_err : ndarray, shape (N,)
+        ``factor * fit.flux_err`` (a copy of the unscaled errors when the factor is NaN).
+    """
+    chi2_dof = float(fit.chi2_dof)
+    if fit.status != "ok" or not (np.isfinite(chi2_dof) and chi2_dof > 0):
+        return float("nan"), np.array(fit.flux_err, dtype=float)
+    factor = float(np.sqrt(chi2_dof))
+    if not allow_shrink:
+        factor = max(factor, 1.0)
+    return factor, factor * np.asarray(fit.flux_err, dtype=float)
