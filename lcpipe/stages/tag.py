@@ -1,0 +1,140 @@
+"""Tag stage: per-source statistics and cut flags, one row per manifest source (nothing is dropped)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lcpipe.io import load_clean, summarize_lightcurve
+from lcpipe.stages.provenance import stage_provenance
+from lcpipe.stages.runner import run_per_source
+from lcpipe.stages.shard_io import passthrough, shard_rows
+from lcpipe.tables import write_table
+from lcpipe.vetting.vsx import match_vsx, read_vsx_catalog
+
+
+@dataclass(frozen=True)
+class TagOptions:
+    """Cuts of the tag stage (a failed cut sets a ``failed_*`` flag; the row stays).
+
+    Attributes
+    ----------
+    min_span_days : float
+        Minimum time span of the cleaned light curve (days).
+    min_points_per_day : float
+        Minimum mean cadence (cleaned points per day of span).
+    min_cameras : int
+        Minimum number of cameras among the cleaned points.
+    known_variables : str or None
+        Optional VSX-style catalog (CSV: name, ra, dec, class, period) to tag known variables.
+    match_radius_arcsec : float
+        Radius of that crossmatch (arcsec).
+    """
+
+    min_span_days: float = 100.0
+    min_points_per_day: float = 0.05
+    min_cameras: int = 2
+    known_variables: str | None = None
+    match_radius_arcsec: float = 3.0
+
+
+def tag_source(
+    row: Mapping[str, Any], *, options: TagOptions, read: Mapping[str, Any], cleaning: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Statistics and cut flags of one manifest row.
+
+    Returns
+    -------
+    dict
+        Identity columns, cleaning counts, ``n_points`` (cleaned), ``span_days``, ``points_per_day``,
+        ``n_cameras``, ``n_bands``, ``n_V``, ``n_g``, ``median_mag``, ``robust_scatter_mag``,
+        ``median_mag_err``, ``failed_span``, ``failed_cadence``, ``failed_cameras``, ``passed_tags``
+        and ``status`` (the manifest's status when not ``ok``, else the reading status).
+    """
+    out = passthrough(row)
+    if row["status"] != "ok":
+        return {**out, "status": row["status"], "passed_tags": False}
+    lc, status, report = load_clean(row["path"], read_options=read, cleaning=cleaning)
+    if report is not None:
+        out.update(report.as_row())
+    if status != "ok":
+        return {**out, "status": status, "passed_tags": False}
+    summary = summarize_lightcurve(lc)
+    bands = summary["bands"]
+    out.update(
+        n_points=summary["n_points"],
+        t_min=summary["t_min"],
+        t_max=summary["t_max"],
+        span_days=summary["span_days"],
+        points_per_day=summary["points_per_day"],
+        n_cameras=summary["n_cameras"],
+        n_bands=summary["n_bands"],
+        n_V=int(bands.get("V", 0)),
+        n_g=int(bands.get("g", 0)),
+        median_mag=summary["median_mag"],
+        robust_scatter_mag=summary["robust_scatter_mag"],
+        median_mag_err=summary["median_mag_err"],
+    )
+    out["failed_span"] = not summary["span_days"] >= options.min_span_days
+    out["failed_cadence"] = not summary["points_per_day"] >= options.min_points_per_day
+    out["failed_cameras"] = summary["n_cameras"] < options.min_cameras
+    out["passed_tags"] = not (out["failed_span"] or out["failed_cadence"] or out["failed_cameras"])
+    return {**out, "status": "ok"}
+
+
+def tag_shard(
+    manifest: str | Path,
+    shard: int,
+    output: str | Path,
+    *,
+    tag: Mapping[str, Any],
+    read: Mapping[str, Any],
+    cleaning: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Tag every source of one shard and write ``shards/tags_<shard>.parquet``.
+
+    Parameters
+    ----------
+    manifest : path-like
+        The bin's manifest.
+    shard : int
+        Shard number.
+    output : path-like
+        Destination Parquet file.
+    tag, read, cleaning : mapping
+        ``TagOptions`` fields, reader options and cleaning options from the config.
+    """
+    options = TagOptions(**tag)
+    rows = shard_rows(manifest, shard)
+    table = run_per_source(
+        rows.to_dict("records"),
+        partial(tag_source, options=options, read=read, cleaning=cleaning),
+        stage="tag",
+        total=len(rows),
+    )
+    table = _add_known_variables(table, options)
+    provenance = stage_provenance(
+        "tag", {"tag": asdict(options), "read": read, "cleaning": cleaning}, [manifest]
+    )
+    write_table(table, output, provenance)
+    return table
+
+
+def _add_known_variables(table: pd.DataFrame, options: TagOptions) -> pd.DataFrame:
+    """Attach the nearest known variable (``vsx_*`` columns, ``known_variable``) when a catalog is set."""
+    if options.known_variables is None:
+        return table
+    catalog = read_vsx_catalog(options.known_variables)
+    ra = pd.to_numeric(table.get("ra", pd.Series(np.nan, index=table.index)), errors="coerce").to_numpy(float)
+    dec = pd.to_numeric(table.get("dec", pd.Series(np.nan, index=table.index)), errors="coerce").to_numpy(
+        float
+    )
+    matches = match_vsx(ra, dec, catalog, options.match_radius_arcsec)
+    matches.index = table.index
+    return pd.concat([table, matches.assign(known_variable=matches["vsx_status"] == "ok")], axis=1)

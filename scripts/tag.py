@@ -1,0 +1,15 @@
+"""Snakemake adapter: tag one shard of a magnitude bin."""
+
+from lcpipe.stages.logs import log_to
+from lcpipe.stages.tag import tag_shard
+
+if __name__ == "__main__":
+    with log_to(snakemake.log[0]):
+        tag_shard(
+            snakemake.input.manifest,
+            int(snakemake.wildcards.shard),
+            snakemake.output[0],
+            tag=snakemake.params.tag,
+            read=snakemake.params.read,
+            cleaning=snakemake.params.cleaning,
+        )
