@@ -175,9 +175,9 @@ def make_lightcurve(
         mag, mag_err = flux_to_mag(flux, flux_err, zero_point)
     labels = {}
     for name, value in (("camera", camera), ("band", band)):
-        labels[name] = (
-            np.full(n, value, dtype=object) if isinstance(value, str) else np.asarray(value).astype(str)
-        ).astype(str)
+        labels[name] = np.full(n, value) if isinstance(value, str) else np.asarray(value)
+        if labels[name].dtype.kind != "U":
+            labels[name] = labels[name].astype(str)
     good = np.ones(n, dtype=bool) if good is None else np.asarray(good, dtype=bool)
     saturated = np.zeros(n, dtype=bool) if saturated is None else np.asarray(saturated, dtype=bool)
     for name, arr in (("mag", mag), ("mag_err", mag_err), ("flux", flux), ("flux_err", flux_err),

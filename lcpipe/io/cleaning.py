@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from lcpipe.lightcurve import LightCurve
 
@@ -124,13 +125,11 @@ class CleaningReport:
         return row
 
 
-def _first_repeats(time: np.ndarray, camera: np.ndarray | None) -> np.ndarray:
-    """Mask, shape (N,), of rows repeating an earlier row's time (and camera, when given)."""
-    order = np.lexsort((np.arange(time.size), camera if camera is not None else np.zeros(time.size), time))
-    key_t, key_c = time[order], (camera[order] if camera is not None else None)
-    same = key_t[1:] == key_t[:-1]
-    if key_c is not None:
-        same &= key_c[1:] == key_c[:-1]
+def _first_repeats(time: np.ndarray, camera_code: np.ndarray | None) -> np.ndarray:
+    """Mask, shape (N,), of rows repeating an earlier row's time (and camera code, when given)."""
+    code = camera_code if camera_code is not None else np.zeros(time.size, dtype=np.int64)
+    order = np.lexsort((np.arange(time.size), code, time))
+    same = (time[order][1:] == time[order][:-1]) & (code[order][1:] == code[order][:-1])
     repeat = np.zeros(time.size, dtype=bool)
     repeat[order[1:][same]] = True
     return repeat
@@ -182,11 +181,12 @@ def clean_lightcurve(
         scale = MAD_TO_SIGMA * np.median(np.abs(kept_err - median))
         outlier = err > median + options.error_clip_k * scale if scale > 0 else outlier
     apply("error_outlier", outlier)
-    duplicate_rows = _first_repeats(time, lc.camera)
+    camera_code = pd.factorize(lc.camera)[0]
+    duplicate_rows = _first_repeats(time, camera_code)
     duplicate_kept = np.zeros(len(lc), dtype=bool)
     if options.drop_duplicates and keep.any():
         idx = np.flatnonzero(keep)
-        duplicate_kept[idx[_first_repeats(time[idx], lc.camera[idx])]] = True
+        duplicate_kept[idx[_first_repeats(time[idx], camera_code[idx])]] = True
     apply("duplicate", duplicate_kept)
 
     cleaned = lc.select(keep)
@@ -201,7 +201,7 @@ def clean_lightcurve(
         was_unsorted=was_unsorted,
         n_duplicates=int(duplicate_rows.sum()),
         n_duplicate_times=int(_first_repeats(time, None).sum()),
-        n_cameras_kept=len(set(cleaned.camera.tolist())),
+        n_cameras_kept=len(np.unique(camera_code[keep])),
     )
     return cleaned, report
 

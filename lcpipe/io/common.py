@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,7 @@ def parse_text_table(
     names: Sequence[str] | None = None,
     comment: str | None = "#",
     skiprows: int = 0,
+    dtypes: Mapping[str | int, Any] | None = None,
 ) -> pd.DataFrame:
     """Parse a delimited text table with pandas, mapping parser failures to :class:`LightCurveReadError`.
 
@@ -79,11 +81,13 @@ def parse_text_table(
         Lines starting with this character are skipped.
     skiprows : int
         Lines to skip at the top before parsing.
+    dtypes : mapping, optional
+        Column dtypes to force (e.g. ``str`` for label columns); others are inferred (fast C path).
 
     Returns
     -------
     DataFrame
-        Raw cells, every column read as ``str`` (converted by :func:`numeric`).
+        Cells as pandas infers them (read them through :func:`numeric` and :func:`text`).
 
     Raises
     ------
@@ -101,7 +105,7 @@ def parse_text_table(
             names=list(names) if names is not None else None,
             comment=comment,
             skiprows=skiprows,
-            dtype=str,
+            dtype=dtypes,
             skip_blank_lines=True,
             engine="c",
         )
@@ -116,9 +120,26 @@ def parse_text_table(
 
 
 def numeric(frame: pd.DataFrame, column: str | int) -> np.ndarray:
-    """Return a column as float64; cells that are not numbers become NaN."""
-    values = pd.to_numeric(frame[column], errors="coerce")
+    """Return a column as a new float64 array, shape (N,); cells that are not numbers become NaN."""
+    values = frame[column]
+    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+        values = pd.to_numeric(values, errors="coerce")
     return values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+
+
+def text(frame: pd.DataFrame, column: str | int) -> np.ndarray:
+    """Return a column as stripped text labels, shape (N,); missing cells become ``""``.
+
+    Whole numbers in a numeric column become ``"3"``, not ``"3.0"``.
+    """
+    values = frame[column]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan).tolist()
+        labels = ["" if x != x else str(int(x)) if float(x).is_integer() else repr(x) for x in numbers]
+        return np.array(labels, dtype=str).reshape(len(numbers))
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # labels repeat: convert each once
+    names = np.array([str(name).strip() for name in uniques] + [""], dtype=str)
+    return names[codes]  # code -1 (missing) picks the trailing ""
 
 
 def require_valid_points(path: Path, time: np.ndarray, *values: np.ndarray) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points
+from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points, text
 from lcpipe.lightcurve import LightCurve, make_lightcurve
 
 #: What the reader adds to the file's time column (JD - 2450000) to get full JD.
@@ -51,10 +50,10 @@ def _code_labels(codes: np.ndarray, names: dict[int, str] | None = None) -> np.n
     return labels.astype(str)
 
 
-def _camera_labels(camera_number: np.ndarray, camera_field: pd.Series) -> np.ndarray:
+def _camera_labels(camera_number: np.ndarray, camera_field: np.ndarray) -> np.ndarray:
     """Camera name from ``camera_name/field``; rows without it take the name other rows give the same
     camera number, else the camera number as text."""
-    name = camera_field.fillna("").str.split("/", n=1).str[0].to_numpy(dtype=str)
+    name = np.array([field.split("/", 1)[0] for field in camera_field.tolist()], dtype=str)
     number = _code_labels(camera_number)
     named = name != ""
     known = dict(zip(number[named], name[named], strict=True))
@@ -92,7 +91,9 @@ def read_dat2(path: str | Path, *, source_id: str | None = None) -> LightCurve:
     """
     path = check_file(path)
     read_head_text(path)
-    frame = parse_text_table(path, sep=r"\s+", header=False, names=DAT2_COLUMNS)
+    frame = parse_text_table(
+        path, sep=r"\s+", header=False, names=DAT2_COLUMNS, dtypes={"camera_field": object}
+    )
     time = numeric(frame, "jd") + DAT2_TIME_OFFSET
     mag = numeric(frame, "mag")
     require_valid_points(path, time, mag)
@@ -102,7 +103,7 @@ def read_dat2(path: str | Path, *, source_id: str | None = None) -> LightCurve:
         time,
         mag=mag,
         mag_err=numeric(frame, "mag_err"),
-        camera=_camera_labels(camera_number, frame["camera_field"]),
+        camera=_camera_labels(camera_number, text(frame, "camera_field")),
         band=band,
         good=numeric(frame, "good") == 1,
         saturated=numeric(frame, "saturated") == 1,

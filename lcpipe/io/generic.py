@@ -21,6 +21,7 @@ from lcpipe.io.common import (
     parse_text_table,
     read_head_text,
     require_valid_points,
+    text,
 )
 from lcpipe.io.errors import LightCurveReadError
 from lcpipe.lightcurve import LightCurve, make_lightcurve
@@ -195,11 +196,11 @@ def _flags(frame: pd.DataFrame, column: str) -> np.ndarray:
     as_number = pd.to_numeric(values, errors="coerce")
     if as_number.notna().all():
         return as_number.to_numpy() != 0
-    return values.astype(str).str.strip().str.lower().isin(TRUE_WORDS).to_numpy()
+    return np.isin(np.char.lower(text(frame, column)), list(TRUE_WORDS))
 
 
 def _labels(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return frame[column].astype(str).str.strip().replace({"nan": "", "None": ""}).to_numpy(dtype=str)
+    return text(frame, column)
 
 
 def read_table_lightcurve(

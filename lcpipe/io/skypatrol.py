@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points
+from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points, text
 from lcpipe.io.errors import LightCurveReadError
 from lcpipe.lightcurve import LightCurve, make_lightcurve
 
@@ -84,7 +84,13 @@ def read_skypatrol(
     """
     path = check_file(path)
     header = parse_header(read_head_text(path))
-    frame = parse_text_table(path, sep=",", header=True, comment="#")
+    frame = parse_text_table(
+        path,
+        sep=",",
+        header=True,
+        comment="#",
+        dtypes={"Camera": object, "Filter": object, "Quality": object},
+    )
     frame.columns = [str(name).strip() for name in frame.columns]
     missing = [name for name in SKYPATROL_REQUIRED if name not in frame.columns]
     if missing:
@@ -103,9 +109,9 @@ def read_skypatrol(
     mag_err[no_mag] = np.nan
     require_valid_points(path, time, mag, flux)
 
-    quality = frame["Quality"].fillna("").str.strip().to_numpy(dtype=str)
+    quality = text(frame, "Quality")
     letters, counts = np.unique(quality, return_counts=True)
-    band = frame["Filter"].fillna("").str.strip().to_numpy(dtype=str)
+    band = text(frame, "Filter")
     both = ~no_mag & (flux > 0)
     zero_point_by_band = {
         str(b): float(np.median(mag[sel] + 2.5 * np.log10(flux[sel])))
@@ -118,7 +124,7 @@ def read_skypatrol(
         mag_err=mag_err,
         flux=flux,
         flux_err=flux_err,
-        camera=frame["Camera"].fillna("").str.strip().to_numpy(dtype=str),
+        camera=text(frame, "Camera"),
         band=band,
         good=np.isin(quality, list(good_quality)),
         zero_point=SKYPATROL_ZERO_POINT,
