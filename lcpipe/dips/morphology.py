@@ -2,7 +2,7 @@
 
 Every profile is ``r(t) = c + A g(t; theta)`` with a unit-peak template g. For each trial of the
 nonlinear parameters theta the linear pair (c, A) is solved in closed form by weighted least squares,
-so a fit is a vectorised scan of a small theta grid (a few hundred templates) followed by two rounds of
+so a fit is a vectorised scan of a small theta grid (a few hundred templates) followed by three rounds of
 a finer grid around the best point. The amplitude is sign-constrained (dips: A > 0, fainter; jumps:
 A < 0, brighter); a template whose best A has the wrong sign scores as the constant model. No iterative
 optimiser is called, so a light curve with many runs stays cheap.
@@ -19,6 +19,12 @@ from scipy.special import erf
 
 #: Templates whose largest value at the data points is below this fraction of their peak are rejected.
 MIN_SAMPLED_PEAK = 0.25
+
+#: Widths (Gaussian sigma, Paczynski tE, FRED decay time) are at most this fraction of the window span:
+#: wider templates turn into steps that model the window's edge rather than an event.
+MAX_WIDTH_FRACTION = 1.0 / 3.0
+#: Refinement rounds after the coarse grid (each 3x finer in t0 and log width).
+ZOOM_ROUNDS = 3
 
 DIP_MODELS: tuple[str, ...] = ("gaussian", "skew_gaussian")
 JUMP_MODELS: tuple[str, ...] = ("gaussian", "paczynski", "fred")
@@ -99,10 +105,11 @@ _SKEW_PEAK = _skew_peak_table(_SKEW_ALPHA)
 
 
 def _paczynski(t: np.ndarray, t0: np.ndarray, te: np.ndarray, u0: np.ndarray) -> np.ndarray:
+    """Unblended point-lens brightening in magnitudes, 2.5 log10 A(u), scaled to unit peak."""
     u2 = u0[:, None] ** 2 + ((t[None, :] - t0[:, None]) / te[:, None]) ** 2
-    mag = (u2 + 2.0) / np.sqrt(u2 * (u2 + 4.0))
-    peak = (u0**2 + 2.0) / np.sqrt(u0**2 * (u0**2 + 4.0))
-    return (mag - 1.0) / (peak - 1.0)[:, None]
+    log_mag = np.log((u2 + 2.0) / np.sqrt(u2 * (u2 + 4.0)))
+    peak = np.log((u0**2 + 2.0) / np.sqrt(u0**2 * (u0**2 + 4.0)))
+    return log_mag / peak[:, None]
 
 
 def _fred(t: np.ndarray, t0: np.ndarray, tau_d: np.ndarray, rise_ratio: np.ndarray) -> np.ndarray:
@@ -170,7 +177,7 @@ def fit_profile(
     template, n_nonlinear = _TEMPLATES[model]
     span = max(float(t[-1] - t[0]), 0.1)
     t0_grid = np.linspace(t[0], t[-1], n_t0)
-    w_grid = np.geomspace(0.05, span, n_width)
+    w_grid = np.geomspace(0.05, span * MAX_WIDTH_FRACTION, n_width)
     shapes = _SHAPE_GRID.get(model, np.array([np.nan]))
     t0s, ws, ss = (a.ravel() for a in np.meshgrid(t0_grid, w_grid, shapes, indexing="ij"))
 
@@ -182,11 +189,10 @@ def fit_profile(
 
     best, chi2, c, amp = evaluate(t0s, ws, ss)
     step_t0, ratio_w = t0_grid[1] - t0_grid[0], (w_grid[1] / w_grid[0])
-    for _ in range(2):  # zoom: 7 x 7 around the best, shape parameter fixed
+    for _ in range(ZOOM_ROUNDS):  # 7 x 7 (x every shape value) around the best point, 3x finer each round
         t0_fine = t0s[best] + np.linspace(-step_t0, step_t0, 7)
-        w_fine = ws[best] * ratio_w ** np.linspace(-1.0, 1.0, 7)
-        t0_new, w_new = (a.ravel() for a in np.meshgrid(t0_fine, w_fine, indexing="ij"))
-        s_new = np.full(t0_new.size, ss[best])
+        w_fine = np.minimum(ws[best] * ratio_w ** np.linspace(-1.0, 1.0, 7), w_grid[-1])
+        t0_new, w_new, s_new = (a.ravel() for a in np.meshgrid(t0_fine, w_fine, shapes, indexing="ij"))
         b2, chi2_2, c2, amp2 = evaluate(t0_new, w_new, s_new)
         if chi2_2[b2] <= chi2[best]:
             t0s, ws, ss, best, chi2, c, amp = t0_new, w_new, s_new, b2, chi2_2, c2, amp2

@@ -109,8 +109,9 @@ def find_runs(
     """Group triggered points of a time-sorted light curve into runs.
 
     Two consecutive triggered points (indices i < j) belong to the same run when at most
-    ``max_skip_points`` untriggered points lie between them (``j - i - 1 <= max_skip_points``) and
-    ``t_j - t_i`` does not exceed `max_time_gap`.
+    ``max_skip_points`` untriggered points lie between them (``j - i - 1 <= max_skip_points``) and no
+    step between consecutive observations from i to j exceeds `max_time_gap` (so a skipped point does
+    not count as a gap, but a season break does).
 
     Parameters
     ----------
@@ -132,7 +133,8 @@ def find_runs(
     if idx.size == 0:
         return []
     gap = max_time_gap(time, options)
-    breaks = (np.diff(idx) - 1 > options.max_skip_points) | (np.diff(time[idx]) > gap)
+    n_big_steps = np.concatenate(([0], np.cumsum(np.diff(time) > gap)))
+    breaks = (np.diff(idx) - 1 > options.max_skip_points) | (np.diff(n_big_steps[idx]) > 0)
     bounds = np.concatenate(([0], np.flatnonzero(breaks) + 1, [idx.size]))
     runs = []
     for a, b in itertools.pairwise(bounds):
