@@ -169,6 +169,9 @@ def make_lightcurve(
     if flux is not None:
         flux = np.asarray(flux, dtype=np.float64)
         flux_err = np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=np.float64)
+    for name, given in (("mag", mag), ("mag_err", mag_err), ("flux", flux), ("flux_err", flux_err)):
+        if given is not None and given.shape != (n,):
+            raise ValueError(f"make_lightcurve: {name} has shape {given.shape}, expected ({n},) like time")
     if flux is None:
         flux, flux_err = mag_to_flux(mag, mag_err, zero_point)
     elif mag is None:
@@ -180,8 +183,7 @@ def make_lightcurve(
             labels[name] = labels[name].astype(str)
     good = np.ones(n, dtype=bool) if good is None else np.asarray(good, dtype=bool)
     saturated = np.zeros(n, dtype=bool) if saturated is None else np.asarray(saturated, dtype=bool)
-    for name, arr in (("mag", mag), ("mag_err", mag_err), ("flux", flux), ("flux_err", flux_err),
-                      ("camera", labels["camera"]), ("band", labels["band"]), ("good", good),
+    for name, arr in (("camera", labels["camera"]), ("band", labels["band"]), ("good", good),
                       ("saturated", saturated)):  # fmt: skip
         if arr.shape != (n,):
             raise ValueError(f"make_lightcurve: {name} has shape {arr.shape}, expected ({n},) like time")

@@ -10,7 +10,7 @@ import pytest
 
 from lcpipe import read_lightcurve
 from lcpipe.io import detect_format
-from lcpipe.lightcurve import flux_to_mag, mag_to_flux
+from lcpipe.lightcurve import flux_to_mag, mag_to_flux, make_lightcurve
 
 DATA = Path(__file__).parent / "data"
 OGLE = [DATA / "ogle" / "phot_ob08092_O4.dat", DATA / "ogle" / "starBLG234.6.I.218982.dat"]
@@ -144,3 +144,17 @@ def test_structured_npy(tmp_path):
     np.save(path, array)
     lc = read_lightcurve(path)
     assert lc.mag.tolist() == [15, 16, 17]
+
+
+def test_make_lightcurve_checks_shapes_and_needs_photometry():
+    with pytest.raises(ValueError, match="mag_err has shape"):
+        make_lightcurve(np.arange(3.0), mag=np.ones(3), mag_err=np.ones(2))
+    with pytest.raises(ValueError, match="magnitudes or fluxes"):
+        make_lightcurve(np.arange(3.0))
+
+
+def test_numeric_camera_column_gives_integer_labels(tmp_path):
+    path = tmp_path / "lc.csv"
+    path.write_text("time,mag,mag_err,cam\n1,12,0.1,3\n2,12,0.1,4\n3,12,0.1,\n")
+    lc = read_lightcurve(path, camera_col="cam")
+    assert lc.camera.tolist() == ["3", "4", ""]
