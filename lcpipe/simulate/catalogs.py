@@ -18,7 +18,7 @@ GAIA_EPOCH = 2016.0
 #: Columns of the Gaia-like catalog, with their CSV formats.
 GAIA_FORMATS = {
     "source_id": "%d", "ra": "%.8f", "dec": "%.8f", "ref_epoch": "%.1f", "pmra": "%.4f", "pmdec": "%.4f",
-    "parallax": "%.4f", "phot_g_mean_mag": "%.4f", "bp_rp": "%.4f", "ruwe": "%.3f",
+    "parallax": "%.4f", "parallax_error": "%.4f", "phot_g_mean_mag": "%.4f", "bp_rp": "%.4f", "ruwe": "%.3f",
     "j_m": "%.3f", "h_m": "%.3f", "ks_m": "%.3f",
     "w1mpro": "%.3f", "w2mpro": "%.3f", "w3mpro": "%.3f", "w4mpro": "%.3f",
 }  # fmt: skip
@@ -60,6 +60,12 @@ def unique_ids(rng: np.random.Generator, n: int, low: int, high: int) -> np.ndar
 def gaia_source_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     """Gaia-style int64 source_ids (the range of bulge sources; not a real HEALPix encoding), shape (n,)."""
     return unique_ids(rng, n, 4_050_000_000_000_000_000, 4_070_000_000_000_000_000)
+
+
+def parallax_error(g_mag: np.ndarray) -> np.ndarray:
+    """Gaia DR3-like parallax error (mas) at G magnitudes ``g_mag``: 0.02 mas at G = 13, growing as
+    ``10^(0.2 (G - 13))`` for fainter stars and never below 0.015 mas; shape as ``g_mag``."""
+    return np.maximum(0.015, 0.02 * 10.0 ** (0.2 * (np.asarray(g_mag, dtype=float) - 13.0)))
 
 
 def _infrared(rng: np.random.Generator, g_mag: np.ndarray, bp_rp: np.ndarray) -> dict[str, np.ndarray]:
@@ -159,7 +165,9 @@ def gaia_like_catalog(
     extra.insert(0, "source_id", candidates[~np.isin(candidates, own["source_id"])][:n_extra])
     table = pd.concat([own, extra], ignore_index=True)
     ra, dec = propagate(table["ra0"], table["dec0"], table["pmra"], table["pmdec"], GAIA_EPOCH - INDEX_EPOCH)
-    table = table.assign(ra=ra, dec=dec, ref_epoch=GAIA_EPOCH)
+    table = table.assign(
+        ra=ra, dec=dec, ref_epoch=GAIA_EPOCH, parallax_error=parallax_error(table["phot_g_mean_mag"])
+    )
     return table[list(GAIA_FORMATS)].reset_index(drop=True)
 
 
