@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points, text
+from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points
 from lcpipe.lightcurve import LightCurve, make_lightcurve
 
 #: What the reader adds to the file's time column (JD - 2450000) to get full JD.
@@ -42,26 +43,24 @@ def looks_like_dat2(lines: list[str]) -> bool:
 def _code_labels(codes: np.ndarray, names: dict[int, str] | None = None) -> np.ndarray:
     """Integer codes (float array with NaN) as text labels, through ``names`` where listed; NaN -> ``""``."""
     finite = np.isfinite(codes)
-    ints = np.where(finite, codes, 0).astype(np.int64)
-    labels = ints.astype(str).astype(object)
-    for code, name in (names or {}).items():
-        labels[ints == code] = name
-    labels[~finite] = ""
-    return labels.astype(str)
+    values, inverse = np.unique(np.where(finite, codes, 0).astype(np.int64), return_inverse=True)
+    labels = np.array([(names or {}).get(int(v), str(int(v))) for v in values] + [""], dtype=str)
+    return labels[np.where(finite, inverse, len(values))]
 
 
-def _camera_labels(camera_number: np.ndarray, camera_field: np.ndarray) -> np.ndarray:
+def _camera_labels(camera_number: np.ndarray, camera_field: pd.Series) -> np.ndarray:
     """Camera name from ``camera_name/field``; rows without it take the name other rows give the same
     camera number, else the camera number as text."""
-    name = np.array([field.split("/", 1)[0] for field in camera_field.tolist()], dtype=str)
+    codes, fields = pd.factorize(camera_field, use_na_sentinel=True)
+    names = [str(field).strip().split("/", 1)[0] for field in fields]
     number = _code_labels(camera_number)
-    named = name != ""
-    known = dict(zip(number[named], name[named], strict=True))
-    fallback = np.array([known.get(num, num) for num in np.unique(number[~named])], dtype=str)
-    labels = name.astype(object)
-    for num, label in zip(np.unique(number[~named]), fallback, strict=True):
-        labels[~named & (number == num)] = label
-    return labels.astype(str)
+    labels = np.array([*names, ""], dtype=str)[codes]  # code -1 (no name column) picks ""
+    unnamed = labels == ""
+    if unnamed.any():
+        named_numbers = dict(zip(number[~unnamed], labels[~unnamed], strict=True))
+        for num in np.unique(number[unnamed]):
+            labels[unnamed & (number == num)] = named_numbers.get(num, num)
+    return labels
 
 
 def read_dat2(path: str | Path, *, source_id: str | None = None) -> LightCurve:
@@ -103,7 +102,7 @@ def read_dat2(path: str | Path, *, source_id: str | None = None) -> LightCurve:
         time,
         mag=mag,
         mag_err=numeric(frame, "mag_err"),
-        camera=_camera_labels(camera_number, text(frame, "camera_field")),
+        camera=_camera_labels(camera_number, frame["camera_field"]),
         band=band,
         good=numeric(frame, "good") == 1,
         saturated=numeric(frame, "saturated") == 1,
