@@ -22,16 +22,18 @@ def simbad_cone_adql(ra_deg: float, dec_deg: float, radius_arcsec: float) -> str
     )
 
 
-def _run_simbad_tap(query: str, timeout_s: float) -> pd.DataFrame:
+def _run_simbad_tap(query: str) -> pd.DataFrame:
     """Run ADQL on SIMBAD's TAP service with ``astroquery.simbad.SimbadClass.query_tap``.
 
     ``query_tap`` rather than ``query_region``: the object type needs
     ``add_votable_fields("otype")``, which itself asks the server for the field list, so one
-    ADQL query is one round trip fewer.
+    ADQL query is one round trip fewer. No ``timeout`` is given to ``SimbadClass``: setting it
+    asks the server for its limits; :func:`~lcpipe.characterize.remote.call_online` enforces
+    the timeout instead.
     """
     from astroquery.simbad import SimbadClass
 
-    return table_to_frame(SimbadClass(timeout=timeout_s).query_tap(query))
+    return table_to_frame(SimbadClass().query_tap(query))
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,7 +56,7 @@ def simbad_cone(
     *,
     cache: QueryCache,
     policy: RetryPolicy,
-    run_query: Callable[[str, float], pd.DataFrame] = _run_simbad_tap,
+    run_query: Callable[[str], pd.DataFrame] = _run_simbad_tap,
     sleep: Callable[[float], None] | None = None,
 ) -> pd.DataFrame:
     """SIMBAD objects within a radius of a position, from the cache or the SIMBAD TAP service.
@@ -70,7 +72,7 @@ def simbad_cone(
     policy : RetryPolicy
         Timeout per attempt, retries and backoff.
     run_query : callable
-        ``run_query(adql, timeout_s) -> DataFrame``; default astroquery's ``SimbadClass.query_tap``.
+        ``run_query(adql) -> DataFrame``; default astroquery's ``SimbadClass.query_tap``.
     sleep : callable, optional
         Wait between retries (default ``time.sleep``).
 
@@ -89,7 +91,7 @@ def simbad_cone(
 
     def fetch() -> pd.DataFrame:
         answer = call_online(
-            lambda: run_query(query, policy.timeout_s),
+            lambda: run_query(query),
             service="SIMBAD",
             config_key="vetting.simbad",
             policy=policy,

@@ -62,13 +62,10 @@ def match_vsx(
     hit = match.index >= 0
     coords_ok = np.isfinite(ra) & np.isfinite(dec) & (np.abs(dec) <= 90.0)
     status = np.where(hit, "ok", np.where(coords_ok, "no_match", "bad_coordinates"))
-    src = np.where(hit, match.index, 0)
+    rows = np.where(hit, match.index, -1)  # -1 is no row: reindex leaves those cells missing
 
     def take(column: str) -> pd.Series:
-        values = catalog[column].iloc[src].reset_index(drop=True) if len(catalog) else None
-        if values is None:
-            return pd.Series(pd.NA, index=range(ra.size), dtype=catalog[column].dtype)
-        return values.where(pd.Series(hit))
+        return catalog[column].reset_index(drop=True).reindex(rows).reset_index(drop=True)
 
     return pd.DataFrame(
         {
