@@ -119,7 +119,7 @@ cdef inline double template_a1(double tau) noexcept nogil:
     return (q + 2.0) / sqrt(q * (q + 4.0))
 
 
-cdef inline Py_ssize_t first_above(const double[::1] t, Py_ssize_t lo, Py_ssize_t hi,
+cdef inline Py_ssize_t first_above(const double *t, Py_ssize_t lo, Py_ssize_t hi,
                                    double t0, double h) noexcept nogil:
     """First index i in [lo, hi) with t[i] - t0 > h (hi if none); t sorted ascending."""
     cdef Py_ssize_t mid
@@ -132,7 +132,7 @@ cdef inline Py_ssize_t first_above(const double[::1] t, Py_ssize_t lo, Py_ssize_
     return lo
 
 
-cdef inline Py_ssize_t first_not_below(const double[::1] t, Py_ssize_t lo, Py_ssize_t hi,
+cdef inline Py_ssize_t first_not_below(const double *t, Py_ssize_t lo, Py_ssize_t hi,
                                        double t0, double h) noexcept nogil:
     """First index i in [lo, hi) with t[i] - t0 >= h (hi if none); t sorted ascending."""
     cdef Py_ssize_t mid
@@ -296,8 +296,8 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
             hi = hi_arr[g]
             t0 = t0_arr[g]
             if min_each_side > 0:
-                n_before = first_not_below(t, lo, hi, t0, 0.0) - lo
-                n_after = hi - first_above(t, lo, hi, t0, 0.0)
+                n_before = first_not_below(&t[0], lo, hi, t0, 0.0) - lo
+                n_after = hi - first_above(&t[0], lo, hi, t0, 0.0)
                 if n_before < min_each_side or n_after < min_each_side:
                     dchi2_out[g] = 0.0
                     template_out[g] = 1
@@ -329,17 +329,6 @@ cdef struct IntervalSet:
     Py_ssize_t cap
     Py_ssize_t *a   # starts, ascending; intervals [a[i], b[i]) disjoint and non-adjacent
     Py_ssize_t *b
-
-
-cdef bint interval_contains(IntervalSet *iv, Py_ssize_t j) noexcept nogil:
-    cdef Py_ssize_t lo = 0, hi = iv.n, mid
-    while lo < hi:  # first interval with a > j
-        mid = (lo + hi) >> 1
-        if iv.a[mid] > j:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo > 0 and j < iv.b[lo - 1]
 
 
 cdef Py_ssize_t interval_insert(IntervalSet *iv, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
@@ -405,83 +394,182 @@ cdef inline Py_ssize_t first_t0_with(double first, double step, Py_ssize_t n, do
     return j
 
 
-def cluster_positive(const long[::1] season, const long[::1] k_of, const long[::1] j_of,
-                     const double[::1] t0_of, const double[::1] first, const double[::1] teff,
-                     const double[::1] step, const long[:, ::1] n_t0, double separation,
-                     long[::1] reps_out):
-    """Greedy clusters over positive-score centres given in decreasing score order.
+cdef struct MaxTree:
+    Py_ssize_t size        # leaves (power of two >= number of points of the level)
+    Py_ssize_t offset      # global index of the level's first point
+    Py_ssize_t *node       # node[i]: global index of the best live point below i, -1 if none
+    char *dead             # node fully removed (never revived)
 
-    Centres not listed score 0: they never become a representative that survives (clusters with
+
+cdef inline Py_ssize_t better(const double *val, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    """The better of two points: larger value, then smaller index; -1 means none."""
+    if a < 0:
+        return b
+    if b < 0:
+        return a
+    if val[b] > val[a] or (val[b] == val[a] and b < a):
+        return b
+    return a
+
+
+cdef void tree_remove(MaxTree *tr, const double *val, Py_ssize_t i, Py_ssize_t lo, Py_ssize_t hi,
+                      Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    """Remove the level's points at positions [a, b) from node i covering [lo, hi)."""
+    cdef Py_ssize_t mid
+    if b <= lo or hi <= a or tr.dead[i]:
+        return
+    if a <= lo and hi <= b:
+        tr.dead[i] = 1
+        tr.node[i] = -1
+        return
+    mid = (lo + hi) >> 1
+    tree_remove(tr, val, 2 * i, lo, mid, a, b)
+    tree_remove(tr, val, 2 * i + 1, mid, hi, a, b)
+    tr.node[i] = better(val, tr.node[2 * i], tr.node[2 * i + 1])
+
+
+cdef int tree_build(MaxTree *tr, const double *val, Py_ssize_t start, Py_ssize_t stop) noexcept nogil:
+    cdef Py_ssize_t i, n = stop - start
+    tr.size = 1
+    while tr.size < n:
+        tr.size *= 2
+    tr.offset = start
+    tr.node = <Py_ssize_t *>malloc(2 * tr.size * sizeof(Py_ssize_t))
+    tr.dead = <char *>malloc(2 * tr.size * sizeof(char))
+    if tr.node == NULL or tr.dead == NULL:
+        return -1
+    for i in range(2 * tr.size):
+        tr.dead[i] = 0
+        tr.node[i] = -1
+    for i in range(n):
+        tr.node[tr.size + i] = start + i
+    for i in range(tr.size - 1, 0, -1):
+        tr.node[i] = better(val, tr.node[2 * i], tr.node[2 * i + 1])
+    return 0
+
+
+cdef inline Py_ssize_t first_j_at_least(const long *j_of, Py_ssize_t lo, Py_ssize_t hi,
+                                        Py_ssize_t j) noexcept nogil:
+    """First position p in [lo, hi) with j_of[p] >= j (j_of ascending there)."""
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if j_of[mid] >= j:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def cluster_levels(const double[::1] dchi2, const long[::1] j_of, const double[::1] t0_of,
+                   const long[::1] level_offsets, const double[::1] first, const double[::1] teff,
+                   const double[::1] step, const long[:, ::1] n_t0, double separation,
+                   long[::1] reps_out):
+    """Greedy clusters of a scan, per season, without sorting it.
+
+    Points not listed score 0: they can never become a representative that is kept (clusters with
     delta chi-square 0 are dropped) but they count towards "fewer than 3 remaining" and are removed
-    like the others, which the per-level interval sets of removed t0 indices do implicitly.
+    like the others, which per-level interval sets of removed t0 indices track implicitly. The
+    largest remaining listed point is found from one max-tree per level (removal of a t0 range is a
+    range deletion), so a season with P points and C clusters costs O(P + C K log P).
 
     Parameters
     ----------
-    season, k_of, j_of : int64[::1], shape (P,)
-        Season, teff level and t0 index of each positive centre, sorted by decreasing score
-        (ties: increasing flat grid index).
+    dchi2 : float64[::1], shape (P,)
+        Scores of the listed points.
+    j_of : int64[::1], shape (P,)
+        t0 index of each point; points of level ``l = s * K + k`` occupy
+        ``level_offsets[l]:level_offsets[l + 1]`` in increasing ``j``.
     t0_of : float64[::1], shape (P,)
-        Centre times (days).
+        Centre of each point (days).
+    level_offsets : int64[::1], shape (S * K + 1,)
+        Start of each level's points.
     first : float64[::1], shape (S,)
         First time of each season.
     teff, step : float64[::1], shape (K,)
         Timescale and t0 step of each level.
     n_t0 : int64[:, ::1], shape (S, K)
-        Grid size of each level.
+        Grid size of each level (listed or not).
     separation : float
         Removal radius factor: remove ``|t0 - t0_max| < separation * (teff + teff_max)``.
     reps_out : int64[::1], shape (P,)
-        Output: indices (into the positive list) of the representatives, in the order found.
+        Output: indices of the representatives with positive score, per season in the order found.
 
     Returns
     -------
     int
         Number of representatives written.
     """
-    cdef Py_ssize_t n_pos = season.shape[0], n_teff = n_t0.shape[1]
-    cdef Py_ssize_t p, k, s, cur_season = -1, remaining = 0, n_reps = 0, ja, jb, added = 0
+    cdef Py_ssize_t n_seasons = n_t0.shape[0], n_teff = n_t0.shape[1]
+    cdef Py_ssize_t s, k, kb, l, p, best, remaining, n_reps = 0, ja, jb, added = 0
     cdef double h
+    cdef int failed = 0
     cdef IntervalSet *sets = <IntervalSet *>malloc(n_teff * sizeof(IntervalSet))
-    if sets == NULL:
-        raise MemoryError("cluster_positive: interval sets")
+    cdef MaxTree *trees = <MaxTree *>malloc(n_teff * sizeof(MaxTree))
+    if sets == NULL or trees == NULL:
+        free(sets)
+        free(trees)
+        raise MemoryError("cluster_levels: work space")
     for k in range(n_teff):
         sets[k].n = 0
         sets[k].cap = 0
         sets[k].a = NULL
         sets[k].b = NULL
-    try:
-        with nogil:
-            for p in range(n_pos):
-                s = season[p]
-                if s != cur_season:
-                    cur_season = s
-                    remaining = 0
-                    for k in range(n_teff):
-                        sets[k].n = 0
-                        remaining += n_t0[s, k]
-                if remaining < 3:
-                    continue
-                if interval_contains(&sets[k_of[p]], j_of[p]):
-                    continue
-                reps_out[n_reps] = p
+        trees[k].node = NULL
+        trees[k].dead = NULL
+    with nogil:
+        for s in range(n_seasons):
+            remaining = 0
+            for k in range(n_teff):
+                sets[k].n = 0
+                remaining += n_t0[s, k]
+                l = s * n_teff + k
+                free(trees[k].node)
+                free(trees[k].dead)
+                if tree_build(&trees[k], &dchi2[0], level_offsets[l], level_offsets[l + 1]) < 0:
+                    failed = 1
+            if failed:
+                break
+            while remaining >= 3:
+                best = -1
+                kb = 0
+                for k in range(n_teff):
+                    p = trees[k].node[1]
+                    if p >= 0 and (best < 0 or dchi2[p] > dchi2[best]):
+                        best = p
+                        kb = k
+                if best < 0 or dchi2[best] <= 0.0:
+                    break  # every later representative would score 0 and be dropped
+                reps_out[n_reps] = best
                 n_reps += 1
                 for k in range(n_teff):
-                    h = separation * (teff[k] + teff[k_of[p]])
-                    ja = first_t0_with(first[s], step[k], n_t0[s, k], t0_of[p], h, False)
-                    jb = first_t0_with(first[s], step[k], n_t0[s, k], t0_of[p], h, True)
+                    h = separation * (teff[k] + teff[kb])
+                    ja = first_t0_with(first[s], step[k], n_t0[s, k], t0_of[best], h, False)
+                    jb = first_t0_with(first[s], step[k], n_t0[s, k], t0_of[best], h, True)
                     added = interval_insert(&sets[k], ja, jb)
                     if added < 0:
+                        failed = 1
                         break
                     remaining -= added
-                if added < 0:
+                    l = s * n_teff + k
+                    tree_remove(&trees[k], &dchi2[0], 1, 0, trees[k].size,
+                                first_j_at_least(&j_of[0], level_offsets[l], level_offsets[l + 1], ja)
+                                - level_offsets[l],
+                                first_j_at_least(&j_of[0], level_offsets[l], level_offsets[l + 1], jb)
+                                - level_offsets[l])
+                if failed:
                     break
-        if added < 0:
-            raise MemoryError("cluster_positive: interval sets")
-    finally:
-        for k in range(n_teff):
-            free(sets[k].a)
-            free(sets[k].b)
-        free(sets)
+            if failed:
+                break
+    for k in range(n_teff):
+        free(sets[k].a)
+        free(sets[k].b)
+        free(trees[k].node)
+        free(trees[k].dead)
+    free(sets)
+    free(trees)
+    if failed:
+        raise MemoryError("cluster_levels: work space")
     return n_reps
 
 
