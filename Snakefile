@@ -15,6 +15,8 @@ include: "rules/common.smk"
 include: "rules/demo.smk"
 include: "rules/manifest.smk"
 include: "rules/tag.smk"
+include: "rules/microlensing.smk"
+include: "rules/dips.smk"
 
 
 rule all:

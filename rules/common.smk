@@ -1,5 +1,6 @@
 # Configuration access and input functions. Rules use only what is defined here.
 
+import re
 from pathlib import Path
 
 from snakemake.utils import validate
@@ -15,7 +16,7 @@ SHARDS = list(range(config["shards"]))
 
 
 wildcard_constraints:
-    mag_bin="|".join(map(regex_escape, BINS)) if BINS else "[^/]+",
+    mag_bin="|".join(map(re.escape, BINS)) if BINS else "[^/]+",
     shard=r"\d+",
 
 
@@ -55,4 +56,4 @@ def shard_files(name):
 
 def final_outputs():
     """Everything `rule all` asks for."""
-    return expand(result("{mag_bin}", "tags.parquet"), mag_bin=BINS)
+    return expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=["tags", "pspl", "dips"])

@@ -6,9 +6,14 @@ import logging
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from lcpipe.stages.provenance import stage_provenance
+from lcpipe.stages.shard_io import shard_rows
+from lcpipe.tables import write_table
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +76,48 @@ def run_per_source(
     if frame.empty:
         frame = pd.DataFrame(columns=["source_id", "status", "error", "elapsed_s"])
     return frame
+
+
+def run_shard(
+    table: str | Path,
+    shard: int,
+    output: str | Path,
+    func: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+    *,
+    stage: str,
+    options: Mapping[str, Any],
+    postprocess: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    extra_inputs: Iterable[str | Path] = (),
+) -> pd.DataFrame:
+    """Run ``func`` over the rows of one shard of ``table`` and write the result atomically.
+
+    Parameters
+    ----------
+    table : path-like
+        Input table of the bin (manifest or a gathered stage table) with a ``shard`` column.
+    shard : int
+        Shard number.
+    output : path-like
+        Destination Parquet file, with provenance (stage, options, checksum of ``table``).
+    func : callable
+        Per-source function, see :func:`run_per_source`.
+    stage : str
+        Stage name.
+    options : mapping
+        The options the stage ran with (recorded in the provenance and hashed).
+    postprocess : callable, optional
+        Whole-table step applied before writing (e.g. a vectorised crossmatch).
+    extra_inputs : iterable of path-like
+        Further input files whose checksums go into the provenance.
+
+    Returns
+    -------
+    DataFrame
+        The table written.
+    """
+    rows = shard_rows(table, shard)
+    result = run_per_source(rows.to_dict("records"), func, stage=stage, total=len(rows))
+    if postprocess is not None:
+        result = postprocess(result)
+    write_table(result, output, stage_provenance(stage, options, [table, *extra_inputs]))
+    return result

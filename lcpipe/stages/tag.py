@@ -12,10 +12,8 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.io import load_clean, summarize_lightcurve
-from lcpipe.stages.provenance import stage_provenance
-from lcpipe.stages.runner import run_per_source
-from lcpipe.stages.shard_io import passthrough, shard_rows
-from lcpipe.tables import write_table
+from lcpipe.stages.runner import run_shard
+from lcpipe.stages.shard_io import passthrough
 from lcpipe.vetting.vsx import match_vsx, read_vsx_catalog
 
 
@@ -111,25 +109,24 @@ def tag_shard(
         ``TagOptions`` fields, reader options and cleaning options from the config.
     """
     options = TagOptions(**tag)
-    rows = shard_rows(manifest, shard)
-    table = run_per_source(
-        rows.to_dict("records"),
-        partial(tag_source, options=options, read=read, cleaning=cleaning),
+    func = partial(tag_source, options=options, read=read, cleaning=cleaning)
+    settings = {"tag": asdict(options), "read": dict(read), "cleaning": dict(cleaning)}
+    if options.known_variables is None:
+        return run_shard(manifest, shard, output, func, stage="tag", options=settings)
+    return run_shard(
+        manifest,
+        shard,
+        output,
+        func,
         stage="tag",
-        total=len(rows),
+        options=settings,
+        postprocess=partial(_add_known_variables, options=options),
+        extra_inputs=[options.known_variables],
     )
-    table = _add_known_variables(table, options)
-    provenance = stage_provenance(
-        "tag", {"tag": asdict(options), "read": read, "cleaning": cleaning}, [manifest]
-    )
-    write_table(table, output, provenance)
-    return table
 
 
 def _add_known_variables(table: pd.DataFrame, options: TagOptions) -> pd.DataFrame:
-    """Attach the nearest known variable (``vsx_*`` columns, ``known_variable``) when a catalog is set."""
-    if options.known_variables is None:
-        return table
+    """Attach the nearest known variable (``vsx_*`` columns, ``known_variable``)."""
     catalog = read_vsx_catalog(options.known_variables)
     ra = pd.to_numeric(table.get("ra", pd.Series(np.nan, index=table.index)), errors="coerce").to_numpy(float)
     dec = pd.to_numeric(table.get("dec", pd.Series(np.nan, index=table.index)), errors="coerce").to_numpy(
