@@ -10,7 +10,7 @@ from lcpipe._version import __version__
 
 #: Subcommand modules under ``lcpipe.cli``; each defines ``register(subparsers) -> None`` which adds
 #: its parser (with help text) and sets ``func`` to a ``run(args) -> int`` callable.
-SUBCOMMANDS: tuple[str, ...] = ("info", "manifest", "tag", "characterize", "vet")
+SUBCOMMANDS: tuple[str, ...] = ("simulate", "info", "manifest", "tag", "fit", "dips", "characterize", "vet")
 
 
 def build_parser() -> argparse.ArgumentParser:
