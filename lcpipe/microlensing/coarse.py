@@ -3,9 +3,10 @@
 For each effective timescale ``teff = u0 * tE`` on a geometric grid the light curve is binned in time
 with bins of ``bin_fraction * teff`` (weighted means), so the work per level does not grow with the
 cadence. At every bin centre ``t0`` and every ``u0`` of a short grid, the PSPL excess
-``a = A(u) - 1`` is fitted as ``F ≈ alpha * a + beta`` to the bins within ``window_tE * tE`` of
-``t0``; the score is the chi-square gained over a constant in that window,
-``Δχ² = cov(a, F)² / var(a)`` (weighted), kept only for ``alpha > 0`` (a brightening).
+``a = A(u) - 1`` is fitted as ``F ≈ alpha * a + beta`` to the bins within
+``min(window_tE * tE, max_window_teff * teff)`` of ``t0``; the score is the chi-square gained over a
+constant in that window, ``Δχ² = cov(a, F)² / var(a)`` (weighted), kept only for ``alpha > 0``
+(a brightening).
 The best grid point of each ``u0`` and then the best ones far from those seed the Levenberg–Marquardt
 refinement in :mod:`lcpipe.microlensing.pspl`.
 """
@@ -34,7 +35,9 @@ class CoarseOptions:
     bin_fraction : float
         Bin width and t0 step as a fraction of ``teff``.
     window_tE : float
-        Half-width of the fitted window in units of ``tE = teff / u0``.
+        Half-width of the fitted window in units of ``tE = teff / u0``...
+    max_window_teff : float
+        ... but at most this many ``teff`` (bounds the cost of small ``u0``).
     min_bins : int
         Windows with fewer bins score 0.
     """
@@ -45,6 +48,7 @@ class CoarseOptions:
     u0_grid: tuple[float, ...] = (0.1, 0.3, 1.0)
     bin_fraction: float = 0.5
     window_tE: float = 3.0
+    max_window_teff: float = 10.0
     min_bins: int = 4
 
     def __post_init__(self) -> None:
@@ -56,8 +60,8 @@ class CoarseOptions:
             )
         if not self.u0_grid or min(self.u0_grid) <= 0:
             raise ValueError(f"u0_grid must be non-empty and positive, got {self.u0_grid}")
-        if self.bin_fraction <= 0 or self.window_tE <= 0 or self.min_bins < 3:
-            raise ValueError("bin_fraction and window_tE must be > 0 and min_bins >= 3")
+        if min(self.bin_fraction, self.window_tE, self.max_window_teff) <= 0 or self.min_bins < 3:
+            raise ValueError("bin_fraction, window_tE and max_window_teff must be > 0 and min_bins >= 3")
 
 
 def bin_in_time(
@@ -194,11 +198,14 @@ def coarse_grid(time: np.ndarray, flux: np.ndarray, weight: np.ndarray, options:
     teff_max = max(min(options.teff_max, span), options.teff_min)
     n_levels = int(np.floor(np.log(teff_max / options.teff_min) / np.log(options.teff_factor))) + 1
     rows = []
+    tb, fb, wb = time, flux, weight
     for teff in options.teff_min * options.teff_factor ** np.arange(n_levels):
-        tb, fb, wb = bin_in_time(time, flux, weight, options.bin_fraction * teff)
+        # each level merges the previous level's bins (weighted means compose): O(N) for level 0 only
+        tb, fb, wb = bin_in_time(tb, fb, wb, options.bin_fraction * teff)
         for u0 in options.u0_grid:
             te = teff / u0
-            score = matched_filter(tb, fb, wb, teff, u0, options.window_tE * te, options.min_bins)
+            half_width = min(options.window_tE * te, options.max_window_teff * teff)
+            score = matched_filter(tb, fb, wb, teff, u0, half_width, options.min_bins)
             rows.append(np.column_stack([score, tb, np.full(tb.size, te), np.full(tb.size, u0)]))
     return np.concatenate(rows)
 

@@ -32,6 +32,11 @@ _U2_FLOOR = 1e-20
 #: Number of sums the projection kernel returns (see :func:`projected_sums`).
 N_SUMS = 18
 
+#: Upper triangle of a 3x3 matrix in row order (how the kernel stores Σw D_j D_k), and the index into
+#: the sums array of every element of the full symmetric matrix.
+_UPPER = np.triu_indices(3)
+_SYMMETRIC = np.array([[12, 13, 14], [13, 15, 16], [14, 16, 17]])
+
 
 def pspl_magnification(time: np.ndarray, t0: float, tE: float, u0: float) -> np.ndarray:
     """Paczyński point-source point-lens magnification.
@@ -108,7 +113,7 @@ def projected_sums(
             wd.sum(axis=1),
             wd @ a,
             wd @ f,
-            dd[np.triu_indices(3)],
+            dd[_UPPER],
         ]
     )
 
@@ -190,9 +195,7 @@ def _project(sums: np.ndarray, sw: float, sf: float, sff: float) -> _Projection 
     offset = (saa * sf - sa * saf) / det
     chi2 = sff - fs * saf - offset * sf
     rd = sfd - fs * sad - offset * sd  # Σ w r D_j
-    dd = np.empty((3, 3))
-    dd[np.triu_indices(3)] = sums[12:18]
-    dd[np.tril_indices(3, -1)] = dd.T[np.tril_indices(3, -1)]
+    dd = sums[_SYMMETRIC]
     m = np.stack([sad, sd])  # (2, 3): rows Σw a D, Σw D
     g_inv = np.array([[sw, -sa], [-sa, saa]]) / det
     curvature = fs * fs * (dd - m.T @ g_inv @ m)
@@ -223,6 +226,8 @@ class PSPLOptions:
         ``t0`` stays within the data's time range widened by this fraction of its span on each side.
     lm_bin_fraction : float
         First-stage LM runs on data binned to this fraction of the start's ``u0 * tE``.
+    binned_max_iter : int
+        Maximum accepted steps of that first stage (the polish continues from where it stopped).
     polish_dchi2 : float
         First-stage solutions within this chi2 of the best are all polished on the full data.
     coarse : CoarseOptions
@@ -238,14 +243,18 @@ class PSPLOptions:
     u0_max: float = 5.0
     t0_margin: float = 0.5
     lm_bin_fraction: float = 0.05
+    binned_max_iter: int = 30
     polish_dchi2: float = 10.0
     coarse: CoarseOptions = field(default_factory=CoarseOptions)
 
     def __post_init__(self) -> None:
         if isinstance(self.coarse, dict):
             object.__setattr__(self, "coarse", CoarseOptions(**self.coarse))
-        if self.n_starts < 1 or self.max_iter < 1:
-            raise ValueError(f"n_starts and max_iter must be >= 1, got {self.n_starts}, {self.max_iter}")
+        if min(self.n_starts, self.max_iter, self.binned_max_iter) < 1:
+            raise ValueError(
+                f"n_starts, max_iter and binned_max_iter must be >= 1, got {self.n_starts}, "
+                f"{self.max_iter}, {self.binned_max_iter}"
+            )
         if not 0 < self.tE_min < self.tE_max:
             raise ValueError(f"need 0 < tE_min < tE_max, got {self.tE_min}, {self.tE_max}")
         if self.lm_bin_fraction < 0 or self.polish_dchi2 < 0:
@@ -492,6 +501,15 @@ def _levenberg_marquardt(
     return theta, state, max_iter, False
 
 
+def _same_solution(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two ``(t0, ln tE, u0)`` agree to 1% (t0 in units of tE; the sign of u0 is irrelevant)."""
+    return bool(
+        abs(a[0] - b[0]) <= 0.01 * np.exp(a[1])
+        and abs(a[1] - b[1]) <= 0.01
+        and abs(abs(a[2]) - abs(b[2])) <= 0.01 * abs(a[2]) + 1e-4
+    )
+
+
 def _refine_starts(problem: _Problem, starts: np.ndarray, options: PSPLOptions, dof: int):
     """Two-stage refinement of the starts ``(t0, ln tE, u0)``, shape (K, 3).
 
@@ -499,7 +517,8 @@ def _refine_starts(problem: _Problem, starts: np.ndarray, options: PSPLOptions, 
     timescale (full data when that saves little) with the loose tolerance ``1e4 * chi2_rtol``; the
     results are ranked by their chi-square on the full data. Stage 2 polishes on the full data, with
     the tight tolerance, the best one and every other within ``polish_dchi2`` of it that ended
-    somewhere else. Returns the best ``(theta, projection, n_iter, converged)`` or None.
+    somewhere else (:func:`_same_solution`). Returns the best ``(theta, projection, n_iter,
+    converged)`` or None.
     """
     tight = options.chi2_rtol * max(dof, 1.0)
     ranked = []
@@ -508,7 +527,8 @@ def _refine_starts(problem: _Problem, starts: np.ndarray, options: PSPLOptions, 
         coarse = problem.binned(width) if width > 0 else problem
         if coarse.t.size > 0.5 * problem.t.size:
             coarse = problem
-        result = _levenberg_marquardt(coarse, start, options, 1e4 * tight, options.max_iter)
+        max_iter = min(options.binned_max_iter, options.max_iter)
+        result = _levenberg_marquardt(coarse, start, options, 1e4 * tight, max_iter)
         if result is None:
             continue
         state = problem.evaluate(result[0])
@@ -516,15 +536,18 @@ def _refine_starts(problem: _Problem, starts: np.ndarray, options: PSPLOptions, 
             ranked.append((state.chi2, result[0], result[2]))
     ranked.sort(key=lambda item: item[0])
     best = None
-    polished: list[np.ndarray] = []
+    tried: list[np.ndarray] = []
     for chi2, theta, n_coarse in ranked:
         if chi2 > ranked[0][0] + options.polish_dchi2:
             break
-        if any(np.allclose(np.abs(theta), np.abs(p), rtol=1e-4, atol=1e-8) for p in polished):
+        if any(_same_solution(theta, other) for other in tried):
             continue
-        polished.append(theta)
         result = _levenberg_marquardt(problem, theta, options, tight, options.max_iter)
-        if result is not None and (best is None or result[1].chi2 < best[1].chi2):
+        tried.append(theta)
+        if result is None:
+            continue
+        tried.append(result[0])
+        if best is None or result[1].chi2 < best[1].chi2:
             best = (result[0], result[1], n_coarse + result[2], result[3])
     return best
 

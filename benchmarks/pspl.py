@@ -1,0 +1,132 @@
+"""Time the PSPL (and FSPL) fit on the Roman example and the two OGLE events.
+
+Run: ``/work/venv/bin/python benchmarks/pspl.py [--runs 7] [--fspl]``
+
+Prints, per light curve: the first call in a fresh interpreter (import + loading numba's on-disk
+cache + the fit; pass ``--clear-cache`` once to include compilation too), the steady-state median
+of ``--runs`` fits single-threaded, the split coarse search / LM, and the ratio to the reference
+tool's 3.3 s PSPL fit of the Roman example (``../shared/data/README.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+
+from lcpipe.microlensing.coarse import coarse_starts
+from lcpipe.microlensing.fspl import fit_fspl
+from lcpipe.microlensing.photometry import mags_to_fit_flux
+from lcpipe.microlensing.pspl import PSPLOptions, _Problem, clean_points, fit_pspl
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+DATA = ROOT / "tests" / "data"
+
+#: The reference scan-anomaly tool's PSPL fit time on the Roman example on this machine (seconds).
+REFERENCE_ROMAN_PSPL_S = 3.3
+
+CASES = {
+    "roman": ("npy", DATA / "roman" / "example_data.npy"),
+    "ob08092": ("ogle", DATA / "ogle" / "phot_ob08092_O4.dat"),
+    "ob05086": ("ogle", DATA / "ogle" / "starBLG234.6.I.218982.dat"),
+}
+
+FIRST_CALL = """
+import time, sys
+import numpy as np
+t_start = time.perf_counter()
+from lcpipe.microlensing.pspl import fit_pspl
+t_import = time.perf_counter()
+data = np.load(sys.argv[1])
+fit_pspl(*data)
+t_fit = time.perf_counter()
+print(t_import - t_start, t_fit - t_import)
+"""
+
+
+def load_case(kind: str, path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Time, flux, flux_err of one benchmark light curve (magnitudes on zero point 22)."""
+    if kind == "npy":
+        return tuple(np.load(path).T)
+    time_, mag, mag_err = np.loadtxt(path, unpack=True)
+    return (time_, *mags_to_fit_flux(mag, mag_err))
+
+
+def median_time(func, runs: int) -> float:
+    """Median wall time of ``runs`` calls (seconds)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def first_call(arrays: tuple[np.ndarray, ...], tmp: Path) -> tuple[float, float]:
+    """(import, first fit) seconds in a fresh interpreter."""
+    path = tmp / "case.npy"
+    np.save(path, np.vstack(arrays))
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_CALL, str(path)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="fits per light curve for the median")
+    parser.add_argument("--fspl", action="store_true", help="also time the FSPL fit")
+    parser.add_argument(
+        "--clear-cache", action="store_true", help="delete numba's cache first (first call compiles)"
+    )
+    args = parser.parse_args()
+    if args.clear_cache:
+        for cache in (ROOT / "lcpipe" / "microlensing").glob("__pycache__"):
+            for item in cache.glob("*.nb*"):
+                item.unlink()
+    tmp = ROOT / "benchmarks" / ".pspl_tmp"
+    tmp.mkdir(exist_ok=True)
+    options = PSPLOptions()
+    print(f"{'case':<9} {'N':>6} {'import':>8} {'1st fit':>8} {'median':>8} {'coarse':>8} {'LM':>8}  chi2")
+    try:
+        for name, (kind, path) in CASES.items():
+            arrays = load_case(kind, path)
+            t_import, t_first = first_call(arrays, tmp)
+            fit = fit_pspl(*arrays)
+            t_fit = median_time(lambda a=arrays: fit_pspl(*a), args.runs)
+            t, f, e, _, _ = clean_points(*arrays)
+            problem = _Problem.from_data(t, f, e, options)
+            t_coarse = median_time(
+                lambda p=problem, t=t: coarse_starts(t, p.f, p.w, options.coarse, options.n_starts), args.runs
+            )
+            print(
+                f"{name:<9} {t.size:>6} {t_import:>7.3f}s {t_first:>7.3f}s {t_fit * 1e3:>6.1f}ms "
+                f"{t_coarse * 1e3:>6.1f}ms {(t_fit - t_coarse) * 1e3:>6.1f}ms  {fit.chi2:.4f} ({fit.status})"
+            )
+            if name == "roman":
+                roman_fit = t_fit
+            if args.fspl:
+                t_fspl = median_time(lambda a=arrays: fit_fspl(*a), max(1, args.runs // 3))
+                print(f"{'':<9} FSPL median {t_fspl:.3f}s")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(
+        f"Roman PSPL fit: {roman_fit * 1e3:.1f} ms vs reference {REFERENCE_ROMAN_PSPL_S:.1f} s "
+        f"-> {REFERENCE_ROMAN_PSPL_S / roman_fit:.0f}x faster (target <= 100 ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
