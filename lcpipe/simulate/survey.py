@@ -271,7 +271,7 @@ def _kind_counts(fractions: tuple[tuple[str, float], ...], n: int) -> list[str]:
     return [kind for (kind, _), c in zip(fractions, counts, strict=True) for _ in range(c)]
 
 
-def _assign_kinds(options: SurveySimOptions) -> list[list[str]]:
+def assign_kinds(options: SurveySimOptions) -> list[list[str]]:
     """Kind of every star of every bin (shuffled per bin), with the broken/missing slots placed."""
     per_bin = []
     for b in range(len(options.mag_bins)):
@@ -497,7 +497,7 @@ def simulate_survey(out_dir: str | Path, *, options: SurveySimOptions | None = N
     n_bins, per_bin = len(options.mag_bins), options.stars_per_bin
     ids = unique_ids(np.random.default_rng([options.seed, 3]), n_bins * per_bin, 10**11, 7 * 10**11)
     gaia_ids = gaia_source_ids(np.random.default_rng([options.seed, 4]), n_bins * per_bin)
-    kinds = _assign_kinds(options)
+    kinds = assign_kinds(options)
     broken_written = 0
     truth_rows, star_rows = [], []
     for b, mag_bin in enumerate(options.mag_bins):
