@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,29 +36,23 @@ class ManifestError(ValueError):
     """A bin cannot be listed at all (its index folder is missing or empty); names the path."""
 
 
-@dataclass(frozen=True)
-class FolderBinning:
-    """Median-magnitude bins for a folder of light curves.
+def bin_limits(mag_bin: str) -> tuple[float, float]:
+    """Magnitude limits ``[lo, hi)`` encoded in a bin name ``"<lo>_<hi>"`` (e.g. ``"12.5_13"``).
 
-    Attributes
-    ----------
-    edges : tuple of float
-        Increasing bin edges in magnitudes; bin ``k`` is ``[edges[k], edges[k+1])`` named
-        ``f"{edges[k]:g}_{edges[k+1]:g}"``.
+    Raises
+    ------
+    ManifestError
+        If the name is not two increasing numbers joined by ``_``.
     """
-
-    edges: tuple[float, ...]
-
-    def names(self) -> list[str]:
-        """Bin names in order."""
-        return [f"{lo:g}_{hi:g}" for lo, hi in zip(self.edges[:-1], self.edges[1:], strict=True)]
-
-    def assign(self, median_mag: np.ndarray) -> np.ndarray:
-        """Bin name of each median magnitude (``""`` outside the edges or NaN); shape (M,)."""
-        names = np.array([*self.names(), ""], dtype=object)
-        idx = np.searchsorted(np.asarray(self.edges), median_mag, side="right") - 1
-        outside = ~np.isfinite(median_mag) | (idx < 0) | (idx >= len(self.edges) - 1)
-        return names[np.where(outside, -1, idx)]
+    try:
+        lo, hi = (float(part) for part in mag_bin.split("_"))
+    except ValueError:
+        raise ManifestError(
+            f"bin name {mag_bin!r} is not '<lo>_<hi>' in magnitudes (e.g. '12.5_13')"
+        ) from None
+    if not lo < hi:
+        raise ManifestError(f"bin name {mag_bin!r}: lower limit {lo:g} is not below upper limit {hi:g}")
+    return lo, hi
 
 
 def asassn_manifest(index_root: str | Path, lc_root: str | Path, mag_bin: str, n_shards: int) -> pd.DataFrame:
@@ -194,37 +187,35 @@ def _read_catalog(path: Path) -> pd.DataFrame:
     return table.drop_duplicates("source_id")
 
 
-def folder_manifest(
-    sources: pd.DataFrame, median_mag: np.ndarray, binning: FolderBinning, mag_bin: str, n_shards: int
-) -> pd.DataFrame:
+def folder_manifest(sources: pd.DataFrame, mag_bin: str, bins: list[str], n_shards: int) -> pd.DataFrame:
     """Select one median-magnitude bin of a folder collection.
 
     Parameters
     ----------
     sources : DataFrame
-        Output of :func:`folder_sources`, M rows.
-    median_mag : ndarray, shape (M,)
-        Median magnitude of each source (NaN when unreadable).
-    binning : FolderBinning
-        The bin edges.
+        Output of :func:`folder_sources` with a ``median_mag`` column (NaN when unreadable).
     mag_bin : str
-        Name of the bin to return; unreadable sources are listed in the first bin with
-        status ``unreadable`` so that they are reported once, not lost.
+        Bin to return, named ``"<lo>_<hi>"``: sources with ``lo <= median_mag < hi``.
+    bins : list of str
+        Every configured bin; sources that could not be read are listed (status ``unreadable``)
+        in the first of them, so they are reported once and not lost.
+    n_shards : int
+        Number of shards.
 
     Returns
     -------
     DataFrame
         :data:`MANIFEST_COLUMNS` rows of that bin.
     """
-    if mag_bin not in binning.names():
-        raise ManifestError(f"bin {mag_bin!r} is not one of the configured bins {binning.names()}")
-    assigned = binning.assign(np.asarray(median_mag, dtype=float))
+    lo, hi = bin_limits(mag_bin)
+    median_mag = sources["median_mag"].to_numpy(dtype=float)
     unreadable = ~np.isfinite(median_mag)
-    in_bin = assigned == mag_bin
-    if mag_bin == binning.names()[0]:
+    with np.errstate(invalid="ignore"):
+        in_bin = (median_mag >= lo) & (median_mag < hi)
+    if mag_bin == bins[0]:
         in_bin |= unreadable
     manifest = sources.loc[in_bin].copy()
-    manifest.loc[unreadable[in_bin], "status"] = "unreadable"
+    manifest.loc[unreadable[in_bin] & (manifest["status"] == "ok"), "status"] = "unreadable"
     return _finish(manifest, mag_bin, n_shards, where="folder")
 
 

@@ -45,6 +45,11 @@ def survey_ready(wildcards):
     return [demo_truth()] if config["demo"]["generate"] else []
 
 
+def collection_table(wildcards):
+    """The folder layout's table of files and median magnitudes; nothing for ASAS-SN trees."""
+    return [result("collection.parquet")] if config["survey"]["layout"] == "folder" else []
+
+
 def shard_files(name):
     """Input function: the per-shard outputs ``shards/<name>_<k>.parquet`` of a bin."""
 

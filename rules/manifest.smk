@@ -1,11 +1,35 @@
+rule collection:
+    input:
+        survey_ready,
+    output:
+        result("collection.parquet"),
+    params:
+        survey=config["survey"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
+    log:
+        log_file("collection", "collection"),
+    benchmark:
+        benchmark_file("collection", "collection")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    script:
+        "../scripts/collection.py"
+
+
 rule manifest:
     input:
         survey_ready,
+        collection=collection_table,
     output:
         result("{mag_bin}", "manifest.parquet"),
     params:
         survey=config["survey"],
         shards=config["shards"],
+        bins=BINS,
         version=LCPIPE_VERSION,
     log:
         log_file("manifest", "{mag_bin}"),

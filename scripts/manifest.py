@@ -10,4 +10,6 @@ if __name__ == "__main__":
             mag_bin=snakemake.wildcards.mag_bin,
             survey=snakemake.params.survey,
             shards=snakemake.params.shards,
+            bins=snakemake.params.bins,
+            collection=snakemake.input.collection[0] if snakemake.input.collection else None,
         )

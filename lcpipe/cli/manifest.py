@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
     """Write the manifest; a bin that cannot be listed prints one error line and returns 1."""
     survey = {"layout": "asassn", "index_root": args.index_root, "lc_root": args.lc_root}
     try:
-        write_bin_manifest(args.out, mag_bin=args.mag_bin, survey=survey, shards=args.shards)
+        write_bin_manifest(
+            args.out, mag_bin=args.mag_bin, survey=survey, shards=args.shards, bins=[args.mag_bin]
+        )
     except ManifestError as exc:
         print(f"lcpipe manifest: {exc}", file=sys.stderr)
         return 1

@@ -1,17 +1,66 @@
-"""Manifest stage: list one magnitude bin and write ``results/<mag_bin>/manifest.parquet``."""
+"""Manifest stage: list one magnitude bin and write ``results/<mag_bin>/manifest.parquet``.
+
+For the ``folder`` layout a ``collection`` step first reads every file once for its median magnitude
+(``results/collection.parquet``); each bin's manifest then selects its rows from it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from lcpipe.manifest import asassn_manifest
+import numpy as np
+import pandas as pd
+
+from lcpipe.io import load_clean
+from lcpipe.manifest import ManifestError, asassn_manifest, folder_manifest, folder_sources
 from lcpipe.stages.provenance import stage_provenance
-from lcpipe.tables import write_table
+from lcpipe.stages.runner import run_per_source
+from lcpipe.tables import read_table, write_table
 
 
-def write_bin_manifest(output: str | Path, *, mag_bin: str, survey: Mapping[str, Any], shards: int) -> None:
+def write_collection(
+    output: str | Path, *, survey: Mapping[str, Any], read: Mapping[str, Any], cleaning: Mapping[str, Any]
+) -> pd.DataFrame:
+    """List a folder of light curves with each file's median magnitude (NaN when unreadable).
+
+    Parameters
+    ----------
+    output : path-like
+        Destination Parquet file (``results/collection.parquet``).
+    survey : mapping
+        The ``survey`` config section (``folder``, optional ``catalog``).
+    read, cleaning : mapping
+        Reader and cleaning options, as for every stage.
+    """
+    sources = folder_sources(survey["folder"], survey.get("catalog"))
+
+    def median_magnitude(row: Mapping[str, Any]) -> dict[str, Any]:
+        lc, status, _ = load_clean(row["path"], read_options=read, cleaning=cleaning)
+        median = float(np.nanmedian(lc.mag)) if lc is not None and status == "ok" else np.nan
+        return {"median_mag": median, "read_status": status}
+
+    measured = run_per_source(
+        sources.to_dict("records"), median_magnitude, stage="collection", total=len(sources)
+    )
+    table = sources.assign(
+        median_mag=measured["median_mag"].to_numpy(), read_status=measured["read_status"].to_numpy()
+    )
+    options = {"survey": dict(survey), "read": dict(read), "cleaning": dict(cleaning)}
+    write_table(table, output, stage_provenance("collection", options))
+    return table
+
+
+def write_bin_manifest(
+    output: str | Path,
+    *,
+    mag_bin: str,
+    survey: Mapping[str, Any],
+    shards: int,
+    bins: Sequence[str],
+    collection: str | Path | None = None,
+) -> pd.DataFrame:
     """List the sources of ``mag_bin`` as the survey config describes and write the manifest.
 
     Parameters
@@ -21,12 +70,24 @@ def write_bin_manifest(output: str | Path, *, mag_bin: str, survey: Mapping[str,
     mag_bin : str
         Bin name.
     survey : mapping
-        The ``survey`` config section (``layout``, ``lc_root``, ``index_root``).
+        The ``survey`` config section.
     shards : int
         Number of shards per bin.
+    bins : sequence of str
+        Every configured bin (the folder layout lists unreadable files in the first).
+    collection : path-like, optional
+        ``results/collection.parquet``; required for the ``folder`` layout.
     """
-    if survey["layout"] != "asassn":
-        raise ValueError(f"survey.layout {survey['layout']!r} is not supported yet")
-    manifest = asassn_manifest(survey["index_root"], survey["lc_root"], mag_bin, shards)
     options = {"mag_bin": mag_bin, "survey": dict(survey), "shards": shards}
-    write_table(manifest, output, stage_provenance("manifest", options))
+    if survey["layout"] == "asassn":
+        manifest = asassn_manifest(survey["index_root"], survey["lc_root"], mag_bin, shards)
+        inputs: list[str | Path] = []
+    elif survey["layout"] == "folder":
+        if collection is None:
+            raise ManifestError("the folder layout needs the collection table (results/collection.parquet)")
+        manifest = folder_manifest(read_table(collection), mag_bin, list(bins), shards)
+        inputs = [collection]
+    else:
+        raise ManifestError(f"survey.layout must be 'asassn' or 'folder', got {survey['layout']!r}")
+    write_table(manifest, output, stage_provenance("manifest", options, inputs))
+    return manifest
