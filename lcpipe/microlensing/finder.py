@@ -1,0 +1,237 @@
+"""The anomaly finder: PSPL fit → residuals → grid scan → clusters → quality → criteria → score."""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from lcpipe.kernels.anomaly_scan import scan_grid
+from lcpipe.microlensing.clusters import find_clusters
+from lcpipe.microlensing.criteria import CandidateCriteria
+from lcpipe.microlensing.grid import ScanOptions, build_grid
+from lcpipe.microlensing.photometry import rescale_errors
+from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
+from lcpipe.microlensing.quality import QUALITY_COLUMNS, window_quality
+from lcpipe.microlensing.result import _NAN_SCORE, CLUSTER_COLUMNS, AnomalyResult
+from lcpipe.microlensing.score import ScoreOptions, score_cluster
+
+_NESTED = {"scan": ScanOptions, "criteria": CandidateCriteria, "score": ScoreOptions, "pspl": PSPLOptions}
+
+
+@dataclass(frozen=True)
+class FinderOptions:
+    """Options of :func:`find_anomalies`; nested options may be given as mappings of their fields.
+
+    Attributes
+    ----------
+    scan : ScanOptions
+        Grid, window and clustering definitions.
+    criteria : CandidateCriteria
+        Tests a cluster must pass to be a candidate.
+    score : ScoreOptions
+        Reference population and statistics of the score.
+    pspl : PSPLOptions
+        Options of the single-lens fit.
+    rescale_errors : bool
+        Scale the flux errors after the fit so that its chi2/dof becomes 1 (reported as
+        ``error_scale``); ground-based errors are rarely right.
+    allow_error_shrink : bool
+        Let that factor be below 1 (by default errors are only ever inflated).
+    method : {"fast", "slow"}
+        Compiled kernels or the NumPy references (tests only: the reference visits every grid point).
+    num_threads : int
+        OpenMP threads of the scan (0: OpenMP default); results do not depend on it.
+    """
+
+    scan: ScanOptions = field(default_factory=ScanOptions)
+    criteria: CandidateCriteria = field(default_factory=CandidateCriteria)
+    score: ScoreOptions = field(default_factory=ScoreOptions)
+    pspl: PSPLOptions = field(default_factory=PSPLOptions)
+    rescale_errors: bool = True
+    allow_error_shrink: bool = False
+    method: Literal["fast", "slow"] = "fast"
+    num_threads: int = 1
+
+    def __post_init__(self) -> None:
+        for name, cls in _NESTED.items():
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                object.__setattr__(self, name, cls(**value))
+            elif not isinstance(value, cls):
+                raise TypeError(
+                    f"FinderOptions.{name} must be {cls.__name__} or a mapping, got {type(value).__name__}"
+                )
+        if self.method not in ("fast", "slow"):
+            raise ValueError(f"FinderOptions.method must be 'fast' or 'slow', got {self.method!r}")
+        if self.num_threads < 0:
+            raise ValueError(f"FinderOptions.num_threads must be >= 0, got {self.num_threads}")
+
+    @classmethod
+    def reference(cls, **changes: Any) -> FinderOptions:
+        """The published tool's definitions: no error rescaling and no gap rule (for parity runs)."""
+        base = cls(rescale_errors=False, scan=ScanOptions(min_points_each_side=0))
+        return replace(base, **changes)
+
+
+def find_anomalies(
+    time: np.ndarray, flux: np.ndarray, flux_err: np.ndarray, *, options: FinderOptions = FinderOptions()
+) -> AnomalyResult:
+    """Search one light curve for short anomalies on top of a single-lens event.
+
+    Parameters
+    ----------
+    time, flux, flux_err : array_like, shape (N,)
+        Times (days), linear flux and 1-sigma errors, any order; non-finite points and errors <= 0
+        are dropped by the fit. Magnitudes: convert with
+        :func:`lcpipe.microlensing.photometry.mags_to_fit_flux` first.
+    options : FinderOptions
+
+    Returns
+    -------
+    AnomalyResult
+        Never raises for bad data: ``status`` says why nothing was scanned.
+    """
+    start = _time.perf_counter()
+    fit = fit_pspl(time, flux, flux_err, options=options.pspl)
+    return scan_fit(fit, options=options, fit_seconds=_time.perf_counter() - start)
+
+
+def scan_fit(
+    fit: PSPLFit, *, options: FinderOptions = FinderOptions(), fit_seconds: float = 0.0
+) -> AnomalyResult:
+    """Scan the residuals of an existing PSPL fit (the pipeline's scan stage).
+
+    Parameters
+    ----------
+    fit : PSPLFit
+        Single-lens fit; its points (``fit.time``, ``fit.flux``, ``fit.flux_err``) are scanned.
+    options : FinderOptions
+        ``options.pspl`` is not used here.
+    fit_seconds : float
+        Time the fit took, carried into ``timings``.
+
+    Returns
+    -------
+    AnomalyResult
+    """
+    start = _time.perf_counter()
+    order = np.argsort(fit.time, kind="stable")
+    t, f, e = (np.asarray(a, dtype=float)[order] for a in (fit.time, fit.flux, fit.flux_err))
+    if not fit.ok:
+        return _unscanned(fit.status, fit, t, f, e, fit_seconds)
+    error_scale = 1.0
+    if options.rescale_errors:
+        error_scale, e = rescale_errors(fit, allow_shrink=options.allow_error_shrink)
+        e = e[order]
+    residuals = f - fit.model_flux(t)
+    weights = 1.0 / (e * e)
+    grid = build_grid(t, options.scan)
+    scan = scan_grid(
+        t,
+        residuals,
+        weights,
+        grid,
+        min_points=options.scan.min_points,
+        min_points_each_side=options.scan.min_points_each_side,
+        method=options.method,
+        num_threads=options.num_threads,
+    )
+    scanned = _time.perf_counter()
+    reps = find_clusters(scan, grid, options.scan.cluster_separation, method=options.method)
+    teff = grid.teff[scan.level[reps]]
+    quality = window_quality(
+        t,
+        residuals,
+        weights,
+        scan.lo[reps],
+        scan.hi[reps],
+        scan.t0[reps],
+        teff,
+        scan.template[reps],
+        options.scan.contrib_threshold,
+        method=options.method,
+    )
+    clusters = pd.DataFrame(
+        {
+            "season": scan.season[reps],
+            "t0": scan.t0[reps],
+            "teff": teff,
+            "dchi2": scan.dchi2[reps],
+            "template": scan.template[reps].astype(np.int64),
+            **{c: quality[c].to_numpy() for c in QUALITY_COLUMNS if c != "dchi2_window"},
+        }
+    )
+    accepted, reason = options.criteria.accept(clusters)
+    clusters["accepted"] = accepted
+    clusters["reject_reason"] = reason
+    clusters = clusters[list(CLUSTER_COLUMNS)]
+    best = _largest(clusters["dchi2"].to_numpy(), accepted)
+    top = _largest(clusters["dchi2"].to_numpy(), np.ones(len(clusters), bool))
+    season, dchi2 = clusters["season"].to_numpy(), clusters["dchi2"].to_numpy()
+    best_score = _NAN_SCORE if best is None else score_cluster(season, teff, dchi2, best, options.score)
+    top_score = best_score if top == best else score_cluster(season, teff, dchi2, top, options.score)
+    done = _time.perf_counter()
+    timings = {
+        "fit": fit_seconds,
+        "scan": scanned - start,
+        "clusters": done - scanned,
+        "total": fit_seconds + done - start,
+    }
+    return AnomalyResult(
+        "ok",
+        fit,
+        error_scale,
+        t,
+        f,
+        e,
+        residuals,
+        grid,
+        int(np.count_nonzero(scan.hi - scan.lo >= options.scan.min_points)),
+        clusters,
+        best,
+        best_score,
+        top,
+        top_score,
+        timings,
+    )
+
+
+def scan_row(fit: PSPLFit, options: FinderOptions = FinderOptions()) -> dict[str, Any]:
+    """Flat per-source row (``status`` first) of the scan of an existing fit, for pipeline tables."""
+    return scan_fit(fit, options=options).to_row()
+
+
+def _largest(dchi2: np.ndarray, mask: np.ndarray) -> int | None:
+    """Row with the largest delta chi-square among ``mask`` (first on a tie), None if none."""
+    if not np.any(mask):
+        return None
+    return int(np.argmax(np.where(mask, dchi2, -np.inf)))
+
+
+def _unscanned(
+    status: str, fit: PSPLFit, t: np.ndarray, f: np.ndarray, e: np.ndarray, fit_seconds: float
+) -> AnomalyResult:
+    empty = pd.DataFrame(
+        {c: pd.Series(dtype=object if c == "reject_reason" else float) for c in CLUSTER_COLUMNS}
+    )
+    return AnomalyResult(
+        status,
+        fit,
+        float("nan"),
+        t,
+        f,
+        e,
+        np.full(t.size, np.nan),
+        None,
+        0,
+        empty,
+        None,
+        _NAN_SCORE,
+        None,
+        _NAN_SCORE,
+        {"fit": fit_seconds, "scan": 0.0, "clusters": 0.0, "total": fit_seconds},
+    )

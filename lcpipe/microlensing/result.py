@@ -1,0 +1,218 @@
+"""What the anomaly finder returns for one light curve, and its summaries."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lcpipe.microlensing.grid import ScanGrid
+from lcpipe.microlensing.pspl import PSPLFit
+from lcpipe.microlensing.score import ClusterScore
+
+#: Columns of the cluster table, in order (see :meth:`AnomalyResult.clusters_frame`).
+CLUSTER_COLUMNS = (
+    "season",
+    "t0",
+    "teff",
+    "dchi2",
+    "template",
+    "amplitude",
+    "offset",
+    "flat_level",
+    "n_window",
+    "n_contrib",
+    "n_eff",
+    "peak_frac",
+    "rho1",
+    "longest_run",
+    "chi2_flat",
+    "accepted",
+    "reject_reason",
+)
+_BEST_FIELDS = (
+    "t0",
+    "teff",
+    "dchi2",
+    "template",
+    "n_window",
+    "n_contrib",
+    "n_eff",
+    "peak_frac",
+    "rho1",
+    "longest_run",
+)
+_NAN_SCORE = ClusterScore(float("nan"), float("nan"), float("nan"), 0, 0, "none")
+
+
+@dataclass(frozen=True)
+class AnomalyResult:
+    """Anomaly search of one light curve: PSPL fit, residual scan, clusters and the best candidate.
+
+    Attributes
+    ----------
+    status : str
+        ``ok`` or why the scan could not run (the fit's status, e.g. ``too_few_points``).
+    fit : PSPLFit
+        The single-lens fit the residuals are taken from.
+    error_scale : float
+        Factor applied to the flux errors after the fit (1 when rescaling is off, NaN if undefined).
+    time, flux, flux_err, residuals : ndarray, shape (N,)
+        The scanned points (time-sorted; errors after rescaling) and ``flux - model``.
+    grid : ScanGrid or None
+        Grid of the scan (None when it did not run).
+    n_active : int
+        Grid points whose window held enough points to be scored.
+    clusters : DataFrame
+        One row per cluster (columns :data:`CLUSTER_COLUMNS`), per season in decreasing delta
+        chi-square; the window of each is ``|t - t0| < half_width * teff``.
+    best : int or None
+        Row of ``clusters`` of the best candidate (accepted, largest delta chi-square).
+    best_score : ClusterScore
+        Score of the best candidate (NaN fields when there is none).
+    top : int or None
+        Row of the largest delta chi-square cluster, accepted or not.
+    top_score : ClusterScore
+        Its score.
+    timings : dict
+        Wall-clock seconds of ``fit``, ``scan``, ``clusters`` (clusters, quality, criteria, score)
+        and ``total``.
+    """
+
+    status: str
+    fit: PSPLFit
+    error_scale: float
+    time: np.ndarray = field(repr=False)
+    flux: np.ndarray = field(repr=False)
+    flux_err: np.ndarray = field(repr=False)
+    residuals: np.ndarray = field(repr=False)
+    grid: ScanGrid | None = field(repr=False)
+    n_active: int
+    clusters: pd.DataFrame = field(repr=False)
+    best: int | None
+    best_score: ClusterScore
+    top: int | None
+    top_score: ClusterScore
+    timings: dict[str, float]
+
+    @property
+    def has_candidate(self) -> bool:
+        """True when a cluster passed the candidate criteria."""
+        return self.best is not None
+
+    @property
+    def n_seasons(self) -> int:
+        """Number of seasons scanned."""
+        return 0 if self.grid is None else self.grid.n_seasons
+
+    @property
+    def grid_size(self) -> int:
+        """Number of grid points (scored or implicitly 0)."""
+        return 0 if self.grid is None else self.grid.size
+
+    def clusters_frame(self) -> pd.DataFrame:
+        """The cluster table (a copy), e.g. for a per-source side file."""
+        return self.clusters.copy()
+
+    def _cluster_fields(self, row: int | None, prefix: str) -> dict[str, Any]:
+        if row is None:
+            return {f"{prefix}{name}": (-1 if name == "template" else math.nan) for name in _BEST_FIELDS}
+        record = self.clusters.iloc[row]
+        return {f"{prefix}{name}": _plain(record[name]) for name in _BEST_FIELDS}
+
+    @staticmethod
+    def _score_fields(score: ClusterScore, prefix: str) -> dict[str, Any]:
+        return {
+            f"{prefix}score": score.score,
+            f"{prefix}score_median": score.median,
+            f"{prefix}score_scale": score.scale,
+            f"{prefix}score_n_reference": score.n_reference,
+        }
+
+    def summary_dict(self) -> dict[str, Any]:
+        """Plain-Python summary: status, candidate, best cluster, PSPL parameters, counts, timings."""
+        out: dict[str, Any] = {
+            "status": self.status,
+            "has_candidate": self.has_candidate,
+            **self._cluster_fields(self.best, "best_"),
+            **self._score_fields(self.best_score, "best_"),
+            "top_t0": self._cluster_fields(self.top, "")["t0"],
+            "top_teff": self._cluster_fields(self.top, "")["teff"],
+            "top_dchi2": self._cluster_fields(self.top, "")["dchi2"],
+            "top_score": self.top_score.score,
+            **self.fit.to_row("pspl_"),
+            "error_scale": self.error_scale,
+            "n_points": int(self.time.size),
+            "n_seasons": self.n_seasons,
+            "grid_size": self.grid_size,
+            "n_active": self.n_active,
+            "n_clusters": len(self.clusters),
+            "n_accepted": int(self.clusters["accepted"].sum()) if len(self.clusters) else 0,
+        }
+        out.update({f"time_{k}_s": v for k, v in self.timings.items()})
+        return {k: _plain(v) for k, v in out.items()}
+
+    def to_row(self) -> dict[str, Any]:
+        """Flat scalars for one row of a per-source table (same keys as :meth:`summary_dict`)."""
+        return self.summary_dict()
+
+    def summary_table(self) -> pd.DataFrame:
+        """The summary as a one-row DataFrame."""
+        return pd.DataFrame([self.summary_dict()])
+
+    def summary_text(self) -> str:
+        """Human-readable summary."""
+        d = self.summary_dict()
+        lines = [
+            f"status            {d['status']}",
+            f"PSPL fit          t0={d['pspl_t0']:.4f} tE={d['pspl_tE']:.4f} u0={d['pspl_u0']:.5f} "
+            f"chi2/dof={d['pspl_chi2_dof']:.3f} ({d['pspl_status']})",
+            f"error scale       {d['error_scale']:.4f}",
+            f"grid              {d['grid_size']} points over {d['n_seasons']} seasons, {d['n_active']} scored",
+            f"clusters          {d['n_clusters']} ({d['n_accepted']} pass the criteria)",
+        ]
+        if self.has_candidate:
+            lines += [
+                f"best candidate    t0={d['best_t0']:.4f} teff={d['best_teff']:.6g} dchi2={d['best_dchi2']:.3f} "
+                f"score={d['best_score']:.2f}",
+                f"  score refs      median={d['best_score_median']:.3f} scale={d['best_score_scale']:.3f} "
+                f"n={d['best_score_n_reference']}",
+                f"  support         n_window={d['best_n_window']} n_contrib={d['best_n_contrib']} "
+                f"n_eff={d['best_n_eff']:.2f} peak_frac={d['best_peak_frac']:.3f} rho1={d['best_rho1']:.3f} "
+                f"longest_run={d['best_longest_run']}",
+            ]
+        else:
+            lines.append("best candidate    none")
+            if self.top is not None:
+                lines.append(
+                    f"  largest cluster t0={d['top_t0']:.4f} teff={d['top_teff']:.6g} dchi2={d['top_dchi2']:.3f} "
+                    f"({self.clusters['reject_reason'].iloc[self.top]})"
+                )
+        lines.append("timings           " + " ".join(f"{k}={v * 1e3:.1f}ms" for k, v in self.timings.items()))
+        return "\n".join(lines)
+
+    def print_summary(self) -> None:
+        """Print :meth:`summary_text`."""
+        print(self.summary_text())
+
+    def to_json(self) -> str:
+        """:meth:`summary_dict` as JSON (NaN written as null)."""
+        return json.dumps(
+            {
+                k: (None if isinstance(v, float) and math.isnan(v) else v)
+                for k, v in self.summary_dict().items()
+            }
+        )
+
+    def __str__(self) -> str:
+        return self.summary_text()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
