@@ -129,7 +129,7 @@ _TEMPLATES: dict[str, tuple[Callable[..., np.ndarray], int]] = {
 
 #: Discrete grids of each profile's third (shape) parameter.
 _SHAPE_GRID = {
-    "skew_gaussian": np.array([-6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0]),
+    "skew_gaussian": np.array([-6.0, -2.0, 0.0, 2.0, 6.0]),
     "paczynski": np.array([0.05, 0.15, 0.4, 1.0]),
     "fred": np.array([0.05, 0.15, 0.4, 1.0]),
 }
@@ -156,7 +156,7 @@ def _linear_chi2(g: np.ndarray, y: np.ndarray, w: np.ndarray, sign: float) -> tu
 
 
 def fit_profile(
-    model: str, t: np.ndarray, y: np.ndarray, w: np.ndarray, sign: float, n_t0: int = 16, n_width: int = 10
+    model: str, t: np.ndarray, y: np.ndarray, w: np.ndarray, sign: float, n_t0: int = 12, n_width: int = 8
 ) -> ProfileFit:
     """Fit one profile by a vectorised grid over (t0, width, shape) and two zoomed refinements.
 
@@ -189,10 +189,12 @@ def fit_profile(
 
     best, chi2, c, amp = evaluate(t0s, ws, ss)
     step_t0, ratio_w = t0_grid[1] - t0_grid[0], (w_grid[1] / w_grid[0])
-    for _ in range(ZOOM_ROUNDS):  # 7 x 7 (x every shape value) around the best point, 3x finer each round
+    for _ in range(ZOOM_ROUNDS):  # 7 x 7 x (best shape and its neighbours), 3x finer each round
         t0_fine = t0s[best] + np.linspace(-step_t0, step_t0, 7)
         w_fine = np.minimum(ws[best] * ratio_w ** np.linspace(-1.0, 1.0, 7), w_grid[-1])
-        t0_new, w_new, s_new = (a.ravel() for a in np.meshgrid(t0_fine, w_fine, shapes, indexing="ij"))
+        k = int(np.argmin(np.abs(shapes - ss[best]))) if shapes.size > 1 else 0
+        near = shapes[max(k - 1, 0) : k + 2]
+        t0_new, w_new, s_new = (a.ravel() for a in np.meshgrid(t0_fine, w_fine, near, indexing="ij"))
         b2, chi2_2, c2, amp2 = evaluate(t0_new, w_new, s_new)
         if chi2_2[b2] <= chi2[best]:
             t0s, ws, ss, best, chi2, c, amp = t0_new, w_new, s_new, b2, chi2_2, c2, amp2
