@@ -8,10 +8,10 @@ it has no meaning, e.g. the morphology of a run that does not exist).
 Which points count (the quality policy): a point is used when its time, magnitude and error are finite,
 ``0 < err <= max_mag_err``, the magnitude lies in ``mag_range`` (drops sentinels such as 99.99), it is not
 saturated and the reader's ``good`` flag is set. The SkyPatrol reader's default marks quality G and U
-good and B bad: U ("unknown") is the newest, not yet vetted data, with the same error distribution as
-G, and the real-data validation flags the same curves with G+U as with G alone while keeping the most
-recent seasons; B points are dominated by clouds, the Moon and bad subtractions, and they produce
-false dips. Camera groups are the pair (camera, band): a camera that changed filter has a different
+good and B bad, and we keep that: U ("unknown") is the newest, not yet vetted photometry, with errors like
+G's, and dropping it loses the latest seasons. On the 28 real curves of ../shared/data/asassn_skypatrol
+G alone flags 24, G+U 26 (two more Dippers), G+U+B also 26; B points are those the survey itself marks
+unreliable (clouds, Moon, bad subtraction), so they stay out. Camera groups are the pair (camera, band): a camera that changed filter has a different
 zero point in each band.
 """
 
