@@ -11,8 +11,10 @@ saturated and the reader's ``good`` flag is set. The SkyPatrol reader's default 
 good and B bad, and we keep that: U ("unknown") is the newest, not yet vetted photometry, with errors like
 G's, and dropping it loses the latest seasons. On the 28 real curves of ../shared/data/asassn_skypatrol
 G alone flags 24, G+U 26 (two more Dippers), G+U+B also 26; B points are those the survey itself marks
-unreliable (clouds, Moon, bad subtraction), so they stay out. Camera groups are the pair (camera, band): a camera that changed filter has a different
-zero point in each band.
+unreliable (clouds, Moon, bad subtraction), so they stay out.
+
+Camera groups are the pair (camera, band): a camera that changed filter has a different zero point in
+each band.
 """
 
 from __future__ import annotations
