@@ -81,3 +81,46 @@ def test_bin_in_time_conserves_weight_and_weighted_flux():
     assert wb.sum() == pytest.approx(w.sum(), rel=1e-12)
     assert np.sum(wb * fb) == pytest.approx(np.sum(w * f), rel=1e-12)
     assert np.sum(wb * tb) == pytest.approx(np.sum(w * t), rel=1e-12)
+
+
+def _problem(seed, n=600):
+    from lcpipe.microlensing.pspl import PSPLOptions, _Problem
+
+    t, f, w = _event(seed, n)
+    return _Problem.from_data(t, f, 1.0 / np.sqrt(w), PSPLOptions(u0_max=0.15))
+
+
+@pytest.mark.parametrize("theta", [(50.0, np.log(10.0), 0.2), (45.0, np.log(30.0), 0.05), (60.0, 1.0, 0.3)])
+def test_projection_kernel_matches_numpy(theta):
+    from lcpipe.microlensing.pspl import _project_kernel
+
+    problem = _problem(5)
+    sums = projected_sums(problem.t, problem.f, problem.w, np.array(theta))
+    reference = _project(sums, problem.sw, problem.sf, problem.sff)
+    grad, curvature = np.empty(3), np.empty((3, 3))
+    ok, chi2, fs, offset = _project_kernel(sums, problem.sw, problem.sf, problem.sff, grad, curvature)
+    assert ok
+    np.testing.assert_allclose(
+        [chi2, fs, offset], [reference.chi2, reference.fs, reference.offset], rtol=1e-12
+    )
+    np.testing.assert_allclose(grad, reference.grad, rtol=1e-10, atol=1e-10 * np.abs(reference.grad).max())
+    np.testing.assert_allclose(
+        curvature, reference.curvature, rtol=1e-10, atol=1e-12 * np.abs(curvature).max()
+    )
+
+
+@pytest.mark.parametrize(
+    "start",
+    [(48.0, np.log(8.0), 0.3), (52.0, np.log(20.0), 0.1), (30.0, np.log(3.0), 0.14)],  # last two reach u0_max
+)
+def test_compiled_levenberg_marquardt_matches_numpy_loop(start):
+    from lcpipe.microlensing.pspl import PSPLOptions, _levenberg_marquardt
+
+    problem = _problem(6)
+    options = PSPLOptions()
+    fast = _levenberg_marquardt(problem, np.array(start), options, 1e-8, 100)
+    slow = _levenberg_marquardt(problem, np.array(start), options, 1e-8, 100, method="slow")
+    # compare |u0|: the paths may cross u0 = 0 on either side (the model depends on u0**2 only)
+    np.testing.assert_allclose(np.abs(fast[0]), np.abs(slow[0]), rtol=1e-8, atol=1e-8)
+    assert fast[1].chi2 == pytest.approx(slow[1].chi2, rel=1e-11)
+    assert fast[3] == slow[3]

@@ -204,6 +204,136 @@ def _project(sums: np.ndarray, sw: float, sf: float, sff: float) -> _Projection 
     return _Projection(float(chi2), float(fs), float(offset), -2.0 * fs * rd, curvature)
 
 
+@numba.njit(cache=True, nogil=True)
+def _project_kernel(sums, sw, sf, sff, grad, curvature):  # pragma: no cover - compiled
+    """Compiled :func:`_project`: fills ``grad`` (3,) and ``curvature`` (3, 3); returns
+    ``(ok, chi2, fs, offset)``."""
+    sa, saa, saf = sums[0], sums[1], sums[2]
+    det = saa * sw - sa * sa
+    if not (np.isfinite(det) and det > 1e-12 * saa * sw):
+        return False, 0.0, 0.0, 0.0
+    fs = (saf * sw - sa * sf) / det
+    offset = (saa * sf - sa * saf) / det
+    chi2 = sff - fs * saf - offset * sf
+    finite = np.isfinite(chi2)
+    for j in range(3):
+        grad[j] = -2.0 * fs * (sums[9 + j] - fs * sums[6 + j] - offset * sums[3 + j])
+        finite = finite and np.isfinite(grad[j])
+        for k in range(3):
+            mgm = (
+                sw * sums[6 + j] * sums[6 + k]
+                - sa * (sums[6 + j] * sums[3 + k] + sums[3 + j] * sums[6 + k])
+                + saa * sums[3 + j] * sums[3 + k]
+            ) / det
+            curvature[j, k] = fs * fs * (sums[_SYMMETRIC[j, k]] - mgm)
+            finite = finite and np.isfinite(curvature[j, k])
+    return finite, chi2, fs, offset
+
+
+@numba.njit(cache=True, nogil=True)
+def _solve_small(matrix, rhs, out):  # pragma: no cover - compiled
+    """Gaussian elimination with partial pivoting for n <= 3; False if singular or not finite."""
+    n = rhs.size
+    a = matrix.copy()
+    b = rhs.copy()
+    for col in range(n):
+        pivot = col
+        for row in range(col + 1, n):
+            if abs(a[row, col]) > abs(a[pivot, col]):
+                pivot = row
+        if a[pivot, col] == 0.0 or not np.isfinite(a[pivot, col]):
+            return False
+        if pivot != col:
+            for k in range(n):
+                a[col, k], a[pivot, k] = a[pivot, k], a[col, k]
+            b[col], b[pivot] = b[pivot], b[col]
+        for row in range(col + 1, n):
+            factor = a[row, col] / a[col, col]
+            for k in range(col, n):
+                a[row, k] -= factor * a[col, k]
+            b[row] -= factor * b[col]
+    for row in range(n - 1, -1, -1):
+        acc = b[row]
+        for k in range(row + 1, n):
+            acc -= a[row, k] * out[k]
+        out[row] = acc / a[row, row]
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _lm_kernel(
+    time, flux, weight, theta, lower, upper, sw, sf, sff, lambda_init, chi2_tol, max_iter, grad, curvature
+):  # pragma: no cover - compiled
+    """Compiled :func:`_levenberg_marquardt` (same steps); ``theta`` (3,) is updated in place.
+
+    Returns ``(ok, chi2, fs, offset, n_iter, converged)``; ``grad`` and ``curvature`` end at ``theta``.
+    """
+    sums = np.empty(N_SUMS)
+    trial_grad = np.empty(3)
+    trial_curvature = np.empty((3, 3))
+    trial_theta = np.empty(3)
+    for j in range(3):
+        theta[j] = min(max(theta[j], lower[j]), upper[j])
+    _projected_sums_kernel(time, flux, weight, theta[0], theta[1], theta[2], sums)
+    ok, chi2, fs, offset = _project_kernel(sums, sw, sf, sff, grad, curvature)
+    if not ok:
+        return False, 0.0, 0.0, 0.0, 0, False
+    lam = lambda_init
+    for n_iter in range(max_iter):
+        free = np.empty(3, np.int64)
+        n_free = 0
+        for j in range(3):
+            edge = 1e-12 * (1.0 + abs(theta[j]))
+            held = (theta[j] <= lower[j] + edge and grad[j] > 0) or (
+                theta[j] >= upper[j] - edge and grad[j] < 0
+            )
+            if not held:
+                free[n_free] = j
+                n_free += 1
+        if n_free == 0:
+            return True, chi2, fs, offset, n_iter, True
+        diag_max = 0.0
+        for i in range(n_free):
+            diag_max = max(diag_max, curvature[free[i], free[i]])
+        floor = 1e-12 * max(diag_max, 1e-300)
+        rhs = np.empty(n_free)
+        matrix = np.empty((n_free, n_free))
+        step = np.empty(n_free)
+        while True:
+            for i in range(n_free):
+                rhs[i] = -0.5 * grad[free[i]]
+                for k in range(n_free):
+                    matrix[i, k] = curvature[free[i], free[k]]
+                matrix[i, i] += lam * max(curvature[free[i], free[i]], floor)
+            accepted = False
+            if _solve_small(matrix, rhs, step):
+                for j in range(3):
+                    trial_theta[j] = theta[j]
+                for i in range(n_free):
+                    trial_theta[free[i]] += step[i]
+                for j in range(3):
+                    trial_theta[j] = min(max(trial_theta[j], lower[j]), upper[j])
+                _projected_sums_kernel(
+                    time, flux, weight, trial_theta[0], trial_theta[1], trial_theta[2], sums
+                )
+                t_ok, t_chi2, t_fs, t_offset = _project_kernel(sums, sw, sf, sff, trial_grad, trial_curvature)
+                accepted = t_ok and t_chi2 < chi2
+            if accepted:
+                break
+            lam *= 10.0
+            if lam > 1e12:
+                return True, chi2, fs, offset, n_iter, True
+        improvement = chi2 - t_chi2
+        theta[:] = trial_theta
+        grad[:] = trial_grad
+        curvature[:, :] = trial_curvature
+        chi2, fs, offset = t_chi2, t_fs, t_offset
+        lam = max(lam / 10.0, 1e-12)
+        if improvement <= chi2_tol:
+            return True, chi2, fs, offset, n_iter + 1, True
+    return True, chi2, fs, offset, max_iter, False
+
+
 @dataclass(frozen=True)
 class PSPLOptions:
     """Options of :func:`fit_pspl` (defaults are DESIGN.md's / the reference tool's behaviour).
@@ -458,8 +588,8 @@ class _Problem:
         tb, fb, wb = bin_in_time(self.t, self.f, self.w, width)
         return _Problem(tb, fb, wb, self.lower, self.upper)
 
-    def evaluate(self, theta: np.ndarray) -> _Projection | None:
-        sums = projected_sums(self.t, self.f, self.w, theta)
+    def evaluate(self, theta: np.ndarray, method: Literal["fast", "slow"] = "fast") -> _Projection | None:
+        sums = projected_sums(self.t, self.f, self.w, theta, method=method)
         return _project(sums, self.sw, self.sf, self.sff)
 
     def clip(self, theta: np.ndarray) -> np.ndarray:
@@ -467,27 +597,46 @@ class _Problem:
 
 
 def _levenberg_marquardt(
-    problem: _Problem, theta: np.ndarray, options: PSPLOptions, chi2_tol: float, max_iter: int
+    problem: _Problem,
+    theta: np.ndarray,
+    options: PSPLOptions,
+    chi2_tol: float,
+    max_iter: int,
+    method: Literal["fast", "slow"] = "fast",
 ) -> tuple[np.ndarray, _Projection, int, bool] | None:
     """Refine ``theta = (t0, ln tE, u0)`` until an accepted step gains less than ``chi2_tol``.
 
+    Bounds are handled by an active set: a parameter on its bound whose gradient points outwards is
+    held fixed for the step, the others take the damped Gauss-Newton step (then clipped).
     Returns ``(theta, projection, n_iter, converged)``, or None if ``theta`` itself is degenerate.
+    ``method="fast"`` runs the whole loop in :func:`_lm_kernel`; ``"slow"`` is this NumPy loop.
     """
+    if method == "fast":
+        return _levenberg_marquardt_compiled(problem, theta, options, chi2_tol, max_iter)
     theta = problem.clip(np.asarray(theta, dtype=float))
-    state = problem.evaluate(theta)
+    state = problem.evaluate(theta, method="slow")
     if state is None:
         return None
     lam = options.lambda_init
     for n_iter in range(max_iter):
-        diag = np.diag(state.curvature)
-        damping = np.maximum(diag, 1e-12 * max(float(diag.max()), 1e-300))
+        edge = 1e-12 * (1.0 + np.abs(theta))
+        held = ((theta <= problem.lower + edge) & (state.grad > 0)) | (
+            (theta >= problem.upper - edge) & (state.grad < 0)
+        )
+        free = np.flatnonzero(~held)
+        if free.size == 0:  # every parameter pinned by its bound: a constrained minimum
+            return theta, state, n_iter, True
+        curvature = state.curvature[np.ix_(free, free)]
+        diag = np.diag(curvature)
+        damping = np.diag(np.maximum(diag, 1e-12 * max(float(diag.max()), 1e-300)))
         while True:
+            step = np.zeros(3)
             try:
-                step = np.linalg.solve(state.curvature + lam * np.diag(damping), -0.5 * state.grad)
+                step[free] = np.linalg.solve(curvature + lam * damping, -0.5 * state.grad[free])
+                trial_theta = problem.clip(theta + step)
+                trial = problem.evaluate(trial_theta, method="slow")
             except np.linalg.LinAlgError:
-                step = None
-            trial_theta = problem.clip(theta + step) if step is not None else theta
-            trial = problem.evaluate(trial_theta) if step is not None else None
+                trial = None
             if trial is not None and trial.chi2 < state.chi2:
                 break
             lam *= 10.0
@@ -499,6 +648,20 @@ def _levenberg_marquardt(
         if improvement <= chi2_tol:
             return theta, state, n_iter + 1, True
     return theta, state, max_iter, False
+
+
+def _levenberg_marquardt_compiled(
+    problem: _Problem, theta: np.ndarray, options: PSPLOptions, chi2_tol: float, max_iter: int
+) -> tuple[np.ndarray, _Projection, int, bool] | None:
+    theta = np.array(theta, dtype=float)
+    grad, curvature = np.empty(3), np.empty((3, 3))
+    ok, chi2, fs, offset, n_iter, converged = _lm_kernel(
+        problem.t, problem.f, problem.w, theta, problem.lower, problem.upper, problem.sw, problem.sf,
+        problem.sff, float(options.lambda_init), float(chi2_tol), int(max_iter), grad, curvature,
+    )  # fmt: skip
+    if not ok:
+        return None
+    return theta, _Projection(chi2, fs, offset, grad, curvature), n_iter, converged
 
 
 def _same_solution(a: np.ndarray, b: np.ndarray) -> bool:
