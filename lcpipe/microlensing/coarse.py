@@ -40,6 +40,8 @@ class CoarseOptions:
         ... but at most this many ``teff`` (bounds the cost of small ``u0``).
     min_bins : int
         Windows with fewer bins score 0.
+    keep_per_level : int
+        Best grid points kept per (teff, u0) pair as candidate starts.
     """
 
     teff_min: float = 0.1
@@ -50,6 +52,7 @@ class CoarseOptions:
     window_tE: float = 3.0
     max_window_teff: float = 10.0
     min_bins: int = 4
+    keep_per_level: int = 16
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "u0_grid", tuple(float(u) for u in self.u0_grid))
@@ -60,6 +63,8 @@ class CoarseOptions:
             )
         if not self.u0_grid or min(self.u0_grid) <= 0:
             raise ValueError(f"u0_grid must be non-empty and positive, got {self.u0_grid}")
+        if self.keep_per_level < 1:
+            raise ValueError(f"keep_per_level must be >= 1, got {self.keep_per_level}")
         if min(self.bin_fraction, self.window_tE, self.max_window_teff) <= 0 or self.min_bins < 3:
             raise ValueError("bin_fraction, window_tE and max_window_teff must be > 0 and min_bins >= 3")
 
@@ -181,7 +186,8 @@ def _matched_filter_kernel(time, flux, weight, teff, u0, half_width, min_bins, o
 
 
 def coarse_grid(time: np.ndarray, flux: np.ndarray, weight: np.ndarray, options: CoarseOptions) -> np.ndarray:
-    """Matched-filter scores over the whole (t0, teff, u0) grid.
+    """Best matched-filter scores of the (t0, teff, u0) grid: the ``keep_per_level`` highest of every
+    (teff, u0) pair (all of them when fewer), enough to choose starts from.
 
     Parameters
     ----------
@@ -192,7 +198,7 @@ def coarse_grid(time: np.ndarray, flux: np.ndarray, weight: np.ndarray, options:
     Returns
     -------
     ndarray, shape (K, 4)
-        Columns ``Δχ², t0, tE, u0`` of every grid point.
+        Columns ``Δχ², t0, tE, u0`` of the kept grid points.
     """
     span = float(time[-1] - time[0])
     teff_max = max(min(options.teff_max, span), options.teff_min)
@@ -206,7 +212,12 @@ def coarse_grid(time: np.ndarray, flux: np.ndarray, weight: np.ndarray, options:
             te = teff / u0
             half_width = min(options.window_tE * te, options.max_window_teff * teff)
             score = matched_filter(tb, fb, wb, teff, u0, half_width, options.min_bins)
-            rows.append(np.column_stack([score, tb, np.full(tb.size, te), np.full(tb.size, u0)]))
+            keep = np.arange(score.size)
+            if score.size > options.keep_per_level:
+                keep = np.argpartition(score, -options.keep_per_level)[-options.keep_per_level :]
+            row = np.empty((keep.size, 4))
+            row[:, 0], row[:, 1], row[:, 2], row[:, 3] = score[keep], tb[keep], te, u0
+            rows.append(row)
     return np.concatenate(rows)
 
 
