@@ -61,4 +61,5 @@ def shard_files(name):
 
 def final_outputs():
     """Everything `rule all` asks for."""
-    return expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=["tags", "pspl", "dips"])
+    tables = ["tags", "pspl", "anomaly", "anomaly_clusters", "dips"]
+    return expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)

@@ -38,3 +38,65 @@ rule gather_pspl:
         runtime=10,
     script:
         "../scripts/gather.py"
+
+
+rule anomaly_scan:
+    input:
+        pspl=result("{mag_bin}", "pspl.parquet"),
+    output:
+        table=result("{mag_bin}", "shards", "anomaly_{shard}.parquet"),
+        clusters=result("{mag_bin}", "shards", "anomaly_clusters_{shard}.parquet"),
+    params:
+        anomaly=config["anomaly"],
+        pspl=config["pspl"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
+    log:
+        log_file("anomaly_scan", "{mag_bin}", "{shard}"),
+    benchmark:
+        benchmark_file("anomaly_scan", "{mag_bin}", "{shard}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    script:
+        "../scripts/anomaly_scan.py"
+
+
+rule gather_anomaly:
+    input:
+        shard_files("anomaly"),
+    output:
+        result("{mag_bin}", "anomaly.parquet"),
+    params:
+        version=LCPIPE_VERSION,
+    log:
+        log_file("gather_anomaly", "{mag_bin}"),
+    benchmark:
+        benchmark_file("gather_anomaly", "{mag_bin}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/gather.py"
+
+
+rule gather_anomaly_clusters:
+    input:
+        shard_files("anomaly_clusters"),
+    output:
+        result("{mag_bin}", "anomaly_clusters.parquet"),
+    params:
+        version=LCPIPE_VERSION,
+    log:
+        log_file("gather_anomaly_clusters", "{mag_bin}"),
+    benchmark:
+        benchmark_file("gather_anomaly_clusters", "{mag_bin}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/gather.py"

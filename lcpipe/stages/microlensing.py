@@ -11,11 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.photometry import mags_to_fit_flux
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
 from lcpipe.stages.light_curves import dominant_band, load_row
 from lcpipe.stages.runner import run_shard
 from lcpipe.stages.shard_io import passthrough
+from lcpipe.tables import write_table
 
 
 @dataclass(frozen=True)
@@ -72,21 +74,129 @@ def fit_source(
         ``is_event`` and ``status`` (the read status, else the fit status).
     """
     out = passthrough(row)
-    lc, status = load_row(row, read, cleaning)
-    if lc is None or status != "ok":
+    fit, status, band = _fit(row, options, read, cleaning)
+    if fit is None:
         return {**out, "is_event": False, "status": status}
-    lc = dominant_band(lc)
-    flux, flux_err = mags_to_fit_flux(lc.mag, lc.mag_err)
-    fit = fit_pspl(lc.time, flux, flux_err, options=options)
     is_event, near = selection.is_event(fit)
     return {
         **out,
-        "pspl_band": str(lc.band[0]) if len(lc) else "",
+        "pspl_band": band,
         **fit.to_row(),
         "pspl_n_near_peak": near,
         "is_event": is_event,
         "status": fit.status,
     }
+
+
+def _fit(
+    row: Mapping[str, Any],
+    options: PSPLOptions,
+    read: Mapping[str, Any],
+    cleaning: Mapping[str, Any],
+    p0: tuple[float, float, float] | None = None,
+) -> tuple[PSPLFit | None, str, str]:
+    """Fit the dominant band of a row's light curve: (fit or None, read status, band)."""
+    lc, status = load_row(row, read, cleaning)
+    if lc is None or status != "ok":
+        return None, status, ""
+    lc = dominant_band(lc)
+    flux, flux_err = mags_to_fit_flux(lc.mag, lc.mag_err)
+    return fit_pspl(lc.time, flux, flux_err, options=options, p0=p0), status, str(lc.band[0])
+
+
+def scan_source(
+    row: Mapping[str, Any],
+    *,
+    options: FinderOptions,
+    read: Mapping[str, Any],
+    cleaning: Mapping[str, Any],
+    clusters: list[pd.DataFrame],
+    min_dchi2_clusters: float,
+) -> dict[str, Any]:
+    """Anomaly scan of one PSPL-table row; sources that are not significant events are not scanned.
+
+    The light curve is refitted from the stored PSPL solution (a few LM steps) so the scan sees the
+    exact residuals; the ``pspl_*`` columns stay in the PSPL table. Sources whose best cluster has
+    ``dchi2 >= min_dchi2_clusters`` append their cluster table to ``clusters``.
+
+    Returns
+    -------
+    dict
+        Identity columns, the :meth:`AnomalyResult.to_row` columns without ``pspl_*`` and ``status``
+        (``not_event``, the PSPL status, or the scan's status).
+    """
+    out = passthrough(row)
+    if row["status"] != "ok":
+        return {**out, "status": row["status"], "has_candidate": False}
+    if not row["is_event"]:
+        return {**out, "status": "not_event", "has_candidate": False}
+    p0 = (float(row["pspl_t0"]), float(row["pspl_tE"]), float(row["pspl_u0"]))
+    fit, status, _ = _fit(row, options.pspl, read, cleaning, p0=p0)
+    if fit is None:
+        return {**out, "status": status, "has_candidate": False}
+    result = scan_fit(fit, options=options)
+    summary = {k: v for k, v in result.to_row().items() if not k.startswith("pspl_")}
+    if np.isfinite(summary.get("best_dchi2", np.nan)) and summary["best_dchi2"] >= min_dchi2_clusters:
+        clusters.append(
+            result.clusters_frame().assign(source_id=row["source_id"], mag_bin=row.get("mag_bin"))
+        )
+    return {**out, **summary}
+
+
+def anomaly_shard(
+    pspl_table: str | Path,
+    shard: int,
+    output: str | Path,
+    clusters_output: str | Path,
+    *,
+    anomaly: Mapping[str, Any],
+    pspl: Mapping[str, Any],
+    read: Mapping[str, Any],
+    cleaning: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Scan the significant events of one shard; write the shard table and its clusters side file.
+
+    Parameters
+    ----------
+    pspl_table : path-like
+        The bin's gathered PSPL table.
+    shard : int
+        Shard number.
+    output, clusters_output : path-like
+        ``shards/anomaly_<shard>.parquet`` and ``shards/anomaly_clusters_<shard>.parquet``.
+    anomaly : mapping
+        ``FinderOptions`` fields plus ``clusters_min_dchi2`` (side-file threshold, default 25).
+    pspl, read, cleaning : mapping
+        The PSPL, reader and cleaning options the PSPL stage used.
+    """
+    settings = dict(anomaly)
+    min_dchi2_clusters = float(settings.pop("clusters_min_dchi2", 25.0))
+    options = FinderOptions(**{**settings, "pspl": dict(pspl)})
+    clusters: list[pd.DataFrame] = []
+    func = partial(
+        scan_source,
+        options=options,
+        read=read,
+        cleaning=cleaning,
+        clusters=clusters,
+        min_dchi2_clusters=min_dchi2_clusters,
+    )
+    provenance = {
+        "anomaly": dict(anomaly),
+        "pspl": dict(pspl),
+        "read": dict(read),
+        "cleaning": dict(cleaning),
+    }
+    table = run_shard(pspl_table, shard, output, func, stage="anomaly_scan", options=provenance)
+    side = (
+        pd.concat(clusters, ignore_index=True)
+        if clusters
+        else pd.DataFrame({"source_id": pd.Series(dtype=str)})
+    )
+    write_table(
+        side, clusters_output, {"stage": "anomaly_clusters", "clusters_min_dchi2": min_dchi2_clusters}
+    )
+    return table
 
 
 def pspl_shard(
