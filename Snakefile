@@ -20,6 +20,6 @@ include: "rules/dips.smk"
 
 
 rule all:
+    default_target: True
     input:
         final_outputs(),
-    default_target: True

@@ -7,7 +7,6 @@ from snakemake.utils import validate
 
 from lcpipe import __version__ as LCPIPE_VERSION
 
-
 validate(config, schema="../workflow/schemas/config.schema.yaml", set_default=True)
 
 RESULTS = Path(config["results_dir"])
@@ -47,14 +46,18 @@ def survey_ready(wildcards):
 
 def collection_table(wildcards):
     """The folder layout's table of files and median magnitudes; nothing for ASAS-SN trees."""
-    return [result("collection.parquet")] if config["survey"]["layout"] == "folder" else []
+    return (
+        [result("collection.parquet")] if config["survey"]["layout"] == "folder" else []
+    )
 
 
 def shard_files(name):
     """Input function: the per-shard outputs ``shards/<name>_<k>.parquet`` of a bin."""
 
     def files(wildcards):
-        return [result(wildcards.mag_bin, "shards", f"{name}_{k}.parquet") for k in SHARDS]
+        return [
+            result(wildcards.mag_bin, "shards", f"{name}_{k}.parquet") for k in SHARDS
+        ]
 
     return files
 

@@ -1,12 +1,6 @@
 rule simulate_demo:
     output:
         truth=demo_truth(),
-    params:
-        out_dir=config["demo"]["out_dir"],
-        seed=config["demo"]["seed"],
-        stars_per_bin=config["demo"]["stars_per_bin"],
-        bins=BINS,
-        version=LCPIPE_VERSION,
     log:
         log_file("simulate_demo", "demo"),
     benchmark:
@@ -15,5 +9,11 @@ rule simulate_demo:
     resources:
         mem_mb=1000,
         runtime=20,
+    params:
+        out_dir=config["demo"]["out_dir"],
+        seed=config["demo"]["seed"],
+        stars_per_bin=config["demo"]["stars_per_bin"],
+        bins=BINS,
+        version=LCPIPE_VERSION,
     script:
         "../scripts/simulate_demo.py"

@@ -3,11 +3,6 @@ rule dip_events:
         tags=result("{mag_bin}", "tags.parquet"),
     output:
         result("{mag_bin}", "shards", "dips_{shard}.parquet"),
-    params:
-        dips=config["dips"],
-        read=config["read"],
-        cleaning=config["cleaning"],
-        version=LCPIPE_VERSION,
     log:
         log_file("dip_events", "{mag_bin}", "{shard}"),
     benchmark:
@@ -16,6 +11,11 @@ rule dip_events:
     resources:
         mem_mb=2000,
         runtime=120,
+    params:
+        dips=config["dips"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/dip_events.py"
 
@@ -25,8 +25,6 @@ rule gather_dips:
         shard_files("dips"),
     output:
         result("{mag_bin}", "dips.parquet"),
-    params:
-        version=LCPIPE_VERSION,
     log:
         log_file("gather_dips", "{mag_bin}"),
     benchmark:
@@ -35,5 +33,7 @@ rule gather_dips:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        version=LCPIPE_VERSION,
     script:
         "../scripts/gather.py"

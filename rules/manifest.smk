@@ -3,11 +3,6 @@ rule collection:
         survey_ready,
     output:
         result("collection.parquet"),
-    params:
-        survey=config["survey"],
-        read=config["read"],
-        cleaning=config["cleaning"],
-        version=LCPIPE_VERSION,
     log:
         log_file("collection", "collection"),
     benchmark:
@@ -16,6 +11,11 @@ rule collection:
     resources:
         mem_mb=2000,
         runtime=120,
+    params:
+        survey=config["survey"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/collection.py"
 
@@ -26,11 +26,6 @@ rule manifest:
         collection=collection_table,
     output:
         result("{mag_bin}", "manifest.parquet"),
-    params:
-        survey=config["survey"],
-        shards=config["shards"],
-        bins=BINS,
-        version=LCPIPE_VERSION,
     log:
         log_file("manifest", "{mag_bin}"),
     benchmark:
@@ -39,5 +34,10 @@ rule manifest:
     resources:
         mem_mb=1000,
         runtime=30,
+    params:
+        survey=config["survey"],
+        shards=config["shards"],
+        bins=BINS,
+        version=LCPIPE_VERSION,
     script:
         "../scripts/manifest.py"

@@ -3,12 +3,6 @@ rule pspl_fit:
         tags=result("{mag_bin}", "tags.parquet"),
     output:
         result("{mag_bin}", "shards", "pspl_{shard}.parquet"),
-    params:
-        pspl=config["pspl"],
-        events=config["events"],
-        read=config["read"],
-        cleaning=config["cleaning"],
-        version=LCPIPE_VERSION,
     log:
         log_file("pspl_fit", "{mag_bin}", "{shard}"),
     benchmark:
@@ -17,6 +11,12 @@ rule pspl_fit:
     resources:
         mem_mb=2000,
         runtime=120,
+    params:
+        pspl=config["pspl"],
+        events=config["events"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/pspl_fit.py"
 
@@ -26,8 +26,6 @@ rule gather_pspl:
         shard_files("pspl"),
     output:
         result("{mag_bin}", "pspl.parquet"),
-    params:
-        version=LCPIPE_VERSION,
     log:
         log_file("gather_pspl", "{mag_bin}"),
     benchmark:
@@ -36,6 +34,8 @@ rule gather_pspl:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        version=LCPIPE_VERSION,
     script:
         "../scripts/gather.py"
 
@@ -46,12 +46,6 @@ rule anomaly_scan:
     output:
         table=result("{mag_bin}", "shards", "anomaly_{shard}.parquet"),
         clusters=result("{mag_bin}", "shards", "anomaly_clusters_{shard}.parquet"),
-    params:
-        anomaly=config["anomaly"],
-        pspl=config["pspl"],
-        read=config["read"],
-        cleaning=config["cleaning"],
-        version=LCPIPE_VERSION,
     log:
         log_file("anomaly_scan", "{mag_bin}", "{shard}"),
     benchmark:
@@ -60,6 +54,12 @@ rule anomaly_scan:
     resources:
         mem_mb=2000,
         runtime=120,
+    params:
+        anomaly=config["anomaly"],
+        pspl=config["pspl"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/anomaly_scan.py"
 
@@ -69,8 +69,6 @@ rule gather_anomaly:
         shard_files("anomaly"),
     output:
         result("{mag_bin}", "anomaly.parquet"),
-    params:
-        version=LCPIPE_VERSION,
     log:
         log_file("gather_anomaly", "{mag_bin}"),
     benchmark:
@@ -79,6 +77,8 @@ rule gather_anomaly:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        version=LCPIPE_VERSION,
     script:
         "../scripts/gather.py"
 
@@ -88,8 +88,6 @@ rule gather_anomaly_clusters:
         shard_files("anomaly_clusters"),
     output:
         result("{mag_bin}", "anomaly_clusters.parquet"),
-    params:
-        version=LCPIPE_VERSION,
     log:
         log_file("gather_anomaly_clusters", "{mag_bin}"),
     benchmark:
@@ -98,5 +96,7 @@ rule gather_anomaly_clusters:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        version=LCPIPE_VERSION,
     script:
         "../scripts/gather.py"

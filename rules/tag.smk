@@ -3,11 +3,6 @@ rule tag:
         manifest=result("{mag_bin}", "manifest.parquet"),
     output:
         result("{mag_bin}", "shards", "tags_{shard}.parquet"),
-    params:
-        read=config["read"],
-        cleaning=config["cleaning"],
-        tag=config["tag"],
-        version=LCPIPE_VERSION,
     log:
         log_file("tag", "{mag_bin}", "{shard}"),
     benchmark:
@@ -16,6 +11,11 @@ rule tag:
     resources:
         mem_mb=2000,
         runtime=60,
+    params:
+        read=config["read"],
+        cleaning=config["cleaning"],
+        tag=config["tag"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/tag.py"
 
@@ -25,8 +25,6 @@ rule gather_tags:
         shard_files("tags"),
     output:
         result("{mag_bin}", "tags.parquet"),
-    params:
-        version=LCPIPE_VERSION,
     log:
         log_file("gather_tags", "{mag_bin}"),
     benchmark:
@@ -35,5 +33,7 @@ rule gather_tags:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        version=LCPIPE_VERSION,
     script:
         "../scripts/gather.py"
