@@ -160,3 +160,28 @@ def test_rescale_errors_brings_chi2_dof_to_one():
     factor, same = rescale_errors(failed)
     assert np.isnan(factor)
     np.testing.assert_array_equal(same, failed.flux_err)
+
+
+def test_lowest_chi2_of_competing_solutions_is_kept():
+    # an event and, far from it, a short burst: two local minima of comparable depth
+    t, flux, err = _simulate(13, t0=1300.0, te=20.0, u0=0.3)
+    flux = flux.copy()
+    burst = np.abs(t - 1050.0) < 1.0
+    flux[burst] += 2.0 * np.exp(-0.5 * ((t[burst] - 1050.0) / 0.3) ** 2)
+    fit = fit_pspl(t, flux, err)
+    at_event = fit_pspl(t, flux, err, p0=(1300.0, 20.0, 0.3))
+    at_burst = fit_pspl(t, flux, err, p0=(1050.0, 0.5, 0.5))
+    assert at_event.t0 != pytest.approx(at_burst.t0, abs=10.0)  # two distinct minima exist
+    assert fit.status == "ok"
+    assert fit.chi2 <= min(at_event.chi2, at_burst.chi2) + 1e-6
+
+
+@pytest.mark.parametrize("scale", [1e-150, 1e150])
+def test_extreme_flux_units_give_the_same_fit(scale):
+    t, flux, err = _simulate(15)
+    ref = fit_pspl(t, flux, err)
+    fit = fit_pspl(t, flux * scale, err * scale)
+    assert fit.status == "ok"
+    assert fit.chi2 == pytest.approx(ref.chi2, rel=1e-9)
+    assert fit.tE == pytest.approx(ref.tE, rel=1e-6)
+    assert fit.fs == pytest.approx(ref.fs * scale, rel=1e-6)

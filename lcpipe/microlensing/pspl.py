@@ -422,7 +422,7 @@ class PSPLFit:
     n_rejected : int
         Input points dropped (non-finite time/flux/error or error <= 0).
     n_iter : int
-        Accepted LM steps of the winning start.
+        Accepted LM steps of the winning start (binned first stage plus the polish on all points).
     converged : bool
         The winning start met the chi2 tolerance (or no step could lower chi2 any further).
     at_bound : bool
@@ -531,6 +531,12 @@ def clean_points(
     return t[keep][order], f[keep][order], e[keep][order], int(t.size - order.size), n_bad_errors
 
 
+def _weighted_mean(f: np.ndarray, e: np.ndarray) -> float:
+    """Inverse-variance weighted mean, with weights relative to the smallest error (no overflow)."""
+    w = (np.min(e) / e) ** 2
+    return float(np.sum(w * f) / np.sum(w))
+
+
 def _failed(status: str, t, f, e, n_rejected: int, chi2_const: float = np.nan) -> PSPLFit:
     n = int(t.size)
     return PSPLFit(
@@ -572,14 +578,13 @@ class _Problem:
 
     @classmethod
     def from_data(cls, t: np.ndarray, f: np.ndarray, e: np.ndarray, options: PSPLOptions) -> _Problem:
-        w_raw = 1.0 / (e * e)
-        mean = float(np.sum(w_raw * f) / np.sum(w_raw))
+        mean = _weighted_mean(f, e)
         scale = float(np.median(np.abs(f - mean)))
         scale = scale if scale > 0 else float(np.max(np.abs(f - mean)))
         margin = options.t0_margin * float(t[-1] - t[0])
         lower = np.array([t[0] - margin, np.log(options.tE_min), -options.u0_max])
         upper = np.array([t[-1] + margin, np.log(options.tE_max), options.u0_max])
-        problem = cls(t, (f - mean) / scale, w_raw * scale**2, lower, upper)
+        problem = cls(t, (f - mean) / scale, (scale / e) ** 2, lower, upper)
         problem.mean, problem.scale = mean, scale
         return problem
 
@@ -750,8 +755,7 @@ def fit_pspl(
     if t.size <= N_PARAMS:
         status = "bad_errors" if t.size + n_bad_errors > N_PARAMS else "too_few_points"
         return _failed(status, t, f, e, n_rejected)
-    w_raw = 1.0 / (e * e)
-    chi2_const = float(np.sum(w_raw * (f - np.sum(w_raw * f) / np.sum(w_raw)) ** 2))
+    chi2_const = float(np.sum(((f - _weighted_mean(f, e)) / e) ** 2))
     if np.ptp(f) == 0 or np.ptp(t) == 0:
         return _failed("degenerate", t, f, e, n_rejected, chi2_const)
 
@@ -772,7 +776,7 @@ def fit_pspl(
     t0, te, u0 = float(theta[0]), float(np.exp(theta[1])), abs(float(theta[2]))
     fs = problem.scale * state.fs
     fb = problem.mean + problem.scale * (state.offset - state.fs)
-    chi2 = float(np.sum(w_raw * (f - fs * pspl_magnification(t, t0, te, u0) - fb) ** 2))
+    chi2 = float(np.sum(((f - fs * pspl_magnification(t, t0, te, u0) - fb) / e) ** 2))
     if not all(np.isfinite([t0, te, u0, fs, fb, chi2])):
         return _failed("fit_failed", t, f, e, n_rejected, chi2_const)
     tol = 1e-9 * (1.0 + np.abs(theta))
