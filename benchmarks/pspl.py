@@ -92,8 +92,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.clear_cache:
-        for cache in (ROOT / "lcpipe" / "microlensing").glob("__pycache__"):
-            for item in cache.glob("*.nb*"):
+        cache = ROOT / "lcpipe" / "microlensing" / "__pycache__"
+        for module in ("pspl", "coarse"):
+            for item in cache.glob(f"{module}.*.nb*"):
                 item.unlink()
     tmp = ROOT / "benchmarks" / ".pspl_tmp"
     tmp.mkdir(exist_ok=True)

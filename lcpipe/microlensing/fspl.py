@@ -3,7 +3,7 @@
 The magnification of a uniform source disk comes from VBMicrolensing's ``ESPLMag2`` where finite-source
 effects matter (``u < fs_cut * rho``); further out the quadrupole expansion
 ``A_fs = A + (rho**2 / 8) * laplacian(A) = A + 4 rho**2 (u**2 + 1) / (u**3 (u**2 + 4)**(5/2))``
-is used: its truncation error there is ~0.05 (rho / u)**4 < 1e-9 relative, it matches ``ESPLMag2`` to
+is used: its truncation error there is ~0.05 (rho / u)**4 < 1e-7 relative, it matches ``ESPLMag2`` to
 VBMicrolensing's table precision (a few 1e-6, tested), and VBMicrolensing is only called near the peak.
 The fit walks ``((t0 - t0_ref) / tE_ref, ln tE, u0, ln rho)`` with ``fs``, ``fb`` solved linearly at
 every trial (variable projection), using scipy's bounded trust-region least squares with a
@@ -32,7 +32,7 @@ def fspl_magnification(
     rho: float,
     *,
     vbm: VBMicrolensing.VBMicrolensing | None = None,
-    fs_cut: float = 100.0,
+    fs_cut: float = 30.0,
 ) -> np.ndarray:
     """Uniform finite-source point-lens magnification.
 
@@ -93,7 +93,7 @@ class FSPLOptions:
     rho_starts: tuple[float, ...] = (1e-3, 1e-2, 1e-1)
     rho_min: float = 1e-5
     rho_max: float = 10.0
-    fs_cut: float = 100.0
+    fs_cut: float = 30.0
     max_nfev: int = 400
     tol: float = 1e-10
     diff_step: float = 1e-7
@@ -130,7 +130,7 @@ class FSPLFit(PSPLFit):
     rho: float = np.nan
     chi2_pspl: float = np.nan
     dchi2_pspl: float = np.nan
-    fs_cut: float = 100.0
+    fs_cut: float = 30.0
 
     def magnification(self, time: np.ndarray) -> np.ndarray:
         """Finite-source magnification at ``time`` (shape (M,)); NaN when the fit is undefined."""
