@@ -98,7 +98,8 @@ def prefixed_stage_frame(table: pd.DataFrame, spec: StageSpec) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Same rows; ``source_id`` as string.
+        Same rows; ``source_id`` as string, boolean and integer columns as pandas' nullable
+        ``boolean`` / ``Int64`` (missing after the join means "not in this stage's table").
 
     Raises
     ------
@@ -110,6 +111,11 @@ def prefixed_stage_frame(table: pd.DataFrame, spec: StageSpec) -> pd.DataFrame:
         raise ValueError(f"{spec.name} table has no source_id column")
     frame = table.copy()
     frame["source_id"] = frame["source_id"].astype(str)
+    for column in frame.columns:  # nullable dtypes, so that sources missing after the join stay typed
+        if pd.api.types.is_bool_dtype(frame[column].dtype):
+            frame[column] = frame[column].astype("boolean")
+        elif pd.api.types.is_integer_dtype(frame[column].dtype):
+            frame[column] = frame[column].astype("Int64")
     repeated = frame["source_id"][frame["source_id"].duplicated()].unique()
     if repeated.size:
         raise ValueError(

@@ -188,7 +188,7 @@ def _flag(events: pd.DataFrame, name: str) -> pd.Series:
     """Boolean column with missing values (and a missing column) as False."""
     if name not in events:
         return pd.Series(False, index=events.index)
-    return events[name].eq(True)
+    return events[name].astype("boolean").fillna(False).astype(bool)
 
 
 def event_amplitude(events: pd.DataFrame, kind: str) -> pd.Series:
