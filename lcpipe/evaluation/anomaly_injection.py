@@ -107,7 +107,7 @@ class AnomalyInjectionOptions:
     noise: RomanNoise = field(default_factory=RomanNoise)
     visible_mag: float = 0.01
     window_pad_days: float = 0.5
-    trials_per_cell: int = 6
+    trials_per_cell: int = 10
     seed: int = 20261122
     chunk_size: int = 20
     finder: FinderOptions = field(default_factory=FinderOptions)
