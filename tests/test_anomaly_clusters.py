@@ -14,7 +14,9 @@ from lcpipe.microlensing.score import ScoreOptions, reference_clusters, robust_s
 def _scan(seed: int, sparse: bool):
     rng = np.random.default_rng(seed)
     if sparse:  # many windows short of points: implicit zeros take part in the stopping rule
-        t = np.sort(np.concatenate([rng.uniform(0, 40, 60), rng.uniform(200, 201, 3), rng.uniform(400, 405, 30)]))
+        t = np.sort(
+            np.concatenate([rng.uniform(0, 40, 60), rng.uniform(200, 201, 3), rng.uniform(400, 405, 30)])
+        )
     else:
         t = np.sort(np.concatenate([rng.uniform(0, 15, 250), rng.uniform(130, 136, 80)]))
     r = rng.normal(0, 1, t.size)
@@ -50,11 +52,21 @@ def test_quality_fast_matches_reference(seed):
     r = r + 6.0 * np.exp(-0.5 * ((t - 7.0) / 0.2) ** 2)
     scan = scan_grid(t, r, w, grid)
     reps = find_clusters(scan, grid)
-    args = (t, r, w, scan.lo[reps], scan.hi[reps], scan.t0[reps], grid.teff[scan.level[reps]], scan.template[reps])
+    args = (
+        t,
+        r,
+        w,
+        scan.lo[reps],
+        scan.hi[reps],
+        scan.t0[reps],
+        grid.teff[scan.level[reps]],
+        scan.template[reps],
+    )
     fast, slow = window_quality(*args), window_quality(*args, method="slow")
     np.testing.assert_allclose(fast["dchi2_window"], scan.dchi2[reps], rtol=1e-8, atol=1e-9)
     np.testing.assert_allclose(fast.to_numpy(), slow.to_numpy(), rtol=1e-8, atol=1e-9, equal_nan=True)
-    assert fast["n_contrib"].max() > 0 and fast["longest_run"].max() > 0
+    assert fast["n_contrib"].max() > 0
+    assert fast["longest_run"].max() > 0
 
 
 def test_quality_of_a_single_outlier():
@@ -62,17 +74,21 @@ def test_quality_of_a_single_outlier():
     r = np.zeros(t.size)
     r[10] = 50.0
     q = window_quality(t, r, np.ones(t.size), [0], [21], [0.0], [0.1], [0])
-    assert q["n_contrib"][0] == 1 and q["longest_run"][0] == 1
-    assert q["peak_frac"][0] > 0.8 and q["n_eff"][0] < 1.5
+    assert q["n_contrib"][0] == 1
+    assert q["longest_run"][0] == 1
+    assert q["peak_frac"][0] > 0.8
+    assert q["n_eff"][0] < 1.5
     assert not CandidateCriteria(min_dchi2=0).accept(q.assign(dchi2=q["dchi2_window"]))[0][0]
 
 
 def test_robust_scale_fallbacks():
     assert robust_scale(np.array([1.0, 2.0, 3.0, 4.0, 100.0])) == (1.4826, "mad")
     scale, method = robust_scale(np.array([0.0, 0.0, 0.0, 5.0, 5.0, 5.0, 5.0]))  # MAD 0, IQR 5
-    assert method == "iqr" and scale == pytest.approx(5.0 / 1.349)
+    assert method == "iqr"
+    assert scale == pytest.approx(5.0 / 1.349)
     scale, method = robust_scale(np.array([1.0] * 9 + [3.0]))
-    assert method == "std" and scale == pytest.approx(0.6)
+    assert method == "std"
+    assert scale == pytest.approx(0.6)
     assert robust_scale(np.array([2.0, 2.0])) == (0.0, "std")
 
 
@@ -90,5 +106,6 @@ def test_score_references_and_clipping():
     assert result.score == pytest.approx((100 - np.median(kept)) / mad)
     # Fewer than 8 within a factor 2 in teff: the 8 nearest in |ln teff| instead.
     refs = reference_clusters(season, teff, 10, ScoreOptions())
-    assert refs.size == 8 and 11 not in refs
+    assert refs.size == 8
+    assert 11 not in refs
     assert np.isnan(score_cluster(np.array([0, 1]), np.ones(2), np.array([3.0, 1.0]), 0).score)

@@ -42,7 +42,8 @@ def test_real_plain_events_have_no_candidate(name, columns):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_simulated_plain_event_has_no_candidate(seed):
     result = find_anomalies(*_simulated_event(seed))
-    assert result.status == "ok" and result.fit.t0 == pytest.approx(100.0, abs=0.1)
+    assert result.status == "ok"
+    assert result.fit.t0 == pytest.approx(100.0, abs=0.1)
     assert not result.has_candidate
 
 
@@ -52,7 +53,8 @@ def test_injected_anomaly_is_found(seed, bump):
     assert result.has_candidate
     d = result.summary_dict()
     assert d["best_t0"] == pytest.approx(104.0, abs=0.3)
-    assert d["best_dchi2"] > 60 and d["best_n_eff"] > 3
+    assert d["best_dchi2"] > 60
+    assert d["best_n_eff"] > 3
     assert d["best_score"] > 5
 
 
@@ -61,7 +63,8 @@ def test_templates_centred_in_gaps_score_zero_by_default():
     t, flux, err = _simulated_event(4, bump=0.2)
     on = find_anomalies(t, flux, err)
     off = find_anomalies(t, flux, err, options=FinderOptions(scan={"min_points_each_side": 0}))
-    assert on.has_candidate and off.has_candidate
+    assert on.has_candidate
+    assert off.has_candidate
     for result, expect_one_sided in ((on, False), (off, True)):
         c = result.clusters
         one_sided = [
@@ -80,7 +83,8 @@ def test_single_outlier_is_not_a_candidate():
     result = find_anomalies(t, flux, err)
     assert not result.has_candidate
     top = result.clusters.iloc[result.top]
-    assert top["t0"] == pytest.approx(120.0, abs=1.0) and top["peak_frac"] > 0.5
+    assert top["t0"] == pytest.approx(120.0, abs=1.0)
+    assert top["peak_frac"] > 0.5
 
 
 @pytest.mark.parametrize(
@@ -93,9 +97,12 @@ def test_single_outlier_is_not_a_candidate():
 )
 def test_bad_data_gives_a_status(arrays, status):
     result = find_anomalies(*arrays)
-    assert result.status == status and not result.has_candidate
+    assert result.status == status
+    assert not result.has_candidate
     row = result.to_row()
-    assert row["status"] == status and np.isnan(row["best_dchi2"]) and row["n_clusters"] == 0
+    assert row["status"] == status
+    assert np.isnan(row["best_dchi2"])
+    assert row["n_clusters"] == 0
     assert list(result.clusters_frame().columns) == list(CLUSTER_COLUMNS)
 
 
@@ -108,9 +115,11 @@ def test_result_summaries_and_rows_agree():
     assert all(np.isscalar(v) or v is None for v in row.values())
     assert row["best_t0"] == result.summary_dict()["best_t0"]
     table = result.summary_table()
-    assert isinstance(table, pd.DataFrame) and len(table) == 1
+    assert isinstance(table, pd.DataFrame)
+    assert len(table) == 1
     text = result.summary_text()
-    assert "best candidate" in text and f"{row['best_dchi2']:.3f}" in text
+    assert "best candidate" in text
+    assert f"{row['best_dchi2']:.3f}" in text
     frame = result.clusters_frame()
     assert frame["dchi2"].iloc[result.best] == row["best_dchi2"]
     assert frame.groupby("season")["dchi2"].apply(lambda d: d.is_monotonic_decreasing).all()
@@ -118,7 +127,8 @@ def test_result_summaries_and_rows_agree():
 
 def test_options_from_plain_mappings():
     options = FinderOptions(scan={"n_teff": 10}, criteria={"min_dchi2": 10.0}, num_threads=2)
-    assert options.scan.n_teff == 10 and options.criteria.min_dchi2 == 10.0
+    assert options.scan.n_teff == 10
+    assert options.criteria.min_dchi2 == 10.0
     with pytest.raises(TypeError, match="scan"):
         FinderOptions(scan=3)
     with pytest.raises(ValueError, match="method"):

@@ -104,8 +104,9 @@ def test_grid_matches_definition():
     for s, (a, b) in enumerate([(0.0, 2.0), (150.0, 150.5), (400.0, 400.0)]):
         for k, step in enumerate(grid.step):
             assert grid.n_t0[s, k] == np.arange(a, b, step).size
-    season, level, j, t0 = grid.dense()
-    assert np.all(t0 < grid.last[season]) and np.all(t0 >= grid.first[season])
+    season, _level, _j, t0 = grid.dense()
+    assert np.all(t0 < grid.last[season])
+    assert np.all(t0 >= grid.first[season])
 
 
 def test_bad_input_is_rejected():

@@ -34,8 +34,9 @@ def find_clusters(
     separation : float
         Removal radius in units of ``teff + teff_max``.
     method : {"fast", "slow"}
-        ``"fast"``: compiled, O(P + C K log P) for P listed points, C clusters and K levels
-        (a max-tree per level; removed t0 ranges kept as interval sets to count unlisted points). ``"slow"``: the literal loop over a dense grid.
+        ``"fast"``: compiled, O(P + C K log P) for P listed points, C clusters and K levels (a
+        max-tree per level; removed t0 ranges kept as interval sets to count unlisted points).
+        ``"slow"``: the literal loop over a dense grid.
 
     Returns
     -------

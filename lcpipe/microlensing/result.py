@@ -172,12 +172,14 @@ class AnomalyResult:
             f"PSPL fit          t0={d['pspl_t0']:.4f} tE={d['pspl_tE']:.4f} u0={d['pspl_u0']:.5f} "
             f"chi2/dof={d['pspl_chi2_dof']:.3f} ({d['pspl_status']})",
             f"error scale       {d['error_scale']:.4f}",
-            f"grid              {d['grid_size']} points over {d['n_seasons']} seasons, {d['n_active']} scored",
+            f"grid              {d['grid_size']} points over {d['n_seasons']} seasons, "
+            f"{d['n_active']} scored",
             f"clusters          {d['n_clusters']} ({d['n_accepted']} pass the criteria)",
         ]
         if self.has_candidate:
             lines += [
-                f"best candidate    t0={d['best_t0']:.4f} teff={d['best_teff']:.6g} dchi2={d['best_dchi2']:.3f} "
+                f"best candidate    t0={d['best_t0']:.4f} teff={d['best_teff']:.6g} "
+                f"dchi2={d['best_dchi2']:.3f} "
                 f"score={d['best_score']:.2f}",
                 f"  score refs      median={d['best_score_median']:.3f} scale={d['best_score_scale']:.3f} "
                 f"n={d['best_score_n_reference']}",
@@ -189,7 +191,8 @@ class AnomalyResult:
             lines.append("best candidate    none")
             if self.top is not None:
                 lines.append(
-                    f"  largest cluster t0={d['top_t0']:.4f} teff={d['top_teff']:.6g} dchi2={d['top_dchi2']:.3f} "
+                    f"  largest cluster t0={d['top_t0']:.4f} teff={d['top_teff']:.6g} "
+                    f"dchi2={d['top_dchi2']:.3f} "
                     f"({self.clusters['reject_reason'].iloc[self.top]})"
                 )
         lines.append("timings           " + " ".join(f"{k}={v * 1e3:.1f}ms" for k, v in self.timings.items()))
