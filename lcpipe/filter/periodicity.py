@@ -45,13 +45,15 @@ class PeriodicityOptions:
     enabled : bool
         Apply the test (off by default: it reads every surviving light curve again).
     n_bootstrap : int
-        Bootstrap resamplings per light curve (FAP resolution ``1 / (n_bootstrap + 1)``).
-    max_fap : float
-        A light curve whose highest peak has a smaller false-alarm probability is periodic and fails.
+        Bootstrap resamplings per light curve (FAP resolution ``1 / (n_bootstrap + 1)``, which
+        must be below ``max_fap``). Each costs one periodogram: about 0.2 s for 30,000 frequencies
+        with astropy 8, so this test is meant for the few survivors of the other tests.
     min_period_days, max_period_days : float
         Period range searched (days).
     samples_per_peak : int
-        Frequency grid oversampling: step ``1 / (samples_per_peak * time span)``.
+        Frequency grid oversampling: step ``1 / (samples_per_peak * time span)``. The statistic is
+        the highest power on this grid for the data and for every bootstrap sample alike, so a
+        coarse grid keeps the test consistent (it only blurs the reported period a little).
     event_pad : float
         Points within the event window widened by this many event durations on each side are
         left out (see :func:`event_windows`).
@@ -62,11 +64,11 @@ class PeriodicityOptions:
     """
 
     enabled: bool = False
-    n_bootstrap: int = 200
-    max_fap: float = 0.01
+    n_bootstrap: int = 100
+    max_fap: float = 0.02
     min_period_days: float = 0.1
     max_period_days: float = 100.0
-    samples_per_peak: int = 5
+    samples_per_peak: int = 2
     event_pad: float = 1.0
     min_points: int = 30
     seed: int = 0
@@ -74,6 +76,11 @@ class PeriodicityOptions:
     def __post_init__(self) -> None:
         if self.n_bootstrap < 1 or not 0 < self.max_fap < 1:
             raise ValueError("n_bootstrap must be >= 1 and max_fap in (0, 1)")
+        if 1.0 / (self.n_bootstrap + 1) >= self.max_fap:
+            raise ValueError(
+                f"n_bootstrap={self.n_bootstrap} cannot resolve max_fap={self.max_fap}: the smallest "
+                f"bootstrap FAP is 1/(n_bootstrap + 1); use n_bootstrap >= {int(np.ceil(1 / self.max_fap))}"
+            )
         if not 0 < self.min_period_days < self.max_period_days:
             raise ValueError("need 0 < min_period_days < max_period_days")
         if self.samples_per_peak < 1 or self.event_pad < 0 or self.min_points < 3:
