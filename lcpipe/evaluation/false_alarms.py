@@ -28,6 +28,7 @@ from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.photometry import mags_to_fit_flux
 from lcpipe.simulate.signals import blended_flux_factor, pspl_magnification
 from lcpipe.stages.light_curves import dominant_band
+from lcpipe.stages.microlensing import EventSelection
 
 #: Kinds of simulated curve the anomaly false-alarm run uses.
 NULL_KINDS = ("constant", "pspl")
@@ -149,21 +150,33 @@ def anomaly_false_alarms_on_hosts(
     finder: FinderOptions,
     chunk_dir: str | Path,
     *,
+    selection: EventSelection | None = None,
     chunk_size: int = 50,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """The anomaly finder on every host converted to flux (dominant band), resumable.
 
+    In the pipeline only significant PSPL events are scanned: ``pipeline_candidate`` applies that gate
+    (``selection``, default :class:`~lcpipe.stages.microlensing.EventSelection`) to the finder's fit.
+
     Returns
     -------
     DataFrame
         Host columns plus ``status``, ``has_candidate``, ``best_t0``, ``best_dchi2``, ``best_score``,
-        ``error``.
+        ``is_event``, ``pipeline_candidate`` and ``error``.
     """
+    selection = selection or EventSelection()
 
     def func(row: Mapping[str, Any]) -> dict[str, Any]:
-        summary = find_anomalies(*host_flux(hosts[int(row["trial"])]), options=finder).summary_dict()
-        return {k: summary[k] for k in ("status", "has_candidate", "best_t0", "best_dchi2", "best_score")}
+        result = find_anomalies(*host_flux(hosts[int(row["trial"])]), options=finder)
+        summary = result.summary_dict()
+        is_event, _ = selection.is_event(result.fit)
+        out = {k: summary[k] for k in ("status", "has_candidate", "best_t0", "best_dchi2", "best_score")}
+        return {
+            **out,
+            "is_event": is_event,
+            "pipeline_candidate": bool(is_event and summary["has_candidate"]),
+        }
 
     return run_trials(
         _hosts_plan(hosts),
@@ -171,7 +184,7 @@ def anomaly_false_alarms_on_hosts(
         chunk_dir,
         chunk_size=chunk_size,
         stage="anomaly_false_alarms_hosts",
-        settings={"finder": asdict(finder)},
+        settings={"finder": asdict(finder), "selection": asdict(selection)},
         progress=progress,
     )
 
