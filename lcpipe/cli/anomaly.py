@@ -9,7 +9,6 @@ from typing import Any
 from lcpipe.cli.info import READER_FLAGS
 from lcpipe.io import FORMATS, load_clean
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
-from lcpipe.microlensing.grid import ScanOptions
 from lcpipe.microlensing.plots import save_summary_plot, save_zoom_plot
 
 
@@ -62,13 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if lc is None or status != "ok":
         print(f"lcpipe anomaly: {args.file}: {status}", file=sys.stderr)
         return 1
-    options = (
-        FinderOptions(
-            rescale_errors=False, scan=ScanOptions(min_points_each_side=0), num_threads=args.threads
-        )
-        if args.reference
-        else FinderOptions(num_threads=args.threads)
-    )
+    options = (FinderOptions.reference if args.reference else FinderOptions)(num_threads=args.threads)
     result = find_anomalies(lc.time, lc.flux, lc.flux_err, options=options)
     if args.json:
         print(result.to_json())
