@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 from lcpipe.evaluation.axes import Axis
 from lcpipe.evaluation.efficiency import efficiency_table
@@ -33,6 +34,14 @@ LABELS = {
 
 def _label(name: str) -> str:
     return LABELS.get(name, name)
+
+
+def _edge_ticks(ax, axis: Axis, which: str) -> None:
+    """Ticks at the bin edges, labelled plainly (no crowded log minor labels)."""
+    target = ax.xaxis if which == "x" else ax.yaxis
+    target.set_major_locator(FixedLocator(axis.edges))
+    target.set_major_formatter(FixedFormatter([f"{e:g}" for e in axis.edges]))
+    target.set_minor_locator(NullLocator())
 
 
 def _save(fig: Figure, path: str | Path) -> Path:
@@ -74,6 +83,9 @@ def plot_efficiency_maps(
                     ax.text(xc, yc, f"{grid[i, j]:.2f}", ha="center", va="center", fontsize=7, color=colour)
         ax.set_xscale("log" if x.log else "linear")
         ax.set_yscale("log" if y.log else "linear")
+        _edge_ticks(ax, x, "x")
+        _edge_ticks(ax, y, "y")
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         ax.set_xlabel(_label(x.name))
         if k is not None:
             ax.set_title(
