@@ -68,3 +68,86 @@ def final_outputs():
     """Everything `rule all` asks for."""
     tables = ["tags", "pspl", "anomaly", "anomaly_clusters", "dips"]
     return expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)
+
+
+# ---- Evaluation (rules/evaluation.smk) ----
+
+#: Files each evaluation rule writes into its folder under <results_dir>/evaluation/.
+EVALUATION_DIP_FILES = [
+    "trials.parquet",
+    "efficiency_cube.parquet",
+    "marginals.parquet",
+    "depth_at_50.parquet",
+    "efficiency_maps.png",
+    "marginals.png",
+    "depth_at_50.png",
+]
+EVALUATION_ANOMALY_FILES = [
+    "trials.parquet",
+    "efficiency_cube.parquet",
+    "marginals.parquet",
+    "efficiency_maps.png",
+    "marginals.png",
+]
+EVALUATION_FALSE_ALARM_FILES = ["rates.parquet", "false_alarms.png"]
+EVALUATION_VALIDATION_FILES = ["metrics.parquet", "matched.parquet", "run.parquet"]
+
+
+def evaluation_files(folder, names):
+    """Paths of ``names`` in the evaluation folder ``folder``."""
+    return [result("evaluation", folder, name) for name in names]
+
+
+def evaluation_hosts():
+    """Host light curves of the evaluation (lcpipe.evaluation.stage.HostSpec fields)."""
+    hosts = dict(config["evaluation"]["hosts"])
+    return {**hosts, "demo_dir": config["demo"]["out_dir"]}
+
+
+def evaluation_host_inputs(wildcards):
+    """The demo survey's truth table when the hosts are its quiet stars."""
+    return [demo_truth()] if config["evaluation"]["hosts"]["source"] == "demo" else []
+
+
+def evaluation_real_hosts():
+    """Real baseline light curves of the false-alarm run (None when no folder is configured)."""
+    section = config["evaluation"]["false_alarms"]
+    if not section["real_folder"]:
+        return None
+    return {"source": "folder", "folder": section["real_folder"], "pattern": section["real_pattern"]}
+
+
+def evaluation_dip_options():
+    """DipInjectionOptions fields: the evaluation's grid plus the pipeline's own dip settings."""
+    detection = {k: v for k, v in config["dips"].items() if k != "require_passed_tags"}
+    return {**config["evaluation"]["dips"], "detection": detection}
+
+
+def evaluation_anomaly_options(wildcards):
+    """AnomalyInjectionOptions fields of one model, with the pipeline's anomaly-finder settings."""
+    section = {k: v for k, v in config["evaluation"]["anomaly"].items() if k != "models"}
+    return {**section, "model": wildcards.model, "finder": config["anomaly"]}
+
+
+def evaluation_null_options():
+    """AnomalyFalseAlarmOptions fields (simulated Roman-style curves with nothing injected)."""
+    section = config["evaluation"]["false_alarms"]
+    anomaly = {k: v for k, v in config["evaluation"]["anomaly"].items() if k != "models"}
+    return {
+        "baseline_mag": section["baseline_mag"],
+        "curves_per_bin": section["curves_per_bin"],
+        "seed": anomaly["seed"],
+        "sampling": {**anomaly, "finder": config["anomaly"]},
+    }
+
+
+def evaluation_outputs():
+    """Everything `rule injection` asks for."""
+    section = config["evaluation"]
+    files = evaluation_files("dips", EVALUATION_DIP_FILES)
+    for model in section["anomaly"]["models"]:
+        files += evaluation_files(f"anomaly_{model}", EVALUATION_ANOMALY_FILES)
+    files += evaluation_files("false_alarms", EVALUATION_FALSE_ALARM_FILES)
+    if section["validation"]["enabled"]:
+        files += evaluation_files("validation", EVALUATION_VALIDATION_FILES)
+    return files

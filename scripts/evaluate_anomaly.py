@@ -1,0 +1,10 @@
+"""Snakemake adapter: anomaly injection-recovery of one model (lcpipe.evaluation.stage)."""
+
+from pathlib import Path
+
+from lcpipe.evaluation.stage import anomaly_injection_stage
+from lcpipe.stages.logs import log_to
+
+if __name__ == "__main__":
+    with log_to(snakemake.log[0]):
+        anomaly_injection_stage(Path(snakemake.output[0]).parent, snakemake.params.options)
