@@ -1,0 +1,1 @@
+"""Plots of the candidates of a bin: dip-branch light curves and microlensing summaries."""

@@ -1,0 +1,68 @@
+"""Microlensing plots of one candidate: the anomaly finder's three-panel summary and anomaly zoom.
+
+The scan stage keeps numbers, not arrays, so the plot redoes the scan of one source exactly as the
+stage does: dominant band, magnitudes to fit flux, PSPL refit started from the stored solution, then
+:func:`lcpipe.microlensing.finder.scan_fit` with the stage's options. The figures themselves come from
+:mod:`lcpipe.microlensing.plots`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lcpipe.lightcurve import LightCurve
+from lcpipe.microlensing.finder import FinderOptions, scan_fit
+from lcpipe.microlensing.photometry import mags_to_fit_flux
+from lcpipe.microlensing.plots import summary_figure, zoom_figure
+from lcpipe.microlensing.pspl import fit_pspl
+from lcpipe.microlensing.result import AnomalyResult
+from lcpipe.stages.light_curves import dominant_band
+
+
+def finder_options(anomaly: Mapping[str, Any], pspl: Mapping[str, Any]) -> FinderOptions:
+    """The scan stage's :class:`FinderOptions` from the ``anomaly`` and ``pspl`` config sections."""
+    settings = {k: v for k, v in anomaly.items() if k != "clusters_min_dchi2"}
+    return FinderOptions(**{**settings, "pspl": dict(pspl)})
+
+
+def rescan(lc: LightCurve, row: Mapping[str, Any], options: FinderOptions) -> AnomalyResult:
+    """PSPL refit (from the row's ``pspl_t0``, ``pspl_tE``, ``pspl_u0`` when finite) and anomaly scan."""
+    band = dominant_band(lc)
+    flux, flux_err = mags_to_fit_flux(band.mag, band.mag_err)
+    start = tuple(float(row.get(k, np.nan)) for k in ("pspl_t0", "pspl_tE", "pspl_u0"))
+    p0 = start if all(np.isfinite(start)) else None
+    fit = fit_pspl(band.time, flux, flux_err, options=options.pspl, p0=p0)
+    return scan_fit(fit, options=options)
+
+
+#: File suffixes of the two plots (``<source_id>_<suffix>.png``).
+SUMMARY, ZOOM = "pspl-summary", "anomaly-zoom"
+
+
+def save_microlensing_plots(
+    result: AnomalyResult, stem: str | Path, title: str, dpi: int = 110
+) -> list[Path]:
+    """Write ``<stem>_pspl-summary.png`` (data + PSPL model, residuals, cluster Δχ² vs time) and, when
+    the scan found any cluster, ``<stem>_anomaly-zoom.png`` (residuals around the best anomaly with its
+    flat and template models).
+
+    Returns
+    -------
+    list of Path
+        The written files.
+    """
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    makers = [(SUMMARY, summary_figure)] + ([(ZOOM, zoom_figure)] if len(result.clusters) else [])
+    paths = []
+    for name, make in makers:
+        figure = make(result)
+        figure.suptitle(title, fontsize=10)
+        path = stem.with_name(f"{stem.name}_{name}.png")
+        figure.savefig(path, dpi=dpi)
+        paths.append(path)
+    return paths
