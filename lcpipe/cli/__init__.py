@@ -10,7 +10,18 @@ from lcpipe._version import __version__
 
 #: Subcommand modules under ``lcpipe.cli``; each defines ``register(subparsers) -> None`` which adds
 #: its parser (with help text) and sets ``func`` to a ``run(args) -> int`` callable.
-SUBCOMMANDS: tuple[str, ...] = ("simulate", "info", "manifest", "tag", "fit", "dips", "characterize", "vet")
+SUBCOMMANDS: tuple[str, ...] = (
+    "simulate",
+    "info",
+    "manifest",
+    "tag",
+    "fit",
+    "anomaly",
+    "dips",
+    "characterize",
+    "vet",
+    "evaluate",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
