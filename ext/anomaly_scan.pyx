@@ -23,6 +23,9 @@ cdef extern from *:
     """
     #include <math.h>
     #include <stddef.h>
+    /* Weighted variance of a template (dimensionless, O(1)) at or below which it is treated as
+       constant in the window; lcpipe.kernels.anomaly_scan.DEGENERATE_VAR holds the same value. */
+    #define LCPIPE_DEGENERATE_VAR 1e-12
     #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
     #define LCPIPE_HAVE_AVX2_PATH 1
     #include <immintrin.h>
@@ -105,9 +108,8 @@ cdef extern from *:
     void lcpipe_window_template_sums(const double *t, const double *r, const double *w,
                                      Py_ssize_t lo, Py_ssize_t hi, double t0, double inv_teff,
                                      double mu, double c0, double c1, double *out) noexcept nogil
+    const double LCPIPE_DEGENERATE_VAR
 
-#: Relative weighted variance of a template below which it is treated as constant in the window.
-DEF DEGENERATE_VAR = 1e-12
 
 
 cdef inline double template_a0(double tau) noexcept nogil:
@@ -313,8 +315,8 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
             var1 = sums[4] - sums[3] * sums[3] / s
             cov0 = sums[2] - sums[0] * sums[6] / s
             cov1 = sums[5] - sums[3] * sums[6] / s
-            d0 = cov0 * cov0 / var0 if var0 > DEGENERATE_VAR * s else 0.0
-            d1 = cov1 * cov1 / var1 if var1 > DEGENERATE_VAR * s else 0.0
+            d0 = cov0 * cov0 / var0 if var0 > LCPIPE_DEGENERATE_VAR * s else 0.0
+            d1 = cov1 * cov1 / var1 if var1 > LCPIPE_DEGENERATE_VAR * s else 0.0
             if d0 > d1:
                 dchi2_out[g] = d0
                 template_out[g] = 0
@@ -627,7 +629,7 @@ def window_quality(const double[::1] t, const double[::1] rc, const double[::1] 
             vaa += w[i] * amp * amp
             var += w[i] * amp * (rc[i] - mu)
             chi2_flat += w[i] * (rc[i] - mu) * (rc[i] - mu)
-        a = var / vaa if vaa > DEGENERATE_VAR * s else 0.0
+        a = var / vaa if vaa > LCPIPE_DEGENERATE_VAR * s else 0.0
         b = mu - a * abar
         su = 0.0
         suu = 0.0
