@@ -17,6 +17,8 @@ include: "rules/manifest.smk"
 include: "rules/tag.smk"
 include: "rules/microlensing.smk"
 include: "rules/dips.smk"
+include: "rules/evaluation.smk"
+include: "rules/summary.smk"
 
 
 rule all:

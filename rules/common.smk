@@ -66,8 +66,9 @@ def shard_files(name):
 
 def final_outputs():
     """Everything `rule all` asks for."""
-    tables = ["tags", "pspl", "anomaly", "anomaly_clusters", "dips"]
-    return expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)
+    tables = ["tags", "pspl", "anomaly", "anomaly_clusters", "dips", "failures"]
+    per_bin = expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)
+    return [*per_bin, result("run_summary.json")]
 
 
 # ---- Evaluation (rules/evaluation.smk) ----
