@@ -1,0 +1,110 @@
+"""Report files of a run: per-bin attrition and candidate pages, and the run-level summary pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from lcpipe.report.attrition import attrition_table, combine_attrition
+from lcpipe.report.html import attrition_page, candidates_page, package_versions, run_info_page
+from lcpipe.tables import read_table
+
+logger = logging.getLogger(__name__)
+
+
+def write_bin_report(
+    events_path: str | Path,
+    candidates_path: str | Path,
+    vetted_path: str | Path,
+    attrition_tsv: str | Path,
+    attrition_html: str | Path,
+    candidates_html: str | Path,
+    *,
+    mag_bin: str,
+    max_table_rows: int = 500,
+) -> pd.DataFrame:
+    """Write one bin's attrition (TSV and HTML page) and candidate page.
+
+    Returns
+    -------
+    DataFrame
+        The attrition table (:func:`~lcpipe.report.attrition.attrition_table`).
+    """
+    events, candidates, vetted = (read_table(p) for p in (events_path, candidates_path, vetted_path))
+    table = attrition_table(events, candidates, vetted, mag_bin=mag_bin)
+    for path in (attrition_tsv, attrition_html, candidates_html):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(attrition_tsv, sep="\t", index=False)
+    note = (
+        "Sources left after each stage, in percent of the bin's sources. The family rows split the "
+        "candidates (a source can be in several families)."
+    )
+    shown = table.drop(columns=["mag_bin", "step"])
+    Path(attrition_html).write_text(attrition_page(shown, f"Attrition of bin {mag_bin}", note))
+    Path(candidates_html).write_text(candidates_page(vetted, mag_bin, max_table_rows))
+    logger.info("report: bin %s, %d sources, %d candidates", mag_bin, len(events), len(candidates))
+    return table
+
+
+def attrition_figure(wide: pd.DataFrame) -> Figure:
+    """Horizontal bars of the sources left after each stage, one bar per bin (log scale).
+
+    Parameters
+    ----------
+    wide : DataFrame
+        :func:`~lcpipe.report.attrition.combine_attrition` output (index stage, one column per bin
+        and ``all bins``).
+    """
+    bins = [c for c in wide.columns if c != "all bins"]
+    stages = list(wide.index)
+    figure = Figure(figsize=(9.0, 1.0 + 0.42 * len(stages)), layout="constrained")
+    FigureCanvasAgg(figure)
+    ax = figure.subplots()
+    height = 0.8 / max(len(bins), 1)
+    y = np.arange(len(stages))
+    for k, name in enumerate(bins):
+        counts = wide[name].to_numpy(dtype=float)
+        ax.barh(
+            y + (k - (len(bins) - 1) / 2) * height, np.where(counts > 0, counts, np.nan), height, label=name
+        )
+    ax.set_yticks(y, [s.strip() for s in stages])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("sources")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(title="bin", fontsize=8, loc="lower right")
+    ax.set_title("Sources left after each stage")
+    return figure
+
+
+def write_run_report(
+    attrition_tsvs: Sequence[str | Path],
+    attrition_html: str | Path,
+    attrition_png: str | Path,
+    run_info_html: str | Path,
+    *,
+    config: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Write the run-level pages: attrition of every bin side by side (HTML and PNG), config and versions.
+
+    Returns
+    -------
+    DataFrame
+        The combined attrition table.
+    """
+    tables = [pd.read_csv(path, sep="\t", dtype={"mag_bin": str}) for path in attrition_tsvs]
+    wide = combine_attrition(tables)
+    for path in (attrition_html, attrition_png, run_info_html):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    note = "Sources left after each stage, per magnitude bin."
+    Path(attrition_html).write_text(attrition_page(wide, "Attrition of the run", note, index=True))
+    attrition_figure(wide).savefig(attrition_png, dpi=110)
+    Path(run_info_html).write_text(run_info_page(config, package_versions()))
+    return wide

@@ -1,0 +1,193 @@
+# After detection, per bin: join the stage tables → filter → characterize → vetting → plots, and the
+# pages of the Snakemake report (snakemake --report report.html).
+
+
+rule join_events:
+    input:
+        tag=result("{mag_bin}", "tags.parquet"),
+        pspl=result("{mag_bin}", "pspl.parquet"),
+        anomaly=result("{mag_bin}", "anomaly.parquet"),
+        dips=result("{mag_bin}", "dips.parquet"),
+    output:
+        result("{mag_bin}", "events.parquet"),
+    params:
+        version=LCPIPE_VERSION,
+    log:
+        log_file("join_events", "{mag_bin}"),
+    benchmark:
+        benchmark_file("join_events", "{mag_bin}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/join_events.py"
+
+
+rule filter:
+    input:
+        result("{mag_bin}", "events.parquet"),
+    output:
+        candidates=result("{mag_bin}", "candidates.parquet"),
+        rejected=result("{mag_bin}", "rejected.parquet"),
+    params:
+        filter=config["filter"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
+    log:
+        log_file("filter", "{mag_bin}"),
+    benchmark:
+        benchmark_file("filter", "{mag_bin}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    script:
+        "../scripts/filter.py"
+
+
+rule characterize:
+    input:
+        result("{mag_bin}", "candidates.parquet"),
+    output:
+        result("{mag_bin}", "characterized.parquet"),
+    params:
+        characterize=config["characterize"],
+        version=LCPIPE_VERSION,
+    log:
+        log_file("characterize", "{mag_bin}"),
+    benchmark:
+        benchmark_file("characterize", "{mag_bin}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../scripts/characterize.py"
+
+
+rule vetting:
+    input:
+        result("{mag_bin}", "characterized.parquet"),
+    output:
+        result("{mag_bin}", "vetted.parquet"),
+    params:
+        vetting=config["vetting"],
+        version=LCPIPE_VERSION,
+    log:
+        log_file("vetting", "{mag_bin}"),
+    benchmark:
+        benchmark_file("vetting", "{mag_bin}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../scripts/vetting.py"
+
+
+rule plots:
+    input:
+        result("{mag_bin}", "vetted.parquet"),
+    output:
+        pngs=report(
+            directory(result("{mag_bin}", "plots")),
+            patterns=["{source_id}_{plot}.png"],
+            caption="../workflow/report/plots.rst",
+            category="Bin {mag_bin}",
+            subcategory="Candidate plots",
+            labels={"source": "{source_id}", "plot": "{plot}"},
+        ),
+        index=result("{mag_bin}", "plots.parquet"),
+    params:
+        plots=config["plots"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        dips=config["dips"],
+        pspl=config["pspl"],
+        anomaly=config["anomaly"],
+        version=LCPIPE_VERSION,
+    log:
+        log_file("plots", "{mag_bin}"),
+    benchmark:
+        benchmark_file("plots", "{mag_bin}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    script:
+        "../scripts/plots.py"
+
+
+rule bin_report:
+    input:
+        events=result("{mag_bin}", "events.parquet"),
+        candidates=result("{mag_bin}", "candidates.parquet"),
+        vetted=result("{mag_bin}", "vetted.parquet"),
+    output:
+        attrition_tsv=result("{mag_bin}", "report", "attrition.tsv"),
+        attrition=report(
+            result("{mag_bin}", "report", "attrition.html"),
+            caption="../workflow/report/bin_attrition.rst",
+            category="Bin {mag_bin}",
+            subcategory="Summary",
+            labels={"page": "attrition"},
+        ),
+        candidates=report(
+            result("{mag_bin}", "report", "candidates.html"),
+            caption="../workflow/report/candidates.rst",
+            category="Bin {mag_bin}",
+            subcategory="Summary",
+            labels={"page": "candidates"},
+        ),
+    params:
+        max_table_rows=config["report"]["max_table_rows"],
+        version=LCPIPE_VERSION,
+    log:
+        log_file("bin_report", "{mag_bin}"),
+    benchmark:
+        benchmark_file("bin_report", "{mag_bin}")
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/bin_report.py"
+
+
+rule run_report:
+    input:
+        expand(result("{mag_bin}", "report", "attrition.tsv"), mag_bin=BINS),
+    output:
+        attrition=report(
+            result("report", "attrition.html"),
+            caption="../workflow/report/run_attrition.rst",
+            category="Run",
+            labels={"page": "attrition table"},
+        ),
+        chart=report(
+            result("report", "attrition.png"),
+            caption="../workflow/report/run_attrition.rst",
+            category="Run",
+            labels={"page": "attrition chart"},
+        ),
+        run_info=report(
+            result("report", "run_info.html"),
+            caption="../workflow/report/run_info.rst",
+            category="Run",
+            labels={"page": "configuration and versions"},
+        ),
+    params:
+        config=config,
+        version=LCPIPE_VERSION,
+    log:
+        log_file("run_report", "run"),
+    benchmark:
+        benchmark_file("run_report", "run")
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/run_report.py"

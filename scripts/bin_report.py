@@ -1,0 +1,17 @@
+"""Snakemake adapter: a bin's report pages (attrition, candidate table)."""
+
+from lcpipe.report.stage import write_bin_report
+from lcpipe.stages.logs import log_to
+
+if __name__ == "__main__":
+    with log_to(snakemake.log[0]):
+        write_bin_report(
+            snakemake.input.events,
+            snakemake.input.candidates,
+            snakemake.input.vetted,
+            snakemake.output.attrition_tsv,
+            snakemake.output.attrition,
+            snakemake.output.candidates,
+            mag_bin=snakemake.wildcards.mag_bin,
+            max_table_rows=snakemake.params.max_table_rows,
+        )

@@ -1,0 +1,19 @@
+"""Snakemake adapter: PNGs of every candidate of a bin into results/<bin>/plots/ plus plots.parquet."""
+
+from lcpipe.plots.stage import write_bin_plots
+from lcpipe.stages.logs import log_to
+
+if __name__ == "__main__":
+    with log_to(snakemake.log[0]):
+        params = snakemake.params
+        write_bin_plots(
+            snakemake.input[0],
+            snakemake.output.pngs,
+            snakemake.output.index,
+            plots=params.plots,
+            read=params.read,
+            cleaning=params.cleaning,
+            dips=params.dips,
+            pspl=params.pspl,
+            anomaly=params.anomaly,
+        )

@@ -1,0 +1,14 @@
+"""Snakemake adapter: the run's report pages (attrition of every bin, configuration and versions)."""
+
+from lcpipe.report.stage import write_run_report
+from lcpipe.stages.logs import log_to
+
+if __name__ == "__main__":
+    with log_to(snakemake.log[0]):
+        write_run_report(
+            list(snakemake.input),
+            snakemake.output.attrition,
+            snakemake.output.chart,
+            snakemake.output.run_info,
+            config=snakemake.params.config,
+        )
