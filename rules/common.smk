@@ -115,7 +115,11 @@ def evaluation_real_hosts():
     section = config["evaluation"]["false_alarms"]
     if not section["real_folder"]:
         return None
-    return {"source": "folder", "folder": section["real_folder"], "pattern": section["real_pattern"]}
+    return {
+        "source": "folder",
+        "folder": section["real_folder"],
+        "pattern": section["real_pattern"],
+    }
 
 
 def evaluation_dip_options():
@@ -124,16 +128,22 @@ def evaluation_dip_options():
     return {**config["evaluation"]["dips"], "detection": detection}
 
 
+def _evaluation_anomaly_section():
+    """The evaluation's anomaly section without the list of models."""
+    section = config["evaluation"]["anomaly"]
+    return {k: v for k, v in section.items() if k != "models"}
+
+
 def evaluation_anomaly_options(wildcards):
     """AnomalyInjectionOptions fields of one model, with the pipeline's anomaly-finder settings."""
-    section = {k: v for k, v in config["evaluation"]["anomaly"].items() if k != "models"}
+    section = _evaluation_anomaly_section()
     return {**section, "model": wildcards.model, "finder": config["anomaly"]}
 
 
 def evaluation_null_options():
     """AnomalyFalseAlarmOptions fields (simulated Roman-style curves with nothing injected)."""
     section = config["evaluation"]["false_alarms"]
-    anomaly = {k: v for k, v in config["evaluation"]["anomaly"].items() if k != "models"}
+    anomaly = _evaluation_anomaly_section()
     return {
         "baseline_mag": section["baseline_mag"],
         "curves_per_bin": section["curves_per_bin"],

@@ -8,12 +8,6 @@ rule evaluate_dip_injection:
         evaluation_host_inputs,
     output:
         evaluation_files("dips", EVALUATION_DIP_FILES),
-    params:
-        hosts=evaluation_hosts(),
-        options=evaluation_dip_options(),
-        read=config["read"],
-        cleaning=config["cleaning"],
-        version=LCPIPE_VERSION,
     log:
         log_file("evaluate_dip_injection", "evaluation"),
     benchmark:
@@ -22,26 +16,32 @@ rule evaluate_dip_injection:
     resources:
         mem_mb=3000,
         runtime=120,
+    params:
+        hosts=evaluation_hosts(),
+        options=evaluation_dip_options(),
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/evaluate_dips.py"
 
 
 rule evaluate_anomaly_injection:
-    wildcard_constraints:
-        model="binary|bump",
     output:
         evaluation_files("anomaly_{model}", EVALUATION_ANOMALY_FILES),
-    params:
-        options=evaluation_anomaly_options,
-        version=LCPIPE_VERSION,
     log:
         log_file("evaluate_anomaly_injection", "{model}"),
     benchmark:
         benchmark_file("evaluate_anomaly_injection", "{model}")
+    wildcard_constraints:
+        model="binary|bump",
     threads: 1
     resources:
         mem_mb=3000,
         runtime=120,
+    params:
+        options=evaluation_anomaly_options,
+        version=LCPIPE_VERSION,
     script:
         "../scripts/evaluate_anomaly.py"
 
@@ -51,6 +51,14 @@ rule evaluate_false_alarms:
         evaluation_host_inputs,
     output:
         evaluation_files("false_alarms", EVALUATION_FALSE_ALARM_FILES),
+    log:
+        log_file("evaluate_false_alarms", "evaluation"),
+    benchmark:
+        benchmark_file("evaluate_false_alarms", "evaluation")
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=120,
     params:
         hosts=evaluation_hosts(),
         real_hosts=evaluation_real_hosts(),
@@ -60,14 +68,6 @@ rule evaluate_false_alarms:
         read=config["read"],
         cleaning=config["cleaning"],
         version=LCPIPE_VERSION,
-    log:
-        log_file("evaluate_false_alarms", "evaluation"),
-    benchmark:
-        benchmark_file("evaluate_false_alarms", "evaluation")
-    threads: 1
-    resources:
-        mem_mb=3000,
-        runtime=120,
     script:
         "../scripts/evaluate_false_alarms.py"
 
@@ -75,10 +75,6 @@ rule evaluate_false_alarms:
 rule evaluate_validation:
     output:
         evaluation_files("validation", EVALUATION_VALIDATION_FILES),
-    params:
-        asassn_dir=config["evaluation"]["validation"]["asassn_dir"],
-        detection=evaluation_dip_options()["detection"],
-        version=LCPIPE_VERSION,
     log:
         log_file("evaluate_validation", "evaluation"),
     benchmark:
@@ -87,6 +83,10 @@ rule evaluate_validation:
     resources:
         mem_mb=2000,
         runtime=30,
+    params:
+        asassn_dir=config["evaluation"]["validation"]["asassn_dir"],
+        detection=evaluation_dip_options()["detection"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/evaluate_validation.py"
 
