@@ -109,14 +109,24 @@ def table_html(table: pd.DataFrame, index: bool = False) -> str:
 def candidates_page(vetted: pd.DataFrame, mag_bin: str, max_rows: int) -> str:
     """The candidate table of one bin: the columns of :data:`CANDIDATE_REPORT_COLUMNS` that exist."""
     columns = [c for c in CANDIDATE_REPORT_COLUMNS if c in vetted]
-    shown = vetted[columns].head(max_rows)
+    shown = vetted[columns].head(max_rows).astype(object)
+    for prefixes, family in (
+        (("pspl_", "anomaly_"), "family_microlensing"),
+        (("dip",), "family_dip"),
+        (("jump_",), "family_jump"),
+    ):
+        if family in vetted:  # numbers of a branch the candidate did not pass would read as detections
+            other = ~vetted[family].head(max_rows).astype("boolean").fillna(False).astype(bool)
+            for column in (c for c in columns if c.startswith(prefixes)):
+                shown.loc[other.to_numpy(), column] = None
     note = (
         f"{len(vetted)} candidate(s); "
         + (f"first {max_rows} shown; " if len(vetted) > max_rows else "")
         + "all columns in results/"
         + mag_bin
         + "/vetted.parquet. Times are as in the light curves (JD), "
-        "log Bayes factors natural, amplitudes in mag, separations in arcsec."
+        "log Bayes factors natural, amplitudes in mag, separations in arcsec; a branch's columns are "
+        "blank for candidates that did not pass its family."
     )
     body = table_html(shown) if len(shown) else "<p>No candidates in this bin.</p>"
     return page(f"Candidates of bin {mag_bin}", body, note)

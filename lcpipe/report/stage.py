@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from lcpipe.report.attrition import attrition_table, combine_attrition
 from lcpipe.report.html import attrition_page, candidates_page, package_versions, run_info_page
@@ -77,6 +78,7 @@ def attrition_figure(wide: pd.DataFrame) -> Figure:
     ax.set_yticks(y, [s.strip() for s in stages])
     ax.invert_yaxis()
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.set_xlabel("sources")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(title="bin", fontsize=8, loc="lower right")
