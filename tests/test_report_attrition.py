@@ -1,0 +1,144 @@
+"""Report helpers: attrition counts from fixture tables, combined bins, HTML pages and run files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lcpipe.report.attrition import attrition_table, combine_attrition
+from lcpipe.report.html import candidates_page, run_info_page, table_html
+from lcpipe.report.stage import write_bin_report, write_run_report
+from lcpipe.tables import write_table
+
+
+@pytest.fixture
+def events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_id": ["a", "b", "c", "d", "e"],
+            "tag_status": ["ok", "ok", "ok", "ok", "missing_file"],
+            "tag_passed_tags": pd.array([True, True, True, False, pd.NA], dtype="boolean"),
+            "pspl_status": ["ok", "ok", "too_few_points", "ok", "not_in_table"],
+            "pspl_is_event": pd.array([True, False, False, False, pd.NA], dtype="boolean"),
+            "anomaly_has_candidate": pd.array([True, False, False, False, pd.NA], dtype="boolean"),
+            "dip_status": ["ok", "ok", "ok", "skipped_tags", "not_in_table"],
+            "dip_significant": pd.array([False, True, True, pd.NA, pd.NA], dtype="boolean"),
+            "jump_significant": pd.array([True, False, False, pd.NA, pd.NA], dtype="boolean"),
+        }
+    )
+
+
+@pytest.fixture
+def candidates() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_id": ["a", "b"],
+            "candidate_type": ["microlensing_anomaly+jump", "dip"],
+            "family_microlensing": [True, False],
+            "family_dip": [False, True],
+            "family_jump": [True, False],
+            "pspl_tE": [20.0, 3.0],
+            "dip_log_bf": [-1.0, 40.0],
+        }
+    )
+
+
+@pytest.fixture
+def vetted(candidates) -> pd.DataFrame:
+    return candidates.assign(
+        gaia_status=["ok", "no_match"], known_variable=[False, True], vsx_class=[None, "EA"]
+    )
+
+
+def _counts(table: pd.DataFrame) -> dict[str, int]:
+    return dict(zip(table["stage"], table["count"], strict=True))
+
+
+def test_attrition_counts_each_stage(events, candidates, vetted):
+    table = attrition_table(events, candidates, vetted, mag_bin="12_12.5")
+    counts = _counts(table)
+    assert counts["sources in the bin"] == 5
+    assert counts["light curve read"] == 4
+    assert counts["passed the tag cuts"] == 3  # missing counts as not passed
+    assert counts["PSPL fit converged"] == 3
+    assert counts["significant PSPL event"] == 1
+    assert counts["anomaly found by the scan"] == 1
+    assert counts["dip search ran"] == 3
+    assert counts["significant dip"] == 2
+    assert counts["significant jump"] == 1
+    assert counts["candidates after the filter"] == 2
+    assert counts["candidates in the jump family"] == 1
+    assert counts["with a Gaia-like counterpart"] == 1
+    assert counts["known variables"] == 1
+    assert counts["new candidates (not known variables)"] == 1
+    assert table["percent"].iloc[0] == 100.0
+    assert table["percent"].iloc[1] == pytest.approx(80.0)
+    assert (table["mag_bin"] == "12_12.5").all()
+    assert table["step"].tolist() == list(range(1, len(table) + 1))
+
+
+def test_stages_that_did_not_run_are_left_out(events):
+    table = attrition_table(events.drop(columns=["anomaly_has_candidate"]))
+    assert "anomaly found by the scan" not in set(table["stage"])
+    assert "candidates after the filter" not in set(table["stage"])
+
+
+def test_empty_bin_has_zero_counts_and_nan_percent(events):
+    table = attrition_table(events.iloc[:0], events.iloc[:0].assign(family_dip=pd.Series(dtype=bool)))
+    assert (table["count"] == 0).all()
+    assert table["percent"].isna().all()
+
+
+def test_combine_bins_side_by_side(events, candidates, vetted):
+    one = attrition_table(events, candidates, vetted, mag_bin="12_12.5")
+    two = attrition_table(events.iloc[:2], mag_bin="13_13.5")
+    wide = combine_attrition([one, two])
+    assert list(wide.columns) == ["12_12.5", "13_13.5", "all bins"]
+    assert list(wide.index) == list(one["stage"])  # step order of the fuller table
+    assert wide.loc["sources in the bin"].tolist() == [5, 2, 7]
+    assert wide.loc["known variables"].tolist() == [1, 0, 1]
+
+
+def test_pages_escape_text_and_blank_other_branches(vetted):
+    page = candidates_page(vetted.assign(vsx_class=["<b>", "EA"]), "12_12.5", max_rows=10)
+    assert "&lt;b&gt;" in page
+    assert "<b>" not in page.split("<body>")[1]
+    html = table_html(pd.DataFrame({"x": [1.23456789, np.nan], "flag": [True, False]}))
+    assert ">1.235<" in html
+    assert ">yes<" in html
+    row_b = page.split("<tr>")[-1]  # candidate b is a dip: its PSPL tE is blank, its dip BF shown
+    assert ">40<" in row_b
+    assert ">3<" not in row_b
+    assert "No candidates" in candidates_page(vetted.iloc[:0], "x", 10)
+    info = run_info_page(
+        {"bins": ["12_12.5"], "filter": {"dips": {"min_bayes_factor": 10.0}}}, {"lcpipe": "1.0"}
+    )
+    assert "min_bayes_factor: 10.0" in info
+
+
+def test_report_files_written(tmp_path, events, candidates, vetted):
+    for name, table in (("events", events), ("candidates", candidates), ("vetted", vetted)):
+        write_table(table, tmp_path / f"{name}.parquet")
+    out = tmp_path / "report"
+    table = write_bin_report(
+        tmp_path / "events.parquet",
+        tmp_path / "candidates.parquet",
+        tmp_path / "vetted.parquet",
+        out / "attrition.tsv",
+        out / "attrition.html",
+        out / "candidates.html",
+        mag_bin="12_12.5",
+    )
+    back = pd.read_csv(out / "attrition.tsv", sep="\t", dtype={"mag_bin": str})
+    assert back["count"].tolist() == table["count"].tolist()
+    wide = write_run_report(
+        [out / "attrition.tsv"],
+        out / "all.html",
+        out / "all.png",
+        out / "info.html",
+        config={"bins": ["12_12.5"]},
+    )
+    assert wide.loc["sources in the bin", "all bins"] == 5
+    assert (out / "all.png").read_bytes().startswith(b"\x89PNG")
+    assert "numpy" in (out / "info.html").read_text()
