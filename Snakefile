@@ -17,6 +17,7 @@ include: "rules/manifest.smk"
 include: "rules/tag.smk"
 include: "rules/microlensing.smk"
 include: "rules/dips.smk"
+include: "rules/after_detection.smk"
 include: "rules/evaluation.smk"
 include: "rules/summary.smk"
 

@@ -66,9 +66,10 @@ def shard_files(name):
 
 def final_outputs():
     """Everything `rule all` asks for."""
-    tables = ["tags", "pspl", "anomaly", "anomaly_clusters", "dips", "failures"]
+    tables = ["anomaly_clusters", "vetted", "plots", "failures"]
     per_bin = expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)
-    return [*per_bin, result("run_summary.json")]
+    reports = expand(result("{mag_bin}", "report", "attrition.tsv"), mag_bin=BINS)
+    return [*per_bin, *reports, result("report", "attrition.html"), result("run_summary.json")]
 
 
 # ---- Evaluation (rules/evaluation.smk) ----
