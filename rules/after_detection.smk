@@ -10,8 +10,6 @@ rule join_events:
         dips=result("{mag_bin}", "dips.parquet"),
     output:
         result("{mag_bin}", "events.parquet"),
-    params:
-        version=LCPIPE_VERSION,
     log:
         log_file("join_events", "{mag_bin}"),
     benchmark:
@@ -20,6 +18,8 @@ rule join_events:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        version=LCPIPE_VERSION,
     script:
         "../scripts/join_events.py"
 
@@ -30,11 +30,6 @@ rule filter:
     output:
         candidates=result("{mag_bin}", "candidates.parquet"),
         rejected=result("{mag_bin}", "rejected.parquet"),
-    params:
-        filter=config["filter"],
-        read=config["read"],
-        cleaning=config["cleaning"],
-        version=LCPIPE_VERSION,
     log:
         log_file("filter", "{mag_bin}"),
     benchmark:
@@ -43,6 +38,11 @@ rule filter:
     resources:
         mem_mb=2000,
         runtime=60,
+    params:
+        filter=config["filter"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/filter.py"
 
@@ -52,9 +52,6 @@ rule characterize:
         result("{mag_bin}", "candidates.parquet"),
     output:
         result("{mag_bin}", "characterized.parquet"),
-    params:
-        characterize=config["characterize"],
-        version=LCPIPE_VERSION,
     log:
         log_file("characterize", "{mag_bin}"),
     benchmark:
@@ -63,6 +60,9 @@ rule characterize:
     resources:
         mem_mb=2000,
         runtime=30,
+    params:
+        characterize=config["characterize"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/characterize.py"
 
@@ -72,9 +72,6 @@ rule vetting:
         result("{mag_bin}", "characterized.parquet"),
     output:
         result("{mag_bin}", "vetted.parquet"),
-    params:
-        vetting=config["vetting"],
-        version=LCPIPE_VERSION,
     log:
         log_file("vetting", "{mag_bin}"),
     benchmark:
@@ -83,6 +80,9 @@ rule vetting:
     resources:
         mem_mb=2000,
         runtime=30,
+    params:
+        vetting=config["vetting"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/vetting.py"
 
@@ -100,14 +100,6 @@ rule plots:
             labels={"source": "{source_id}", "plot": "{plot}"},
         ),
         index=result("{mag_bin}", "plots.parquet"),
-    params:
-        plots=config["plots"],
-        read=config["read"],
-        cleaning=config["cleaning"],
-        dips=config["dips"],
-        pspl=config["pspl"],
-        anomaly=config["anomaly"],
-        version=LCPIPE_VERSION,
     log:
         log_file("plots", "{mag_bin}"),
     benchmark:
@@ -116,6 +108,14 @@ rule plots:
     resources:
         mem_mb=2000,
         runtime=60,
+    params:
+        plots=config["plots"],
+        read=config["read"],
+        cleaning=config["cleaning"],
+        dips=config["dips"],
+        pspl=config["pspl"],
+        anomaly=config["anomaly"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/plots.py"
 
@@ -141,9 +141,6 @@ rule bin_report:
             subcategory="Summary",
             labels={"page": "candidates"},
         ),
-    params:
-        max_table_rows=config["report"]["max_table_rows"],
-        version=LCPIPE_VERSION,
     log:
         log_file("bin_report", "{mag_bin}"),
     benchmark:
@@ -152,6 +149,9 @@ rule bin_report:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        max_table_rows=config["report"]["max_table_rows"],
+        version=LCPIPE_VERSION,
     script:
         "../scripts/bin_report.py"
 
@@ -178,9 +178,6 @@ rule run_report:
             category="Run",
             labels={"page": "configuration and versions"},
         ),
-    params:
-        config=config,
-        version=LCPIPE_VERSION,
     log:
         log_file("run_report", "run"),
     benchmark:
@@ -189,5 +186,8 @@ rule run_report:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        config=config,
+        version=LCPIPE_VERSION,
     script:
         "../scripts/run_report.py"
