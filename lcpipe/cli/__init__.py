@@ -18,8 +18,10 @@ SUBCOMMANDS: tuple[str, ...] = (
     "fit",
     "anomaly",
     "dips",
+    "filter",
     "characterize",
     "vet",
+    "plot",
     "evaluate",
 )
 
