@@ -8,6 +8,7 @@ import logging
 import sys
 
 from lcpipe.characterize.catalog import CatalogFileError
+from lcpipe.cli.online_flags import add_online_flags
 from lcpipe.tables import read_table, write_table
 from lcpipe.vetting import VettingOptions, vet
 
@@ -39,23 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=_DEFAULTS.simbad_radius_arcsec,
         help=f"SIMBAD cone radius in arcsec (default {_DEFAULTS.simbad_radius_arcsec:g})",
     )
-    parser.add_argument(
-        "--cache-dir",
-        default=_DEFAULTS.cache_dir,
-        help=f"folder of the on-disk query cache (default {_DEFAULTS.cache_dir})",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=_DEFAULTS.timeout_s,
-        help=f"seconds per online attempt (default {_DEFAULTS.timeout_s:g})",
-    )
-    parser.add_argument(
-        "--retries",
-        type=int,
-        default=_DEFAULTS.retries,
-        help=f"further online attempts after a failure (default {_DEFAULTS.retries})",
-    )
+    add_online_flags(parser, _DEFAULTS)
     parser.set_defaults(func=run)
 
 
