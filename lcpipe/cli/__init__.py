@@ -17,6 +17,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "tag",
     "fit",
     "anomaly",
+    "scan",
     "dips",
     "filter",
     "characterize",
