@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,11 +197,11 @@ def read_tables_equal(left: Path, right: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """The small demo run once to completion (``rule all``) in a session-wide workspace."""
     workspace = make_workspace(tmp_path_factory.mktemp("demo_run"))
     workspace.run("--cores", "2")
-    yield workspace
+    return workspace
 
 
 @pytest.fixture

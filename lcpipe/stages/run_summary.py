@@ -147,6 +147,7 @@ def build_run_summary(
     for path in tables:
         bins.setdefault(Path(path).parent.name, []).append(stage_counts(path))
     rules = rule_times(benchmark_dir)
+    walls = [r["wall_s_total"] for r in rules.values() if not math.isnan(r["wall_s_total"])]
     return {
         "lcpipe_version": __version__,
         "config_hash": config_hash(config),
@@ -154,7 +155,7 @@ def build_run_summary(
         "bins": bins,
         "failures": failure_listing(failure_tables, max_listed),
         "rules": rules,
-        "wall_s_total": float(sum(r["wall_s_total"] for r in rules.values() if not math.isnan(r["wall_s_total"]))),
+        "wall_s_total": math.fsum(walls),
         "config": dict(config),
     }
 
