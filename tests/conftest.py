@@ -129,11 +129,12 @@ class Workspace:
 
 @dataclass(frozen=True)
 class PlannedJob:
-    """One job of a dry run: its rule, wildcards, outputs and the reason Snakemake gives."""
+    """One job of a dry run: its rule, wildcards, outputs, resources and the reason Snakemake gives."""
 
     rule: str
     wildcards: dict[str, str]
     outputs: tuple[str, ...]
+    resources: dict[str, str]
     reason: str
 
 
@@ -147,13 +148,21 @@ def parse_dry_run(text: str) -> list[PlannedJob]:
     current: dict[str, str] | None = None
     rule = ""
 
+    def pairs(text: str) -> dict[str, str]:
+        return dict(item.split("=", 1) for item in text.split(", ") if "=" in item)
+
     def close() -> None:
         if current is not None:
-            wildcards = dict(
-                item.split("=", 1) for item in current.get("wildcards", "").split(", ") if "=" in item
-            )
             outputs = tuple(o for o in current.get("output", "").split(", ") if o)
-            jobs.append(PlannedJob(rule, wildcards, outputs, current.get("reason", "")))
+            jobs.append(
+                PlannedJob(
+                    rule,
+                    pairs(current.get("wildcards", "")),
+                    outputs,
+                    pairs(current.get("resources", "")),
+                    current.get("reason", ""),
+                )
+            )
 
     for line in text.splitlines():
         if match := _RULE_LINE.match(line):
