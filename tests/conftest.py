@@ -38,8 +38,9 @@ SMALL_CONFIG: dict[str, Any] = {
 #: Seconds any single Snakemake invocation may take before the test fails.
 SNAKEMAKE_TIMEOUT_S = 600
 
-#: Columns that hold measured times and legitimately differ between runs.
-TIMING_COLUMNS = frozenset({"elapsed_s"})
+#: Columns that hold measured run times (seconds) and legitimately differ between runs: ``elapsed_s``,
+#: ``time_scan_s``, ``anomaly_elapsed_s``, ``anomaly_time_fit_s`` ... (not data such as ``time_span``).
+TIMING_COLUMN = re.compile(r"(?:^|_)(?:elapsed|time_\w+)_s$")
 
 
 def snakemake_command() -> list[str]:
@@ -193,15 +194,16 @@ def make_workspace(root: Path, **overrides: Any) -> Workspace:
 
 
 def read_tables_equal(left: Path, right: Path) -> None:
-    """Assert two Parquet tables hold the same values, ignoring :data:`TIMING_COLUMNS`."""
+    """Assert two Parquet tables hold the same values, ignoring timing columns (:data:`TIMING_COLUMN`)."""
     import pandas as pd
 
     from lcpipe.tables import read_table
 
     a, b = read_table(left), read_table(right)
-    drop = [c for c in a.columns if c in TIMING_COLUMNS]
     pd.testing.assert_frame_equal(
-        a.drop(columns=drop), b.drop(columns=[c for c in b.columns if c in TIMING_COLUMNS])
+        a.drop(columns=[c for c in a.columns if TIMING_COLUMN.search(c)]),
+        b.drop(columns=[c for c in b.columns if TIMING_COLUMN.search(c)]),
+        obj=str(left.name),
     )
 
 
@@ -227,6 +229,12 @@ def workspace_factory(tmp_path: Path):
         return make_workspace(tmp_path / name, **overrides)
 
     return factory
+
+
+@pytest.fixture(name="tool_env", scope="session")
+def tool_env_fixture():
+    """``tool_env(extra=None, path_prefix=None)``: environment for a Snakemake subprocess."""
+    return tool_env
 
 
 @pytest.fixture(scope="session")
