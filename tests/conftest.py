@@ -108,6 +108,7 @@ class Workspace:
         """Run Snakemake here; with ``check`` a non-zero exit fails the test showing Snakemake's output."""
         proc = subprocess.run(
             self.command(*args),
+            cwd=self.root,
             capture_output=True,
             text=True,
             env=dict(env) if env is not None else tool_env(),

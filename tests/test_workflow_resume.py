@@ -3,6 +3,7 @@ reruns plan only the work they concern (checked with dry runs)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -37,21 +38,24 @@ def _kill_points(expected_tables: int) -> list[tuple[str, Callable[[Path], bool]
     ]
 
 
-def _run_until(command: list[str], env: dict[str, str], reached: Callable[[], bool]) -> None:
+def _run_until(command: list[str], cwd: Path, env: dict[str, str], reached: Callable[[], bool]) -> None:
     """Start Snakemake, SIGKILL its whole process group once ``reached()``; fail if it ends before."""
-    proc = subprocess.Popen(
-        command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    log = cwd / "killed_runs.log"
+    with open(log, "a") as out:
+        proc = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, stdout=out, stderr=out)
     deadline = time.monotonic() + KILL_POINT_TIMEOUT_S
     try:
         while not reached():
             if proc.poll() is not None:
-                pytest.fail(f"the run ended (exit {proc.returncode}) before reaching the kill point")
+                pytest.fail(
+                    f"the run ended (exit {proc.returncode}) before the kill point:\n{log.read_text()}"
+                )
             if time.monotonic() > deadline:
                 pytest.fail("the kill point was not reached in time")
             time.sleep(0.05)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
 
@@ -63,11 +67,12 @@ def test_sigkill_at_several_points_then_rerun_gives_the_uninterrupted_tables(
     workspace = workspace_factory("resume")
     command = workspace.command("--cores", "2", "--rerun-incomplete")
     for label, reached in _kill_points(len(reference)):
-        _run_until(command, tool_env(), lambda reached=reached: reached(workspace.root))
+        _run_until(command, workspace.root, tool_env(), lambda reached=reached: reached(workspace.root))
         for path in _table_files(workspace.results):
-            pq.read_metadata(path)  # every visible table is complete after a kill ({label})
+            pq.read_metadata(path)  # every visible table is complete after the kill
         leftovers = [p for p in workspace.results.rglob("*.tmp") if not p.name.startswith(".")]
         assert not leftovers, f"after the kill at '{label}': temporary files with visible names {leftovers}"
+        workspace.run("--unlock")  # the killed Snakemake left its lock behind
     workspace.run("--cores", "2", "--rerun-incomplete")
     resumed = workspace.tables()
     assert resumed.keys() == reference.keys()
@@ -111,8 +116,10 @@ def test_completed_run_plans_nothing(demo_run):
 
 
 @pytest.mark.workflow
-def test_changed_tag_threshold_reruns_tag_and_what_uses_its_output_only(demo_run):
-    jobs = demo_run.planned_jobs("--config", "tag={min_span_days: 50.0}")
+def test_changed_tag_threshold_reruns_tag_and_what_uses_its_output_only(demo_run, tmp_path):
+    changed = tmp_path / "changed.yaml"
+    changed.write_text("tag:\n  min_span_days: 50.0\n")
+    jobs = demo_run.planned_jobs("--configfile", str(demo_run.configfile), str(changed))
     rules = {job.rule for job in jobs}
     assert "tag" in rules
     assert not rules & {"simulate_demo", "manifest"}
@@ -149,6 +156,7 @@ def test_new_lcpipe_version_reruns_every_rule_that_records_it(demo_run, tmp_path
     env = tool_env({"PYTHONPATH": os.pathsep.join([str(shadow), os.environ.get("PYTHONPATH", "")])})
     probe = subprocess.run(
         [sys.executable, "-c", "import lcpipe; print(lcpipe.__version__)"],
+        cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,

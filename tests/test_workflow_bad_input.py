@@ -1,0 +1,129 @@
+"""Bad input to the workflow: each case ends with a clear message and loses nothing already computed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from lcpipe.tables import read_table
+
+
+def _output(proc: subprocess.CompletedProcess[str]) -> str:
+    return proc.stdout + proc.stderr
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ({"tag": {"min_span_day": 50.0}}, "min_span_day"),
+        ({"unknown_section": {}}, "unknown_section"),
+        ({"shards": "two"}, "shards"),
+        ({"bins": "13_13.5"}, "bins"),
+    ],
+    ids=["typo-in-section", "unknown-key", "wrong-type", "bins-not-a-list"],
+)
+def test_config_errors_name_the_key(workspace_factory, override, named):
+    workspace = workspace_factory("bad_config", **override)
+    proc = workspace.run("--dry-run", "--cores", "1", check=False)
+    assert proc.returncode != 0
+    text = _output(proc)
+    assert "Error validating config file" in text, text
+    assert named in text, text
+
+
+def _survey_copy(demo_run, root: Path, empty_bin: str | None = None) -> dict:
+    """Config pointing at a copy of the demo survey (demo generation off), optionally with an empty bin."""
+    survey = root / "survey"
+    shutil.copytree(demo_run.root / "demo", survey)
+    if empty_bin is not None:
+        (survey / "index" / empty_bin).mkdir()
+        (survey / "index" / empty_bin / "index0.csv").write_text("asas_sn_id,ra_deg,dec_deg,pm_ra,pm_dec\n")
+        (survey / "lc" / empty_bin / "lc0_cal").mkdir(parents=True)
+    return {
+        "survey": {"layout": "asassn", "lc_root": str(survey / "lc"), "index_root": str(survey / "index")},
+        "demo": {**demo_run.config["demo"], "generate": False},
+    }
+
+
+@pytest.mark.workflow
+def test_missing_bin_fails_its_own_jobs_with_a_clear_message_and_keeps_the_others(
+    demo_run, workspace_factory, tmp_path, assert_tables_equal
+):
+    config = _survey_copy(demo_run, tmp_path)
+    workspace = workspace_factory("missing_bin", bins=["13_13.5", "14_14.5"], **config)
+    targets = [str(Path("results", b, "tags.parquet")) for b in ("13_13.5", "14_14.5")]
+    proc = workspace.run("--cores", "2", "--keep-going", *targets, check=False)
+    assert proc.returncode != 0
+    log = workspace.results / "logs" / "manifest" / "14_14.5.log"
+    assert str(log.relative_to(workspace.root)) in _output(proc)
+    assert "index folder for bin '14_14.5' not found" in log.read_text()
+    assert not (workspace.results / "14_14.5" / "manifest.parquet").exists()
+    assert_tables_equal(
+        demo_run.results / "13_13.5" / "tags.parquet", workspace.results / "13_13.5" / "tags.parquet"
+    )
+
+
+@pytest.mark.workflow
+def test_empty_bin_runs_through_with_empty_tables(demo_run, workspace_factory, tmp_path):
+    config = _survey_copy(demo_run, tmp_path, empty_bin="11_11.5")
+    workspace = workspace_factory("empty_bin", bins=["11_11.5"], **config)
+    proc = workspace.run("--cores", "2", check=False)
+    assert proc.returncode == 0, _output(proc)[-5000:]
+    assert len(read_table(workspace.results / "11_11.5" / "manifest.parquet")) == 0
+    assert len(read_table(workspace.results / "11_11.5" / "tags.parquet")) == 0
+    assert len(read_table(workspace.results / "11_11.5" / "failures.parquet")) == 0
+
+
+def _mount_tmpfs(folder: Path, options: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({proc.stderr.strip() or 'mount failed'})")
+
+
+@pytest.fixture
+def mounted(tmp_path):
+    """``mount(folder, options)``: a tmpfs at ``folder`` (skipped if mount is refused); unmounted after."""
+    folders: list[Path] = []
+
+    def mount(folder: Path, options: str) -> Path:
+        _mount_tmpfs(folder, options)
+        folders.append(folder)
+        return folder
+
+    yield mount
+    for folder in reversed(folders):
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.mark.workflow
+def test_read_only_results_folder_is_reported_and_nothing_is_written(workspace_factory, mounted):
+    workspace = workspace_factory("read_only")
+    mounted(workspace.results, "size=1m,mode=0755")
+    subprocess.run(["mount", "-o", "remount,ro", str(workspace.results)], check=True)
+    proc = workspace.run("--cores", "1", str(Path("results", "13_13.5", "manifest.parquet")), check=False)
+    assert proc.returncode != 0
+    assert "Read-only file system" in _output(proc), _output(proc)[-3000:]
+    assert not any(workspace.results.iterdir())
+
+
+@pytest.mark.workflow
+def test_full_disk_fails_the_job_clearly_without_half_written_tables(workspace_factory, mounted):
+    workspace = workspace_factory("full_disk")
+    mounted(workspace.results, "size=64k")
+    target = str(Path("results", "13_13.5", "tags.parquet"))
+    proc = workspace.run("--cores", "1", "--keep-going", target, check=False)
+    assert proc.returncode != 0
+    text = _output(proc)
+    logs = "".join(p.read_text(errors="replace") for p in workspace.results.rglob("*.log"))
+    assert "No space left on device" in text + logs, text[-3000:]
+    for path in workspace.results.rglob("*.parquet"):
+        if not path.name.startswith("."):
+            pq.read_metadata(path)  # every visible table is complete
