@@ -52,7 +52,7 @@ def _survey_copy(demo_run, root: Path, empty_bin: str | None = None) -> dict:
 
 @pytest.mark.workflow
 def test_missing_bin_fails_its_own_jobs_with_a_clear_message_and_keeps_the_others(
-    demo_run, workspace_factory, tmp_path, assert_tables_equal
+    demo_run, workspace_factory, tmp_path
 ):
     config = _survey_copy(demo_run, tmp_path)
     workspace = workspace_factory("missing_bin", bins=["13_13.5", "14_14.5"], **config)
@@ -63,9 +63,10 @@ def test_missing_bin_fails_its_own_jobs_with_a_clear_message_and_keeps_the_other
     assert str(log.relative_to(workspace.root)) in _output(proc)
     assert "index folder for bin '14_14.5' not found" in log.read_text()
     assert not (workspace.results / "14_14.5" / "manifest.parquet").exists()
-    assert_tables_equal(
-        demo_run.results / "13_13.5" / "tags.parquet", workspace.results / "13_13.5" / "tags.parquet"
-    )
+    kept = read_table(workspace.results / "13_13.5" / "tags.parquet")
+    reference = read_table(demo_run.results / "13_13.5" / "tags.parquet")
+    assert kept["source_id"].tolist() == reference["source_id"].tolist()
+    assert kept["status"].tolist() == reference["status"].tolist()
 
 
 @pytest.mark.workflow

@@ -13,6 +13,7 @@ in ``OUT_OF_MEMORY`` without running, so the retry with more memory can be check
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -28,7 +29,7 @@ OPTIONS_WITH_VALUE = frozenset(
         "-A", "--account", "-p", "--partition", "-t", "--time", "--mem", "--mem-per-cpu", "--comment",
         "-C", "--constraint", "--clusters", "-J", "--job-name", "-o", "--output", "-e", "--error",
         "-c", "--cpus-per-task", "-n", "--ntasks", "--qos", "--wrap", "--array", "-N", "--nodes",
-        "--name", "--starttime", "--endtime", "--format", "--states", "-u", "-o",
+        "--name", "--starttime", "--endtime", "--format", "--states", "-u",
     }
 )  # fmt: skip
 
@@ -161,10 +162,8 @@ def scancel(argv: list[str]) -> int:
             continue
         write_atomic(folder / "state", "CANCELLED")
         if (folder / "pid").exists():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(int((folder / "pid").read_text()), signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     return 0
 
 
