@@ -151,8 +151,13 @@ def third_party_imports(script: Path) -> set[str]:
     return found
 
 
+@cache
+def _distributions() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
 def _distribution_of(module: str) -> str:
-    distributions = importlib.metadata.packages_distributions().get(module, [module])
+    distributions = _distributions().get(module, [module])
     return canonicalize_name(distributions[0])
 
 
