@@ -103,7 +103,8 @@ def failure_listing(failure_tables: Sequence[str | Path], max_listed: int) -> di
         grouped = failures.groupby(["mag_bin", "stage", "status"], sort=True).size()
         for (mag_bin, stage, status), n in grouped.items():
             counts.setdefault(str(mag_bin), {}).setdefault(str(stage), {})[str(status)] = int(n)
-    listed = failures.head(max_listed).astype(object).where(failures.head(max_listed).notna(), None)
+    head = failures.head(max_listed).astype(object)
+    listed = head.where(head.notna(), None)
     return {
         "total": len(failures),
         "files": [str(p) for p in failure_tables],
