@@ -78,8 +78,12 @@ cdef extern from *:
             __m256d wi = _mm256_loadu_pd(w + i);
             __m256d e = _mm256_sub_pd(_mm256_loadu_pd(r + i), vmu);
             __m256d wd0 = _mm256_mul_pd(wi, d0), wd1 = _mm256_mul_pd(wi, d1);
-            s0 = _mm256_add_pd(s0, wd0); s00 = _mm256_fmadd_pd(wd0, d0, s00); s0e = _mm256_fmadd_pd(wd0, e, s0e);
-            s1 = _mm256_add_pd(s1, wd1); s11 = _mm256_fmadd_pd(wd1, d1, s11); s1e = _mm256_fmadd_pd(wd1, e, s1e);
+            s0 = _mm256_add_pd(s0, wd0);
+            s00 = _mm256_fmadd_pd(wd0, d0, s00);
+            s0e = _mm256_fmadd_pd(wd0, e, s0e);
+            s1 = _mm256_add_pd(s1, wd1);
+            s11 = _mm256_fmadd_pd(wd1, d1, s11);
+            s1e = _mm256_fmadd_pd(wd1, e, s1e);
             se = _mm256_fmadd_pd(wi, e, se);
         }
         double lane[4], tail[7];
@@ -109,7 +113,6 @@ cdef extern from *:
                                      Py_ssize_t lo, Py_ssize_t hi, double t0, double inv_teff,
                                      double mu, double c0, double c1, double *out) noexcept nogil
     const double LCPIPE_DEGENERATE_VAR
-
 
 
 cdef inline double template_a0(double tau) noexcept nogil:
@@ -335,7 +338,7 @@ cdef struct IntervalSet:
 
 cdef Py_ssize_t interval_insert(IntervalSet *iv, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
     """Add [a, b) to the set; return how many integers were not covered before (-1: out of memory)."""
-    cdef Py_ssize_t lo = 0, hi = iv.n, mid, first, last, covered = 0, i, new_a, new_b, removed
+    cdef Py_ssize_t lo = 0, hi = iv.n, mid, first, last, covered = 0, new_a, new_b, removed
     if b <= a:
         return 0
     while lo < hi:  # first interval with b >= a (touching or after)
@@ -503,7 +506,7 @@ def cluster_levels(const double[::1] dchi2, const long[::1] j_of, const double[:
         Number of representatives written.
     """
     cdef Py_ssize_t n_seasons = n_t0.shape[0], n_teff = n_t0.shape[1]
-    cdef Py_ssize_t s, k, kb, l, p, best, remaining, n_reps = 0, ja, jb, added = 0
+    cdef Py_ssize_t s, k, kb, lev, p, best, remaining, n_reps = 0, ja, jb, added = 0
     cdef double h
     cdef int failed = 0
     cdef IntervalSet *sets = <IntervalSet *>malloc(n_teff * sizeof(IntervalSet))
@@ -525,10 +528,10 @@ def cluster_levels(const double[::1] dchi2, const long[::1] j_of, const double[:
             for k in range(n_teff):
                 sets[k].n = 0
                 remaining += n_t0[s, k]
-                l = s * n_teff + k
+                lev = s * n_teff + k
                 free(trees[k].node)
                 free(trees[k].dead)
-                if tree_build(&trees[k], &dchi2[0], level_offsets[l], level_offsets[l + 1]) < 0:
+                if tree_build(&trees[k], &dchi2[0], level_offsets[lev], level_offsets[lev + 1]) < 0:
                     failed = 1
             if failed:
                 break
@@ -553,12 +556,12 @@ def cluster_levels(const double[::1] dchi2, const long[::1] j_of, const double[:
                         failed = 1
                         break
                     remaining -= added
-                    l = s * n_teff + k
+                    lev = s * n_teff + k
                     tree_remove(&trees[k], &dchi2[0], 1, 0, trees[k].size,
-                                first_j_at_least(&j_of[0], level_offsets[l], level_offsets[l + 1], ja)
-                                - level_offsets[l],
-                                first_j_at_least(&j_of[0], level_offsets[l], level_offsets[l + 1], jb)
-                                - level_offsets[l])
+                                first_j_at_least(&j_of[0], level_offsets[lev], level_offsets[lev + 1], ja)
+                                - level_offsets[lev],
+                                first_j_at_least(&j_of[0], level_offsets[lev], level_offsets[lev + 1], jb)
+                                - level_offsets[lev])
                 if failed:
                     break
             if failed:
@@ -605,7 +608,7 @@ def window_quality(const double[::1] t, const double[::1] rc, const double[::1] 
         (``b`` and ``mu`` relative to the season-centred residuals).
     """
     cdef Py_ssize_t c, i, lo, hi, n, n_contrib, run, longest
-    cdef double s, sr, sa, mu, abar, vaa, var, a, b, inv, tau, amp, e, v, u, su, suu, umax
+    cdef double s, sr, sa, mu, abar, vaa, var, a, b, inv, amp, e, v, u, su, suu, umax
     cdef double vbar, num, den, prev, chi2_flat, dchi2
     for c in range(t0_arr.shape[0]):
         lo = lo_arr[c]

@@ -14,6 +14,8 @@ rule join_events:
         log_file("join_events", "{mag_bin}"),
     benchmark:
         benchmark_file("join_events", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -34,6 +36,8 @@ rule filter:
         log_file("filter", "{mag_bin}"),
     benchmark:
         benchmark_file("filter", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -56,6 +60,8 @@ rule characterize:
         log_file("characterize", "{mag_bin}"),
     benchmark:
         benchmark_file("characterize", "{mag_bin}")
+    conda:
+        "../envs/catalogs.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -76,6 +82,8 @@ rule vetting:
         log_file("vetting", "{mag_bin}"),
     benchmark:
         benchmark_file("vetting", "{mag_bin}")
+    conda:
+        "../envs/catalogs.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -104,6 +112,8 @@ rule plots:
         log_file("plots", "{mag_bin}"),
     benchmark:
         benchmark_file("plots", "{mag_bin}")
+    conda:
+        "../envs/reports.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -145,6 +155,8 @@ rule bin_report:
         log_file("bin_report", "{mag_bin}"),
     benchmark:
         benchmark_file("bin_report", "{mag_bin}")
+    conda:
+        "../envs/reports.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -182,6 +194,8 @@ rule run_report:
         log_file("run_report", "run"),
     benchmark:
         benchmark_file("run_report", "run")
+    conda:
+        "../envs/reports.yaml"
     threads: 1
     resources:
         mem_mb=1000,

@@ -69,7 +69,12 @@ def final_outputs():
     tables = ["anomaly_clusters", "vetted", "plots", "failures"]
     per_bin = expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)
     reports = expand(result("{mag_bin}", "report", "attrition.tsv"), mag_bin=BINS)
-    return [*per_bin, *reports, result("report", "attrition.html"), result("run_summary.json")]
+    return [
+        *per_bin,
+        *reports,
+        result("report", "attrition.html"),
+        result("run_summary.json"),
+    ]
 
 
 # ---- Evaluation (rules/evaluation.smk) ----

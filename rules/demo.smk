@@ -5,12 +5,13 @@ rule simulate_demo:
         log_file("simulate_demo", "demo"),
     benchmark:
         benchmark_file("simulate_demo", "demo")
+    conda:
+        "../envs/microlensing.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=20,
     params:
-        out_dir=config["demo"]["out_dir"],
         seed=config["demo"]["seed"],
         stars_per_bin=config["demo"]["stars_per_bin"],
         bins=BINS,

@@ -7,6 +7,8 @@ rule dip_events:
         log_file("dip_events", "{mag_bin}", "{shard}"),
     benchmark:
         benchmark_file("dip_events", "{mag_bin}", "{shard}")
+    conda:
+        "../envs/dips.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -29,6 +31,8 @@ rule gather_dips:
         log_file("gather_dips", "{mag_bin}"),
     benchmark:
         benchmark_file("gather_dips", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=2000,

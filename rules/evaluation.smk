@@ -12,6 +12,8 @@ rule evaluate_dip_injection:
         log_file("evaluate_dip_injection", "evaluation"),
     benchmark:
         benchmark_file("evaluate_dip_injection", "evaluation")
+    conda:
+        "../envs/reports.yaml"
     threads: 1
     resources:
         mem_mb=3000,
@@ -35,6 +37,8 @@ rule evaluate_anomaly_injection:
         benchmark_file("evaluate_anomaly_injection", "{model}")
     wildcard_constraints:
         model="binary|bump",
+    conda:
+        "../envs/reports.yaml"
     threads: 1
     resources:
         mem_mb=3000,
@@ -55,6 +59,8 @@ rule evaluate_false_alarms:
         log_file("evaluate_false_alarms", "evaluation"),
     benchmark:
         benchmark_file("evaluate_false_alarms", "evaluation")
+    conda:
+        "../envs/reports.yaml"
     threads: 1
     resources:
         mem_mb=3000,
@@ -79,6 +85,8 @@ rule evaluate_validation:
         log_file("evaluate_validation", "evaluation"),
     benchmark:
         benchmark_file("evaluate_validation", "evaluation")
+    conda:
+        "../envs/reports.yaml"
     threads: 1
     resources:
         mem_mb=2000,

@@ -7,6 +7,8 @@ rule collection:
         log_file("collection", "collection"),
     benchmark:
         benchmark_file("collection", "collection")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -30,6 +32,8 @@ rule manifest:
         log_file("manifest", "{mag_bin}"),
     benchmark:
         benchmark_file("manifest", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=1000,

@@ -7,6 +7,8 @@ rule pspl_fit:
         log_file("pspl_fit", "{mag_bin}", "{shard}"),
     benchmark:
         benchmark_file("pspl_fit", "{mag_bin}", "{shard}")
+    conda:
+        "../envs/microlensing.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -30,6 +32,8 @@ rule gather_pspl:
         log_file("gather_pspl", "{mag_bin}"),
     benchmark:
         benchmark_file("gather_pspl", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -50,6 +54,8 @@ rule anomaly_scan:
         log_file("anomaly_scan", "{mag_bin}", "{shard}"),
     benchmark:
         benchmark_file("anomaly_scan", "{mag_bin}", "{shard}")
+    conda:
+        "../envs/microlensing.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -73,6 +79,8 @@ rule gather_anomaly:
         log_file("gather_anomaly", "{mag_bin}"),
     benchmark:
         benchmark_file("gather_anomaly", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -92,6 +100,8 @@ rule gather_anomaly_clusters:
         log_file("gather_anomaly_clusters", "{mag_bin}"),
     benchmark:
         benchmark_file("gather_anomaly_clusters", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=2000,

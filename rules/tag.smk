@@ -7,6 +7,8 @@ rule tag:
         log_file("tag", "{mag_bin}", "{shard}"),
     benchmark:
         benchmark_file("tag", "{mag_bin}", "{shard}")
+    conda:
+        "../envs/catalogs.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -29,6 +31,8 @@ rule gather_tags:
         log_file("gather_tags", "{mag_bin}"),
     benchmark:
         benchmark_file("gather_tags", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
     threads: 1
     resources:
         mem_mb=2000,

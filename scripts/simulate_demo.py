@@ -1,5 +1,7 @@
 """Snakemake adapter: write the demo survey (lcpipe simulate)."""
 
+from pathlib import Path
+
 from lcpipe.simulate.survey import SurveySimOptions, simulate_survey
 from lcpipe.stages.logs import log_to
 
@@ -10,4 +12,4 @@ if __name__ == "__main__":
             mag_bins=tuple(snakemake.params.bins),
             stars_per_bin=snakemake.params.stars_per_bin,
         )
-        simulate_survey(snakemake.params.out_dir, options=options)
+        simulate_survey(Path(snakemake.output.truth).parent, options=options)

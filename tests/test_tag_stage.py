@@ -14,7 +14,8 @@ def _dat2(path: Path, n: int, cameras: tuple[str, ...], span: float, seed: int) 
     rng = np.random.default_rng(seed)
     t = np.sort(rng.uniform(7000.0, 7000.0 + span, n))
     lines = [
-        f"{ti:.5f} {13.0 + rng.normal(0, 0.02):.4f} 0.0200 1 {k % len(cameras)} 1 0 {cameras[k % len(cameras)]}/f1"
+        f"{ti:.5f} {13.0 + rng.normal(0, 0.02):.4f} 0.0200 1 {k % len(cameras)} 1 0 "
+        f"{cameras[k % len(cameras)]}/f1"
         for k, ti in enumerate(t)
     ]
     path.write_text("\n".join(lines) + "\n")
@@ -64,7 +65,9 @@ def test_cut_flags_follow_the_options(bin_manifest, tmp_path):
     assert bool(good["passed_tags"])
     assert bool(tags.loc["onecam", "failed_cameras"])
     assert bool(tags.loc["short", "failed_span"])
-    relaxed = tag_shard(bin_manifest, 0, out, tag={"min_cameras": 1, "min_span_days": 10}, read={}, cleaning={})
+    relaxed = tag_shard(
+        bin_manifest, 0, out, tag={"min_cameras": 1, "min_span_days": 10}, read={}, cleaning={}
+    )
     assert relaxed.set_index("source_id").loc[["onecam", "short"], "passed_tags"].all()
 
 

@@ -177,7 +177,10 @@ def join_stage_tables(
         column = block[status].astype(object) if status in block else pd.Series("ok", index=ids, dtype=object)
         block[status] = column.where(present, MISSING_STATUS)
         blocks.append(block)
-    ordered = identity[[c for c in IDENTITY_COLUMNS[1:] if c in identity]]
+    for column in IDENTITY_COLUMNS[1:]:  # an empty bin still gets every identity column
+        if column not in identity:
+            identity[column] = pd.Series(dtype=float if column in ("ra", "dec") else object)
+    ordered = identity[list(IDENTITY_COLUMNS[1:])]
     return pd.concat([ordered, *blocks], axis=1).reset_index()
 
 

@@ -14,6 +14,8 @@ from lcpipe.tables import read_table
 def shard_rows(table_path: str | Path, shard: int) -> pd.DataFrame:
     """Rows of ``table_path`` (a manifest or a gathered stage table) that belong to ``shard``."""
     table = read_table(table_path)
+    if "shard" not in table.columns:  # an empty bin: nothing to process
+        return table.iloc[0:0]
     return table.loc[table["shard"] == shard].reset_index(drop=True)
 
 
