@@ -77,8 +77,9 @@ def attrition_figure(wide: pd.DataFrame) -> Figure:
         )
     ax.set_yticks(y, [s.strip() for s in stages])
     ax.invert_yaxis()
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(ScalarFormatter())
+    if np.nanmax(wide[bins].to_numpy(dtype=float), initial=0.0) > 0:  # log scale needs a count > 0
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.set_xlabel("sources")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(title="bin", fontsize=8, loc="lower right")

@@ -15,6 +15,7 @@ from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.photometry import mags_to_fit_flux
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
 from lcpipe.stages.light_curves import dominant_band, load_row
+from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import run_shard
 from lcpipe.stages.shard_io import passthrough
 from lcpipe.tables import write_table
@@ -193,9 +194,8 @@ def anomaly_shard(
         if clusters
         else pd.DataFrame({"source_id": pd.Series(dtype=str)})
     )
-    write_table(
-        side, clusters_output, {"stage": "anomaly_clusters", "clusters_min_dchi2": min_dchi2_clusters}
-    )
+    side_provenance = {**provenance, "clusters_min_dchi2": min_dchi2_clusters}
+    write_table(side, clusters_output, stage_provenance("anomaly_clusters", side_provenance, [pspl_table]))
     return table
 
 
