@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "vet",
     "plot",
     "evaluate",
+    "provenance",
 )
 
 
