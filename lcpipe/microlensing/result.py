@@ -12,6 +12,7 @@ import pandas as pd
 
 from lcpipe.microlensing.grid import ScanGrid
 from lcpipe.microlensing.pspl import PSPLFit
+from lcpipe.microlensing.quality import QUALITY_COLUMNS
 from lcpipe.microlensing.score import ClusterScore
 
 #: Columns of the cluster table, in order (see :meth:`AnomalyResult.clusters_frame`).
@@ -21,16 +22,7 @@ CLUSTER_COLUMNS = (
     "teff",
     "dchi2",
     "template",
-    "amplitude",
-    "offset",
-    "flat_level",
-    "n_window",
-    "n_contrib",
-    "n_eff",
-    "peak_frac",
-    "rho1",
-    "longest_run",
-    "chi2_flat",
+    *(column for column in QUALITY_COLUMNS if column != "dchi2_window"),
     "accepted",
     "reject_reason",
 )
