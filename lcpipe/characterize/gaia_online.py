@@ -9,7 +9,7 @@ import pandas as pd
 
 from lcpipe.characterize.cache import QueryCache
 from lcpipe.characterize.catalog import GAIA_OPTIONAL, GAIA_REQUIRED
-from lcpipe.characterize.remote import RetryPolicy, call_online, table_to_frame
+from lcpipe.characterize.remote import RetryPolicy, cached_adql, table_to_frame
 
 #: Columns asked of the Gaia archive; 2MASS and WISE photometry are not fetched online.
 GAIA_ONLINE_COLUMNS: tuple[str, ...] = (
@@ -103,16 +103,14 @@ def gaia_cone(
         The archive could not be reached after all retries.
     """
     query = gaia_cone_adql(ra_deg, dec_deg, radius_arcsec, table)
-    extra = {} if sleep is None else {"sleep": sleep}
-
-    def fetch() -> pd.DataFrame:
-        answer = call_online(
-            lambda: run_adql(query),
-            service="Gaia archive",
-            config_key="characterize.online",
-            policy=policy,
-            **extra,
-        )
-        return _normalise(answer)
-
-    return cache.get_or_fetch("gaia", {"adql": query}, fetch)
+    return cached_adql(
+        cache,
+        "gaia",
+        query,
+        run_adql,
+        _normalise,
+        service="Gaia archive",
+        config_key="characterize.online",
+        policy=policy,
+        sleep=sleep,
+    )

@@ -11,6 +11,8 @@ from typing import TypeVar
 
 import pandas as pd
 
+from lcpipe.characterize.cache import QueryCache
+
 T = TypeVar("T")
 
 
@@ -140,6 +142,54 @@ def call_online(
         f"cannot reach {service}: {type(last).__name__}: {last} (after {policy.retries + 1} attempts); "
         f"set {config_key}: false or check the network"
     ) from last
+
+
+def cached_adql(
+    cache: QueryCache,
+    name: str,
+    query: str,
+    run: Callable[[str], pd.DataFrame],
+    normalise: Callable[[pd.DataFrame], pd.DataFrame],
+    *,
+    service: str,
+    config_key: str,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None] | None = None,
+) -> pd.DataFrame:
+    """Answer an ADQL query from the on-disk cache, or send it with retries and cache the answer.
+
+    Parameters
+    ----------
+    cache : QueryCache
+        On-disk cache; the key is ``name`` and the ADQL text.
+    name : str
+        Cache namespace of the service (``"gaia"``, ``"simbad"``).
+    query : str
+        ADQL text.
+    run : callable
+        Sends ADQL and returns a DataFrame.
+    normalise : callable
+        Maps the service's answer to the table lcpipe uses.
+    service, config_key, policy, sleep
+        As for :func:`call_online` (``sleep`` None: ``time.sleep``).
+
+    Returns
+    -------
+    DataFrame
+        The normalised answer; a failed query is not cached.
+    """
+
+    def fetch() -> pd.DataFrame:
+        answer = call_online(
+            lambda: run(query),
+            service=service,
+            config_key=config_key,
+            policy=policy,
+            sleep=time.sleep if sleep is None else sleep,
+        )
+        return normalise(answer)
+
+    return cache.get_or_fetch(name, {"adql": query}, fetch)
 
 
 def table_to_frame(table) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.characterize.cache import QueryCache
-from lcpipe.characterize.remote import RetryPolicy, call_online, table_to_frame
+from lcpipe.characterize.remote import RetryPolicy, cached_adql, table_to_frame
 
 #: Columns of a SIMBAD answer (table ``basic``): main identifier, ICRS J2000 position, object type.
 SIMBAD_COLUMNS: tuple[str, ...] = ("main_id", "ra", "dec", "otype")
@@ -87,16 +87,14 @@ def simbad_cone(
         SIMBAD could not be reached after all retries.
     """
     query = simbad_cone_adql(ra_deg, dec_deg, radius_arcsec)
-    extra = {} if sleep is None else {"sleep": sleep}
-
-    def fetch() -> pd.DataFrame:
-        answer = call_online(
-            lambda: run_query(query),
-            service="SIMBAD",
-            config_key="vetting.simbad",
-            policy=policy,
-            **extra,
-        )
-        return _normalise(answer)
-
-    return cache.get_or_fetch("simbad", {"adql": query}, fetch)
+    return cached_adql(
+        cache,
+        "simbad",
+        query,
+        run_query,
+        _normalise,
+        service="SIMBAD",
+        config_key="vetting.simbad",
+        policy=policy,
+        sleep=sleep,
+    )
