@@ -100,21 +100,57 @@ def test_combine_bins_side_by_side(events, candidates, vetted):
     assert wide.loc["known variables"].tolist() == [1, 0, 1]
 
 
-def test_pages_escape_text_and_blank_other_branches(vetted):
+def _sections(page: str) -> dict[str, str]:
+    """Candidate page split into its family sections, by heading."""
+    return {part.split("</h2>")[0]: part for part in page.split("<h2>")[1:]}
+
+
+def test_pages_escape_text_and_format_numbers(vetted):
     page = candidates_page(vetted.assign(vsx_class=["<b>", "EA"]), "12_12.5", max_rows=10)
     assert "&lt;b&gt;" in page
     assert "<b>" not in page.split("<body>")[1]
     html = table_html(pd.DataFrame({"x": [1.23456789, np.nan], "flag": [True, False]}))
     assert ">1.235<" in html
     assert ">yes<" in html
-    row_b = page.split("<tr>")[-1]  # candidate b is a dip: its PSPL tE is blank, its dip BF shown
-    assert ">40<" in row_b
-    assert ">3<" not in row_b
+    located = candidates_page(vetted.assign(ra=[266.123456789, 1.0], dec=[-29.5, 2.0]), "x", 10)
+    assert ">266.12346<" in located
+    assert ">-29.50000<" in located
+    assert 'title="ra">RA (deg)<' in located  # header label with the column name as tooltip
     assert "No candidates" in candidates_page(vetted.iloc[:0], "x", 10)
     info = run_info_page(
         {"bins": ["12_12.5"], "filter": {"dips": {"min_bayes_factor": 10.0}}}, {"lcpipe": "1.0"}
     )
     assert "min_bayes_factor: 10.0" in info
+
+
+def test_candidates_listed_per_family(vetted):
+    sections = _sections(candidates_page(vetted, "12_12.5", max_rows=10))
+    assert list(sections) == ["Microlensing", "Dimming (dips)", "Brightening (jumps)"]
+    assert ">a<" in sections["Microlensing"]
+    assert ">b<" not in sections["Microlensing"]
+    assert ">b<" in sections["Dimming (dips)"]
+    assert ">a<" not in sections["Dimming (dips)"]
+    assert ">40.0<" in sections["Dimming (dips)"]  # ln Bayes factor, one decimal
+    assert ">a<" in sections["Brightening (jumps)"]
+
+
+def test_candidates_new_first_then_strongest():
+    vetted = pd.DataFrame(
+        {
+            "source_id": ["weak", "known", "strong", "unranked"],
+            "family_dip": [True, True, True, True],
+            "dip_log_bf": [20.0, 500.0, 90.0, np.nan],
+            "known_variable": [False, True, False, False],
+        }
+    )
+    section = _sections(candidates_page(vetted, "x", max_rows=10))["Dimming (dips)"]
+    order = [section.index(f">{name}<") for name in ("strong", "weak", "unranked", "known")]
+    assert order == sorted(order)
+    assert "3 not known variables" in candidates_page(vetted, "x", max_rows=10)
+    first_two = _sections(candidates_page(vetted, "x", max_rows=2))["Dimming (dips)"]
+    assert "first 2 shown" in first_two
+    assert ">weak<" in first_two
+    assert ">unranked<" not in first_two
 
 
 def test_report_files_written(tmp_path, events, candidates, vetted):

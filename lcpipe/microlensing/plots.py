@@ -10,10 +10,11 @@ from matplotlib.figure import Figure
 
 from lcpipe.kernels.anomaly_scan import template_values
 from lcpipe.microlensing.result import AnomalyResult
+from lcpipe.plots.time_axis import time_label, time_offset
 
 
-def _new_figure(height: float) -> Figure:
-    figure = Figure(figsize=(9.0, height), layout="constrained")
+def _new_figure(height: float, width: float = 9.0) -> Figure:
+    figure = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(figure)  # Agg canvas owned by the figure: no pyplot state, nothing to close
     return figure
 
@@ -22,37 +23,93 @@ def _focus_row(result: AnomalyResult) -> int | None:
     return result.best if result.best is not None else result.top
 
 
-def summary_figure(result: AnomalyResult) -> Figure:
-    """Data with the PSPL model, residuals, and delta chi-square of the clusters against time."""
-    figure = _new_figure(8.0)
-    ax_data, ax_res, ax_scan = figure.subplots(3, 1, sharex=True, height_ratios=[2, 1, 1])
+#: The summary's peak column spans the times where the PSPL magnification excess A - 1 is above this
+#: fraction of its maximum, widened by :data:`PEAK_MARGIN`.
+PEAK_FRACTION, PEAK_MARGIN = 0.1, 1.5
+
+
+def _peak_window(result: AnomalyResult) -> tuple[float, float] | None:
+    """Times (days, input frame) around the PSPL peak: where A - 1 exceeds ``PEAK_FRACTION`` of its
+    maximum, widened ``PEAK_MARGIN`` times and at least one day either side. None when the fit is
+    undefined or no point falls inside.
+
+    Inverting A(u) = (u² + 2) / (u sqrt(u² + 4)) gives u² = 2 / (s (A + s)) with s = sqrt(A² - 1) at the
+    edge level (the form without cancellation at high magnification).
+    """
+    fit = result.fit
+    if not (fit.ok and np.isfinite(fit.t0) and np.isfinite(fit.tE) and fit.u0 != 0):
+        return None
+    peak = float(fit.magnification(np.array([fit.t0]))[0])
+    edge = 1.0 + PEAK_FRACTION * (peak - 1.0)
+    root = np.sqrt(edge * edge - 1.0)
+    u_edge_sq = 2.0 / (root * (edge + root))
+    half = max(PEAK_MARGIN * fit.tE * np.sqrt(max(u_edge_sq - fit.u0**2, 0.0)), 1.0)
+    inside = np.abs(result.time - fit.t0) < half
+    return (fit.t0 - half, fit.t0 + half) if inside.any() else None
+
+
+def _draw_search(
+    axes: np.ndarray, result: AnomalyResult, shift: float, window: tuple[float, float] | None
+) -> None:
+    """Data with the PSPL model, residuals and cluster delta chi-square on ``axes`` (shape (3,)), for
+    the points in ``window`` (all points when None); times drawn minus ``shift`` days."""
+    ax_data, ax_res, ax_scan = axes
     t, f, e = result.time, result.flux, result.flux_err
-    ax_data.errorbar(t, f, e, fmt=".", ms=2, lw=0.5, color="0.3", alpha=0.6, label="data")
-    if result.fit.ok and t.size:
-        grid_t = np.linspace(t.min(), t.max(), 4000)
-        ax_data.plot(grid_t, result.fit.model_flux(grid_t), color="C0", lw=1.2, label="PSPL")
-        ax_res.errorbar(t, result.residuals, e, fmt=".", ms=2, lw=0.5, color="0.3", alpha=0.6)
+    keep = np.ones(t.size, bool) if window is None else (t > window[0]) & (t < window[1])
+    ax_data.errorbar(
+        t[keep] - shift, f[keep], e[keep], fmt=".", ms=2, lw=0.5, color="0.3", alpha=0.6, label="data"
+    )
+    if result.fit.ok and keep.any():
+        lo, hi = (t[keep].min(), t[keep].max()) if window is None else window
+        grid_t = np.linspace(lo, hi, 4000)
+        ax_data.plot(grid_t - shift, result.fit.model_flux(grid_t), color="C0", lw=1.2, label="PSPL")
+        ax_res.errorbar(
+            t[keep] - shift, result.residuals[keep], e[keep], fmt=".", ms=2, lw=0.5, color="0.3", alpha=0.6
+        )
     ax_res.axhline(0.0, color="C0", lw=1)
     clusters = result.clusters
+    if window is not None and len(clusters):
+        clusters = clusters[(clusters["t0"] > window[0]) & (clusters["t0"] < window[1])]
     if len(clusters):
-        ax_scan.vlines(clusters["t0"], 0, clusters["dchi2"], color="0.5", lw=0.8)
+        ax_scan.vlines(clusters["t0"] - shift, 0, clusters["dchi2"], color="0.5", lw=0.8)
         accepted = clusters[clusters["accepted"].astype(bool)]
-        ax_scan.plot(accepted["t0"], accepted["dchi2"], "o", ms=3, color="C1", label="passes criteria")
+        ax_scan.plot(
+            accepted["t0"] - shift, accepted["dchi2"], "o", ms=3, color="C1", label="passes criteria"
+        )
     focus = _focus_row(result)
     if focus is not None:
-        row = clusters.iloc[focus]
-        for ax in (ax_data, ax_res, ax_scan):
-            ax.axvline(row["t0"], color="C3", lw=0.8, ls="--")
-        ax_scan.plot([row["t0"]], [row["dchi2"]], "*", ms=10, color="C3", label="best")
-    ax_data.set_ylabel("flux")
-    ax_res.set_ylabel("residual")
-    ax_scan.set_ylabel("Δχ² of clusters")
-    ax_scan.set_xlabel("time (days)")
-    ax_data.legend(loc="upper right", fontsize="small")
-    if len(clusters):
-        ax_scan.legend(loc="upper right", fontsize="small")
+        row = result.clusters.iloc[focus]
+        if window is None or window[0] < row["t0"] < window[1]:
+            for ax in axes:
+                ax.axvline(row["t0"] - shift, color="C3", lw=0.8, ls="--")
+            ax_scan.plot([row["t0"] - shift], [row["dchi2"]], "*", ms=10, color="C3", label="best")
+    if window is not None:
+        ax_scan.set_xlim(window[0] - shift, window[1] - shift)
+    ax_scan.set_xlabel(time_label(shift))
+
+
+def summary_figure(result: AnomalyResult) -> Figure:
+    """Data with the PSPL model, residuals, and delta chi-square of the clusters against time: the whole
+    light curve on the left and, when the fit has a peak with data near it, the peak on the right
+    (:func:`_peak_window`)."""
+    window = _peak_window(result)
+    figure = _new_figure(8.0, width=13.0 if window is not None else 9.0)
+    columns = 2 if window is not None else 1
+    axes = figure.subplots(3, columns, sharex="col", height_ratios=[2, 1, 1], squeeze=False)
+    shift = time_offset(result.time)
+    _draw_search(axes[:, 0], result, shift, None)
     status = "candidate" if result.has_candidate else "no candidate"
-    ax_data.set_title(f"anomaly search: {result.status}, {status}")
+    axes[0, 0].set_title(f"whole light curve — anomaly search: {result.status}, {status}", fontsize=10)
+    if window is not None:
+        _draw_search(axes[:, 1], result, shift, window)
+        fit = result.fit
+        axes[0, 1].set_title(f"peak  (tE = {fit.tE:.3g} d, u0 = {fit.u0:.3g})", fontsize=10)
+    axes[0, 0].set_ylabel("flux")
+    axes[1, 0].set_ylabel("residual")
+    axes[2, 0].set_ylabel("Δχ² of clusters")
+    for ax in (axes[0, -1], axes[2, -1]):
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper right", fontsize="small")
     return figure
 
 
@@ -65,14 +122,21 @@ def zoom_figure(result: AnomalyResult) -> Figure:
         ax.text(0.5, 0.5, f"no cluster ({result.status})", ha="center", va="center", transform=ax.transAxes)
         return figure
     row = result.clusters.iloc[focus]
+    shift = time_offset(result.time)
     half = 3.0 * row["teff"]
     near = np.abs(result.time - row["t0"]) < 2.0 * half
     window = np.abs(result.time - row["t0"]) < half
     ax.errorbar(
-        result.time[near], result.residuals[near], result.flux_err[near], fmt=".", color="0.6", ms=3, lw=0.5
+        result.time[near] - shift,
+        result.residuals[near],
+        result.flux_err[near],
+        fmt=".",
+        color="0.6",
+        ms=3,
+        lw=0.5,
     )
     ax.errorbar(
-        result.time[window],
+        result.time[window] - shift,
         result.residuals[window],
         result.flux_err[window],
         fmt=".",
@@ -83,14 +147,14 @@ def zoom_figure(result: AnomalyResult) -> Figure:
     model_t = np.linspace(row["t0"] - half, row["t0"] + half, 400)
     amp = template_values(int(row["template"]), (model_t - row["t0"]) / row["teff"])
     ax.plot(
-        model_t,
+        model_t - shift,
         row["amplitude"] * amp + row["offset"],
         color="C3",
         lw=1.5,
         label=f"template A{int(row['template'])}",
     )
-    ax.hlines(row["flat_level"], model_t[0], model_t[-1], color="C0", lw=1.2, label="flat")
-    ax.set_xlabel("time (days)")
+    ax.hlines(row["flat_level"], model_t[0] - shift, model_t[-1] - shift, color="C0", lw=1.2, label="flat")
+    ax.set_xlabel(time_label(shift))
     ax.set_ylabel("residual flux")
     ax.set_title(f"t0={row['t0']:.4f}  teff={row['teff']:.4g} d  Δχ²={row['dchi2']:.2f}")
     ax.legend(loc="upper right", fontsize="small")

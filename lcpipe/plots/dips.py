@@ -24,9 +24,7 @@ from lcpipe.dips.mixture import make_grid, mixture_evidence
 from lcpipe.dips.morphology import _TEMPLATES, fit_profile
 from lcpipe.dips.trigger import Run, find_runs, trigger_statistic
 from lcpipe.lightcurve import LightCurve
-
-#: Subtracted from Julian dates on the time axis.
-JD_OFFSET = 2450000.0
+from lcpipe.plots.time_axis import time_label, time_offset
 
 #: Colours of the two searches.
 KIND_COLOURS = {"dip": "tab:red", "jump": "tab:blue"}
@@ -144,7 +142,7 @@ def dip_figure(data: DipPlotData, title: str) -> Figure:
     profile in every panel that has points in that run.
     """
     groups = list(dict.fromkeys(data.group.tolist())) or ["(no points)"]
-    offset_days = JD_OFFSET if data.time.size and np.median(data.time) > JD_OFFSET else 0.0
+    offset_days = time_offset(data.time)
     figure = Figure(figsize=(10.0, 1.4 + 1.9 * len(groups)), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
@@ -193,7 +191,7 @@ def dip_figure(data: DipPlotData, title: str) -> Figure:
     figure.legend(
         handles.values(), handles.keys(), loc="outside lower center", ncols=len(handles), fontsize=8
     )
-    axes[-1].set_xlabel(f"time − {offset_days:.0f} (days)" if offset_days else "time (days)")
+    axes[-1].set_xlabel(time_label(offset_days))
     figure.suptitle(title, fontsize=10)
     return figure
 

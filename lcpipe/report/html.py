@@ -4,41 +4,111 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
 import pandas as pd
 import yaml
 
-#: Candidate columns shown in the report, in order (those present are shown).
-CANDIDATE_REPORT_COLUMNS: tuple[str, ...] = (
-    "source_id",
-    "candidate_type",
-    "known_variable",
-    "vsx_name",
-    "vsx_class",
-    "ra",
-    "dec",
-    "gal_l",
-    "gal_b",
-    "tag_median_mag",
-    "pspl_t0",
-    "pspl_tE",
-    "pspl_u0",
-    "pspl_dchi2_const",
-    "anomaly_best_t0",
-    "anomaly_best_teff",
-    "anomaly_best_dchi2",
-    "anomaly_best_score",
-    "dip_log_bf",
-    "dip_amplitude_mag",
-    "dip_run_duration",
-    "jump_log_bf",
-    "jump_amplitude_mag",
-    "dipper_score",
-    "gaia_status",
-    "gaia_sep_arcsec",
-    "distance_pc",
+
+@dataclass(frozen=True)
+class ReportColumn:
+    """A column of the report's candidate tables.
+
+    Attributes
+    ----------
+    name : str
+        Column of ``vetted.parquet`` (shown as the header's tooltip).
+    label : str
+        Header shown, with units.
+    fmt : str
+        Format spec of numbers (empty: four significant digits).
+    """
+
+    name: str
+    label: str
+    fmt: str = ""
+
+
+@dataclass(frozen=True)
+class FamilySection:
+    """One family's table on the candidate page: its candidates, strongest first.
+
+    Attributes
+    ----------
+    family : str
+        Boolean ``family_*`` column selecting the rows.
+    title : str
+        Section heading.
+    sort_by : tuple of str
+        Columns ranked descending, in order (missing values last).
+    columns : tuple of ReportColumn
+        The family's own columns, shown between :data:`LEAD_COLUMNS` and :data:`POSITION_COLUMNS`.
+    """
+
+    family: str
+    title: str
+    sort_by: tuple[str, ...]
+    columns: tuple[ReportColumn, ...]
+
+
+#: Columns every candidate table starts with (those present are shown).
+LEAD_COLUMNS: tuple[ReportColumn, ...] = (
+    ReportColumn("source_id", "source"),
+    ReportColumn("candidate_type", "families"),
+    ReportColumn("vsx_name", "known variable"),
+    ReportColumn("vsx_class", "class"),
+)
+
+#: Columns every candidate table ends with, after the family's own: position and Gaia-like numbers.
+POSITION_COLUMNS: tuple[ReportColumn, ...] = (
+    ReportColumn("ra", "RA (deg)", ".5f"),
+    ReportColumn("dec", "Dec (deg)", "+.5f"),
+    ReportColumn("gal_l", "l (deg)", ".3f"),
+    ReportColumn("gal_b", "b (deg)", "+.3f"),
+    ReportColumn("tag_median_mag", "median mag", ".2f"),
+    ReportColumn("gaia_phot_g_mean_mag", "G (mag)", ".2f"),
+    ReportColumn("distance_pc", "distance (pc)", ".0f"),
+)
+
+
+def _search_columns(kind: str, size: str) -> tuple[ReportColumn, ...]:
+    """The columns of the dip or jump search (``kind``), ``size`` naming its amplitude."""
+    return (
+        ReportColumn(f"{kind}_log_bf", "ln Bayes factor", ".1f"),
+        ReportColumn(f"{kind}_amplitude_mag", f"{size} (mag)", ".3f"),
+        ReportColumn(f"{kind}_n_runs", "runs", "d"),
+        ReportColumn(f"{kind}_run_t_start", "strongest run start (JD)", ".2f"),
+        ReportColumn(f"{kind}_run_duration", "its duration (d)", ".2f"),
+        ReportColumn(f"{kind}_morph_model", "shape"),
+    )
+
+
+#: The candidate page's sections, one per candidate family.
+FAMILY_SECTIONS: tuple[FamilySection, ...] = (
+    FamilySection(
+        "family_microlensing",
+        "Microlensing",
+        ("anomaly_best_score", "pspl_dchi2_const"),
+        (
+            ReportColumn("pspl_t0", "t0 (JD)", ".2f"),
+            ReportColumn("pspl_tE", "tE (d)", ".2f"),
+            ReportColumn("pspl_u0", "u0", ".3f"),
+            ReportColumn("pspl_dchi2_const", "Δχ² PSPL vs flat", ".0f"),
+            ReportColumn("anomaly_best_t0", "anomaly t0 (JD)", ".3f"),
+            ReportColumn("anomaly_best_teff", "anomaly teff (d)", ".3f"),
+            ReportColumn("anomaly_best_dchi2", "anomaly Δχ²", ".1f"),
+            ReportColumn("anomaly_best_score", "anomaly score", ".1f"),
+        ),
+    ),
+    FamilySection(
+        "family_dip",
+        "Dimming (dips)",
+        ("dip_log_bf",),
+        (*_search_columns("dip", "depth"), ReportColumn("dipper_score", "dipper score", ".3g")),
+    ),
+    FamilySection("family_jump", "Brightening (jumps)", ("jump_log_bf",), _search_columns("jump", "height")),
 )
 
 #: Packages whose versions the run report lists.
@@ -60,10 +130,12 @@ REPORTED_PACKAGES: tuple[str, ...] = (
 _STYLE = """
 body { font-family: system-ui, "Segoe UI", sans-serif; font-size: 14px; margin: 1em; color: #222; }
 h1 { font-size: 1.3em; margin: 0 0 0.4em; }
+h2 { font-size: 1.1em; margin: 1.2em 0 0.2em; }
 p.note { color: #555; margin: 0.2em 0 0.8em; }
 table { border-collapse: collapse; }
 th, td { padding: 3px 9px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
-th { background: #f2f4f7; position: sticky; top: 0; }
+th { background: #f2f4f7; position: sticky; top: 0; vertical-align: bottom; }
+th { white-space: normal; max-width: 7em; }
 td.text, th.text { text-align: left; }
 tr:hover td { background: #fafbfd; }
 pre { background: #f6f8fa; padding: 0.8em; border-radius: 4px; font-size: 12px; }
@@ -79,12 +151,14 @@ def page(title: str, body: str, note: str = "") -> str:
     )
 
 
-def _cell(value: Any) -> tuple[str, bool]:
+def _cell(value: Any, fmt: str = "") -> tuple[str, bool]:
     """Formatted cell text and whether it is text (left-aligned)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return "", False
     if isinstance(value, bool):
         return ("yes" if value else "no"), True
+    if isinstance(value, int | float) and fmt:
+        return format(int(value) if fmt == "d" else value, fmt), False
     if isinstance(value, float):
         return (f"{value:.4g}" if abs(value) < 1e5 else f"{value:.2f}"), False
     if isinstance(value, int):
@@ -92,43 +166,78 @@ def _cell(value: Any) -> tuple[str, bool]:
     return html.escape(str(value)), True
 
 
-def table_html(table: pd.DataFrame, index: bool = False) -> str:
-    """A plain HTML table: numbers right-aligned with 4 significant digits, text left-aligned."""
+def table_html(
+    table: pd.DataFrame, index: bool = False, columns: Sequence[ReportColumn] | None = None
+) -> str:
+    """A plain HTML table: numbers right-aligned, text left-aligned.
+
+    With ``columns`` (those present in ``table``), headers are their labels (the column name as tooltip)
+    and numbers use their formats; otherwise headers are the column names and numbers get four
+    significant digits.
+    """
     frame = table.reset_index() if index else table
-    head = "".join(f'<th class="text">{html.escape(str(c))}</th>' for c in frame.columns)
+    if columns is None:
+        columns = [ReportColumn(str(c), str(c)) for c in frame.columns]
+    columns = [c for c in columns if c.name in frame]
+    head = "".join(
+        f'<th class="text" title="{html.escape(c.name)}">{html.escape(c.label)}</th>' for c in columns
+    )
     rows = []
-    for record in frame.itertuples(index=False):
+    for record in frame[[c.name for c in columns]].itertuples(index=False):
         cells = []
-        for value in record:
-            text, is_text = _cell(value.item() if hasattr(value, "item") else value)
+        for column, value in zip(columns, record, strict=True):
+            text, is_text = _cell(value.item() if hasattr(value, "item") else value, column.fmt)
             cells.append(f'<td class="text">{text}</td>' if is_text else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def candidates_page(vetted: pd.DataFrame, mag_bin: str, max_rows: int) -> str:
-    """The candidate table of one bin: the columns of :data:`CANDIDATE_REPORT_COLUMNS` that exist."""
-    columns = [c for c in CANDIDATE_REPORT_COLUMNS if c in vetted]
-    shown = vetted[columns].head(max_rows).astype(object)
-    for prefixes, family in (
-        (("pspl_", "anomaly_"), "family_microlensing"),
-        (("dip",), "family_dip"),
-        (("jump_",), "family_jump"),
-    ):
-        if family in vetted:  # numbers of a branch the candidate did not pass would read as detections
-            other = ~vetted[family].head(max_rows).astype("boolean").fillna(False).astype(bool)
-            for column in (c for c in columns if c.startswith(prefixes)):
-                shown.loc[other.to_numpy(), column] = None
-    note = (
-        f"{len(vetted)} candidate(s); "
-        + (f"first {max_rows} shown; " if len(vetted) > max_rows else "")
-        + "all columns in results/"
-        + mag_bin
-        + "/vetted.parquet. Times are as in the light curves (JD), "
-        "log Bayes factors natural, amplitudes in mag, separations in arcsec; a branch's columns are "
-        "blank for candidates that did not pass its family."
+def _flag(table: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column with missing values (and a missing column) as False."""
+    if column not in table:
+        return pd.Series(False, index=table.index)
+    return table[column].astype("boolean").fillna(False).astype(bool)
+
+
+def _family_table(vetted: pd.DataFrame, section: FamilySection, max_rows: int) -> str:
+    """One section of the candidate page: heading, count and the family's rows, new candidates before
+    known variables, each strongest first."""
+    members = vetted[_flag(vetted, section.family)].assign(_known=lambda t: _flag(t, "known_variable"))
+    ranks = [c for c in section.sort_by if c in members]
+    members = members.sort_values(
+        ["_known", *ranks], ascending=[True] + [False] * len(ranks), na_position="last", kind="stable"
     )
-    body = table_html(shown) if len(shown) else "<p>No candidates in this bin.</p>"
+    count = f"{len(members)} candidate(s)" + (f", first {max_rows} shown" if len(members) > max_rows else "")
+    labels = {c.name: c.label for c in section.columns}
+    ranked = f", each strongest first by {', then '.join(labels.get(r, r) for r in ranks)}" if ranks else ""
+    order = f"; new candidates before known variables{ranked}"
+    heading = f'<h2>{html.escape(section.title)}</h2><p class="note">{count}{html.escape(order)}</p>'
+    if members.empty:
+        return heading
+    return heading + table_html(
+        members.head(max_rows), columns=(*LEAD_COLUMNS, *section.columns, *POSITION_COLUMNS)
+    )
+
+
+def candidates_page(vetted: pd.DataFrame, mag_bin: str, max_rows: int) -> str:
+    """The candidates of one bin, one table per family (:data:`FAMILY_SECTIONS`).
+
+    A candidate in several families (a microlensing event is also a brightening) is listed in each;
+    a family's rows list new candidates before known variables, each ranked by the family's evidence.
+    A missing ``family_*`` column leaves its section out.
+    """
+    new = int((~_flag(vetted, "known_variable")).sum())
+    note = (
+        f"{len(vetted)} candidate(s)"
+        + (f", {new} not known variables" if "known_variable" in vetted else "")
+        + f". All columns are in results/{mag_bin}/vetted.parquet (hover a header for its column name); "
+        "plots are under Candidate plots, labelled by source. Times are as in the light curves (JD), "
+        "log Bayes factors natural, amplitudes in mag."
+    )
+    if vetted.empty:
+        return page(f"Candidates of bin {mag_bin}", "<p>No candidates in this bin.</p>", note)
+    sections = [s for s in FAMILY_SECTIONS if s.family in vetted]
+    body = "".join(_family_table(vetted, section, max_rows) for section in sections)
     return page(f"Candidates of bin {mag_bin}", body, note)
 
 
@@ -155,7 +264,7 @@ def run_info_page(config: Mapping[str, Any], versions: Mapping[str, str]) -> str
     body = (
         "<h2>Versions</h2>"
         + table_html(version_table)
-        + "<h2>Configuration (after schema defaults)</h2><pre>"
+        + "<h2>Configuration (every option at its value in this run, defaults included)</h2><pre>"
         + html.escape(config_text)
         + "</pre>"
     )
