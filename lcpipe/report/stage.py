@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
+from lcpipe.options_check import effective_config
 from lcpipe.report.attrition import attrition_table, combine_attrition
 from lcpipe.report.html import attrition_page, candidates_page, package_versions, run_info_page
 from lcpipe.tables import read_table
@@ -72,17 +73,21 @@ def attrition_figure(wide: pd.DataFrame) -> Figure:
     y = np.arange(len(stages))
     for k, name in enumerate(bins):
         counts = wide[name].to_numpy(dtype=float)
-        ax.barh(
+        bars = ax.barh(
             y + (k - (len(bins) - 1) / 2) * height, np.where(counts > 0, counts, np.nan), height, label=name
         )
+        ax.bar_label(bars, labels=[f"{c:.0f}" if c > 0 else "" for c in counts], padding=2, fontsize=7)
     ax.set_yticks(y, [s.strip() for s in stages])
     ax.invert_yaxis()
     if np.nanmax(wide[bins].to_numpy(dtype=float), initial=0.0) > 0:  # log scale needs a count > 0
         ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlim(right=ax.get_xlim()[1] * 1.3)  # room for the count labels
     ax.set_xlabel("sources")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(title="bin", fontsize=8, loc="lower right")
+    figure.legend(title="bin", fontsize=8, loc="outside right upper")
     ax.set_title("Sources left after each stage")
     return figure
 
@@ -109,5 +114,5 @@ def write_run_report(
     note = "Sources left after each stage, per magnitude bin."
     Path(attrition_html).write_text(attrition_page(wide, "Attrition of the run", note, index=True))
     attrition_figure(wide).savefig(attrition_png, dpi=110)
-    Path(run_info_html).write_text(run_info_page(config, package_versions()))
+    Path(run_info_html).write_text(run_info_page(effective_config(config), package_versions()))
     return wide
