@@ -64,6 +64,16 @@ def test_failures_list_every_not_ok_source_per_stage_with_reason(bin_tables):
     assert failures["shard"].tolist() == [1, 1, 0]
 
 
+def test_sources_skipped_by_design_are_not_failures(tmp_path):
+    scan = _stage_table(tmp_path / "anomaly.parquet", "anomaly_scan", ["ok", "not_event", "fit_failed"])
+    dips = _stage_table(tmp_path / "dips.parquet", "dip_events", ["skipped_tags", "ok", "empty"])
+    failures = collect_failures([scan, dips], "13_13.5")
+    assert sorted(zip(failures["stage"], failures["status"], strict=True)) == [
+        ("anomaly_scan", "fit_failed"),
+        ("dip_events", "empty"),
+    ]
+
+
 def test_all_ok_bin_writes_an_empty_typed_failures_table_with_provenance(tmp_path):
     table = _stage_table(tmp_path / "13_13.5" / "tags.parquet", "tag", ["ok", "ok"])
     out = tmp_path / "13_13.5" / "failures.parquet"

@@ -1,4 +1,5 @@
-"""Failures of one bin: every source whose ``status`` is not ``ok`` in any stage table, with the reason.
+"""Failures of one bin: every source a stage table marks as not processed (not ``ok``, not skipped by
+design), with the reason.
 
 Per-source stages never stop for bad data: they write a row with ``status`` set to a short reason
 (``missing_file``, ``too_few_points``, ``error`` ...). This module collects those rows from the gathered
@@ -16,6 +17,11 @@ import pyarrow.parquet as pq
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.tables import read_provenance, read_table, write_table
 
+#: Statuses of sources a stage passed over by design: ``not_event`` (the anomaly scan runs on significant
+#: PSPL events only) and ``skipped_tags`` (the dip search skips sources that failed the tag cuts). They are
+#: selections, not failures, and stay out of ``failures.parquet`` (``run_summary.json`` still counts them).
+SKIPPED_STATUSES = frozenset({"not_event", "skipped_tags"})
+
 #: Columns of ``failures.parquet``, in order.
 FAILURE_COLUMNS = ("source_id", "mag_bin", "shard", "stage", "table", "status", "error")
 
@@ -26,7 +32,7 @@ def stage_name(path: str | Path) -> str:
 
 
 def table_failures(path: str | Path, mag_bin: str) -> pd.DataFrame:
-    """Rows of one stage table whose ``status`` is not ``"ok"``.
+    """Rows of one stage table whose ``status`` is neither ``"ok"`` nor one of :data:`SKIPPED_STATUSES`.
 
     Parameters
     ----------
@@ -48,7 +54,7 @@ def table_failures(path: str | Path, mag_bin: str) -> pd.DataFrame:
     columns = [c for c in ("source_id", "shard", "status", "error") if c in names]
     table = read_table(path, columns=columns)
     status = table["status"].astype(object).where(table["status"].notna(), "missing_status")
-    bad = table.loc[status != "ok"]
+    bad = table.loc[(status != "ok") & ~status.isin(SKIPPED_STATUSES)]
     error = bad["error"] if "error" in bad else pd.Series("", index=bad.index)
     return pd.DataFrame(
         {
