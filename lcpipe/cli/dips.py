@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from lcpipe.dips.baseline import BASELINE_METHODS
-from lcpipe.dips.events import DipOptions, detect_events
+from lcpipe.dips.events import DipOptions
+from lcpipe.dips.files import detect_file
 from lcpipe.dips.trigger import TRIGGER_MODES
-from lcpipe.io.load import load_clean
-from lcpipe.lightcurve import make_lightcurve
 from lcpipe.tables import write_table
 
 _DEFAULTS = DipOptions()
@@ -60,31 +56,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _source_id_from_name(path: Path) -> str:
-    match = re.match(r"\d+", path.name)
-    return match.group(0) if match else path.stem.split(".")[0]
-
-
-def process_file(path: str | Path, options: DipOptions) -> dict[str, Any]:
-    """Detection row of one file; a read failure gives a row with the read status (never raises for data)."""
-    path = Path(path)
-    lc, status, _ = load_clean(path)
-    if lc is None:
-        row = _row_for_unreadable(path, options, status)
-    else:
-        row = detect_events(lc, options)
-        row["source_id"] = row["source_id"] or _source_id_from_name(path)
-    row["path"] = str(path)
-    return row
-
-
-def _row_for_unreadable(path: Path, options: DipOptions, status: str) -> dict[str, Any]:
-    """The row of a file that could not be read: every column defined, status = the read status."""
-    row = detect_events(make_lightcurve(np.empty(0), mag=np.empty(0), mag_err=np.empty(0)), options)
-    row.update({"source_id": _source_id_from_name(path), "status": status})
-    return row
-
-
 def run(args: argparse.Namespace) -> int:
     """Process every file and write the table; returns 0 (bad files are rows, not failures)."""
     options = DipOptions(
@@ -94,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     every = max(1, n // _MAX_PROGRESS_LINES)
     rows, start = [], time.perf_counter()
     for i, path in enumerate(args.files, start=1):
-        row = process_file(path, options)
+        row = detect_file(path, options)
         rows.append(row)
         if not args.quiet and (i % every == 0 or i == n):
             print(

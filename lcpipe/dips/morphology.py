@@ -203,13 +203,19 @@ def fit_profile(
     return ProfileFit(model, float(chi2[best]), 2 + n_nonlinear, float(c[best]), float(amp[best]), theta)
 
 
+def profile_values(fit: ProfileFit, t: np.ndarray) -> np.ndarray:
+    """The fitted profile's unit-amplitude shape g(t) at times ``t`` (shape (M,), days); the model in
+    magnitudes relative to the baseline is ``fit.offset + fit.amplitude * g``."""
+    template, n_nonlinear = _TEMPLATES[fit.model]
+    args = [np.array([value]) for value in fit.theta[: 1 + n_nonlinear]]
+    return template(np.asarray(t, dtype=np.float64), *args)[0]
+
+
 def _profile_shape(fit: ProfileFit, t_lo: float, t_hi: float) -> tuple[float, float, float]:
     """FWHM (days), peak time and symmetry of a fitted profile, from a fine time grid."""
-    template, n_nonlinear = _TEMPLATES[fit.model]
     width = fit.theta[1]
     tt = np.linspace(min(t_lo, fit.theta[0] - 8 * width), max(t_hi, fit.theta[0] + 8 * width), 4001)
-    args = [np.array([v]) for v in fit.theta[: 1 + n_nonlinear]]
-    g = template(tt, *args)[0]
+    g = profile_values(fit, tt)
     k = int(np.argmax(g))
     above = np.flatnonzero(g >= 0.5 * g[k])
     fwhm = float(tt[above[-1]] - tt[above[0]])

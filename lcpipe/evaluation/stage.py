@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.dips.events import DipOptions
+from lcpipe.dips.files import detect_file
 from lcpipe.evaluation.anomaly_injection import AnomalyInjectionOptions, run_anomaly_injection
 from lcpipe.evaluation.axes import Axis
 from lcpipe.evaluation.chunks import Progress
@@ -305,8 +306,6 @@ def validation_stage(
     read from ``asassn_dir`` (default ``../shared/data/asassn_skypatrol`` beside the repository).
     Writes ``metrics.parquet``, ``matched.parquet`` and, for the built-in case, ``run.parquet``.
     """
-    from lcpipe.cli.dips import process_file  # the CLI's per-file row: read failures become statuses
-
     out = Path(out_dir)
     paths: dict[str, Path] = {}
     provenance: dict[str, Any] = {"stage": "validation", "detected": detected}
@@ -315,7 +314,7 @@ def validation_stage(
         options = DipOptions(**dict(detection or {}))
         rows = []
         for i, path in enumerate(case.paths, start=1):
-            rows.append(process_file(path, options))
+            rows.append(detect_file(path, options))
             if progress is not None:
                 progress(i, len(case.paths), f"validation: {path.name}")
         table = pd.DataFrame(rows)

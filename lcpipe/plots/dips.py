@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from lcpipe.dips.baseline import fit_baseline
 from lcpipe.dips.events import DipOptions, clean_points
 from lcpipe.dips.mixture import make_grid, mixture_evidence
-from lcpipe.dips.morphology import _TEMPLATES, fit_profile
+from lcpipe.dips.morphology import DIP_MODELS, JUMP_MODELS, fit_profile, profile_values
 from lcpipe.dips.trigger import Run, find_runs, trigger_statistic
 from lcpipe.lightcurve import LightCurve
 from lcpipe.plots.time_axis import time_label, time_offset
@@ -84,10 +84,8 @@ def profile_curve(
         Times and the fitted profile ``c + A g(t)`` (mag, relative to the baseline).
     """
     fit = fit_profile(model, t, y, 1.0 / sigma**2, 1.0 if kind == "dip" else -1.0)
-    template, n_nonlinear = _TEMPLATES[model]
     t_fine = np.linspace(t[0], t[-1], 400)
-    args = [np.array([value]) for value in fit.theta[: 1 + n_nonlinear]]
-    return t_fine, fit.offset + fit.amplitude * template(t_fine, *args)[0]
+    return t_fine, fit.offset + fit.amplitude * profile_values(fit, t_fine)
 
 
 def dip_plot_data(lc: LightCurve, row: Mapping[str, Any], options: DipOptions) -> DipPlotData:
@@ -124,7 +122,7 @@ def dip_plot_data(lc: LightCurve, row: Mapping[str, Any], options: DipOptions) -
             find_runs(c.time, hit, stat, c.group, options.trigger), key=lambda r: r.trigger_sum, reverse=True
         )
         model = str(row.get(f"{kind}_morph_model") or "")
-        if runs[kind] and model in _TEMPLATES:
+        if runs[kind] and model in (DIP_MODELS if kind == "dip" else JUMP_MODELS):
             top = runs[kind][0]
             lo = max(top.first - options.morphology_pad, 0)
             hi = min(top.last + options.morphology_pad + 1, c.time.size)
