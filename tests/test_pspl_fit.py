@@ -185,3 +185,62 @@ def test_extreme_flux_units_give_the_same_fit(scale):
     assert fit.chi2 == pytest.approx(ref.chi2, rel=1e-9)
     assert fit.tE == pytest.approx(ref.tE, rel=1e-6)
     assert fit.fs == pytest.approx(ref.fs * scale, rel=1e-6)
+
+
+def _cameras(seed, t, flux, err, offsets_mag, followup_window=None):
+    """Survey points split over cameras whose zero points differ by ``offsets_mag`` (flux factors), plus
+    an optional follow-up camera (label ``"fu"``, its own offset 0.02 mag) observing only inside
+    ``followup_window`` at 10x the cadence."""
+    rng = np.random.default_rng(seed)
+    camera = rng.integers(0, len(offsets_mag), t.size)
+    factor = 10 ** (-0.4 * np.asarray(offsets_mag))[camera]
+    labels = np.array([f"c{k}" for k in range(len(offsets_mag))])[camera]
+    t, flux, err = t, flux * factor, err * factor
+    if followup_window is not None:
+        lo, hi = followup_window
+        tf = np.sort(rng.uniform(lo, hi, 300))
+        ff = (3.0 * pspl_magnification(tf, 1230.0, 25.0, 0.15) + 1.0) * 10 ** (-0.4 * 0.02)
+        ef = np.full(tf.size, 0.01)
+        t = np.concatenate([t, tf])
+        flux = np.concatenate([flux, ff + rng.normal(0, 1, tf.size) * ef])
+        err = np.concatenate([err, ef])
+        labels = np.concatenate([labels, np.full(tf.size, "fu")])
+    return t, flux, err, labels
+
+
+def test_camera_offsets_get_their_own_blend_flux():
+    t, flux, err = _simulate(11)
+    t, flux, err, cameras = _cameras(11, t, flux, err, [0.0, 0.04, -0.03], followup_window=(1225.0, 1236.0))
+    fit = fit_pspl(t, flux, err, group=cameras)
+    assert fit.n_groups == 4
+    assert fit.n_own_flux == 4  # every camera has magnified points
+    assert fit.dof == fit.n_points - 11
+    labels = cameras[np.argsort(t, kind="stable")]  # the fit's points are time-sorted
+    label_of_code = [labels[fit.group == k][0] for k in range(fit.n_groups)]
+    offset_mag = {"c0": 0.0, "c1": 0.04, "c2": -0.03, "fu": 0.02}
+    factor = np.array([10 ** (-0.4 * offset_mag[label]) for label in label_of_code])
+    np.testing.assert_allclose(fit.fs_groups / fit.fs, factor / factor[0], rtol=0.01)
+    assert fit.t0 == pytest.approx(1230.0, abs=0.02 * 25.0)
+    assert fit.tE == pytest.approx(25.0, rel=0.05)
+    assert fit.u0 == pytest.approx(0.15, rel=0.05)
+    assert fit.chi2_dof == pytest.approx(1.0, abs=5 * np.sqrt(2 / fit.dof))
+    # fluxes come back shifted onto the reference camera: the residuals are the fit's
+    np.testing.assert_allclose(np.sum((fit.residuals / fit.flux_err) ** 2), fit.chi2, rtol=1e-9)
+    mixed = fit_pspl(t, flux, err)  # one source and blend flux for all cameras
+    shared = fit_pspl(t, flux, err, group=cameras, options=PSPLOptions(own_flux_min_points=10**9))
+    assert shared.n_own_flux == 1
+    assert mixed.chi2 > shared.chi2 + 1000 > fit.chi2 + 1000  # offsets, then the factors, matter
+
+
+def test_camera_offsets_of_a_quiet_star_are_not_an_event():
+    rng = np.random.default_rng(12)
+    t = np.sort(rng.uniform(1000.0, 2500.0, 2000))
+    err = np.full(t.size, 0.01)
+    flux = 3.0 + rng.normal(0, 1, t.size) * err
+    cameras = np.where(t < 1700.0, "old", "new")  # a camera change halfway, 0.03 mag apart
+    flux = np.where(cameras == "new", flux * 10 ** (-0.4 * 0.03), flux)
+    single = fit_pspl(t, flux, err)
+    grouped = fit_pspl(t, flux, err, group=cameras)
+    assert single.dchi2_const > 1000  # the step between cameras fits as a slow bump
+    assert grouped.dchi2_const < 30
+    assert grouped.fb_groups.shape == (2,)

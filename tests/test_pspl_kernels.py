@@ -16,6 +16,21 @@ def _event(seed: int, n: int):
     return t, flux, w
 
 
+#: Blend-flux offsets of the three cameras of :func:`_cameras`.
+CAMERA_OFFSETS = np.array([0.0, 0.04, -0.03])
+
+
+def _cameras(seed: int, n: int):
+    """:func:`_event` observed by three cameras (codes 0, 1, 2) with their own blend offsets."""
+    t, f, w = _event(seed, n)
+    group = np.random.default_rng(seed + 100).integers(0, 3, n)
+    return t, f + CAMERA_OFFSETS[group], w, group
+
+
+def _group_sums(w, f, group):
+    return (np.bincount(group, x, 3) for x in (w, w * f, w * f * f))
+
+
 @pytest.mark.parametrize(
     "theta", [(50.0, np.log(10.0), 0.2), (20.0, np.log(0.5), -0.05), (50.0, 0.0, 0.0), (500.0, 5.0, 3.0)]
 )
@@ -23,19 +38,28 @@ def test_projected_sums_fast_matches_slow(theta):
     t, f, w = _event(0, 700)
     fast = projected_sums(t, f, w, np.array(theta))
     slow = projected_sums(t, f, w, np.array(theta), method="slow")
-    assert fast.shape == (N_SUMS,)
+    assert fast.shape == (1, N_SUMS)
     np.testing.assert_allclose(fast, slow, rtol=1e-10, atol=1e-12 * np.max(np.abs(slow)))
+    t, f, w, group = _cameras(0, 700)
+    fast = projected_sums(t, f, w, np.array(theta), group)
+    slow = projected_sums(t, f, w, np.array(theta), group, method="slow")
+    assert fast.shape == (3, N_SUMS)
+    np.testing.assert_allclose(fast, slow, rtol=1e-10, atol=1e-12 * np.max(np.abs(slow)))
+    np.testing.assert_allclose(fast.sum(axis=0), projected_sums(t, f, w, np.array(theta))[0], rtol=1e-10)
 
 
-def test_projected_gradient_matches_finite_differences():
-    t, f, w = _event(1, 400)
-    sw, sf, sff = w.sum(), np.sum(w * f), np.sum(w * f * f)
+@pytest.mark.parametrize("grouped", [False, True])
+def test_projected_gradient_matches_finite_differences(grouped):
+    t, f, w, group = _cameras(1, 400)
+    if not grouped:
+        group = np.zeros_like(group)
+    sw, sf, sff = (np.bincount(group, x) for x in (w, w * f, w * f * f))
     theta = np.array([49.0, np.log(12.0), 0.25])
 
     def chi2(th):
-        return _project(projected_sums(t, f, w, th), sw, sf, sff).chi2
+        return _project(projected_sums(t, f, w, th, group), sw, sf, sff).chi2
 
-    grad = _project(projected_sums(t, f, w, theta), sw, sf, sff).grad
+    grad = _project(projected_sums(t, f, w, theta, group), sw, sf, sff).grad
     steps = np.array([1e-5, 1e-6, 1e-7])
     numeric = [
         (chi2(theta + h * e) - chi2(theta - h * e)) / (2 * h) for h, e in zip(steps, np.eye(3), strict=True)
@@ -43,15 +67,62 @@ def test_projected_gradient_matches_finite_differences():
     np.testing.assert_allclose(grad, numeric, rtol=1e-5)
 
 
-def test_projection_solves_weighted_least_squares():
-    t, f, w = _event(2, 300)
+#: Which cameras of :func:`_cameras` get their own source flux, as the tests vary it.
+OWN_FS = {"shared": np.array([False, False, False]), "own": np.array([False, True, False])}
+
+
+def _design(a, group, own_fs):
+    """Weighted least-squares design: columns fs (shared), fs_k of the own-flux cameras, constants."""
+    indicators = (group[:, None] == np.arange(3)).astype(float)
+    own = indicators[:, own_fs] * a[:, None]
+    shared = a * indicators[:, ~own_fs].sum(axis=1)
+    return np.column_stack([shared, own, indicators])
+
+
+@pytest.mark.parametrize("own", sorted(OWN_FS))
+def test_projection_solves_weighted_least_squares(own):
+    t, f, w, group = _cameras(2, 300)
     theta = np.array([50.5, np.log(9.0), 0.22])
-    proj = _project(projected_sums(t, f, w, theta), w.sum(), np.sum(w * f), np.sum(w * f * f))
+    proj = _project(projected_sums(t, f, w, theta, group), *_group_sums(w, f, group), OWN_FS[own])
     a = pspl_magnification(t, theta[0], np.exp(theta[1]), theta[2]) - 1.0
-    design = np.column_stack([a, np.ones_like(a)]) * np.sqrt(w)[:, None]
-    coef, *_ = np.linalg.lstsq(design, f * np.sqrt(w), rcond=None)
-    np.testing.assert_allclose([proj.fs, proj.offset], coef, rtol=1e-9)
-    np.testing.assert_allclose(proj.chi2, np.sum(w * (f - a * coef[0] - coef[1]) ** 2), rtol=1e-8)
+    design = _design(a, group, OWN_FS[own])
+    coef, *_ = np.linalg.lstsq(design * np.sqrt(w)[:, None], f * np.sqrt(w), rcond=None)
+    expected_fs = np.full(3, coef[0])
+    expected_fs[OWN_FS[own]] = coef[1 : 1 + OWN_FS[own].sum()]
+    np.testing.assert_allclose(proj.fs, expected_fs, rtol=1e-9)
+    np.testing.assert_allclose(proj.offset, coef[-3:], rtol=1e-9, atol=1e-12)
+    at_truth = _project(
+        projected_sums(t, f, w, np.array([50.0, np.log(10.0), 0.2]), group), *_group_sums(w, f, group)
+    )
+    np.testing.assert_allclose(np.diff(at_truth.offset), np.diff(CAMERA_OFFSETS), atol=3e-3)
+    np.testing.assert_allclose(proj.chi2, np.sum(w * (f - design @ coef) ** 2), rtol=1e-8)
+
+
+@pytest.mark.parametrize("own", sorted(OWN_FS))
+def test_curvature_is_kaufmans_projected_jacobian(own):
+    t, f, w, group = _cameras(7, 300)
+    theta = np.array([50.5, np.log(9.0), 0.22])
+    proj = _project(projected_sums(t, f, w, theta, group), *_group_sums(w, f, group), OWN_FS[own])
+    h = np.array([1e-6, 1e-7, 1e-7])
+    jac = np.column_stack(  # dA/dtheta_j by central differences, shape (N, 3)
+        [
+            (
+                pspl_magnification(t, *_physical(theta + h[j] * np.eye(3)[j]))
+                - pspl_magnification(t, *_physical(theta - h[j] * np.eye(3)[j]))
+            )
+            / (2 * h[j])
+            for j in range(3)
+        ]
+    )
+    a = pspl_magnification(t, *_physical(theta)) - 1.0
+    q, _ = np.linalg.qr(_design(a, group, OWN_FS[own]) * np.sqrt(w)[:, None])
+    wj = jac * (proj.fs[group] * np.sqrt(w))[:, None]  # d model / d theta, weighted
+    projected = wj - q @ (q.T @ wj)  # orthogonal to the span of the linear parameters' columns
+    np.testing.assert_allclose(proj.curvature, projected.T @ projected, rtol=1e-5)
+
+
+def _physical(theta):
+    return theta[0], np.exp(theta[1]), theta[2]
 
 
 def test_magnification_matches_vbmicrolensing():
@@ -83,26 +154,36 @@ def test_bin_in_time_conserves_weight_and_weighted_flux():
     assert np.sum(wb * tb) == pytest.approx(np.sum(w * t), rel=1e-12)
 
 
-def _problem(seed, n=600):
+def _problem(seed, n=600, grouped=False, own_fs=None):
     from lcpipe.microlensing.pspl import PSPLOptions, _Problem
 
-    t, f, w = _event(seed, n)
-    return _Problem.from_data(t, f, 1.0 / np.sqrt(w), PSPLOptions(u0_max=0.15))
+    t, f, w, group = _cameras(seed, n)
+    if not grouped:
+        t, f, w = _event(seed, n)
+        group = np.zeros(n, np.int64)
+    problem = _Problem.from_data(t, f, 1.0 / np.sqrt(w), group, PSPLOptions(u0_max=0.15))
+    if own_fs is not None:
+        problem.own_fs = own_fs
+    return problem
 
 
+@pytest.mark.parametrize("grouping", ["single", "shared", "own"])
 @pytest.mark.parametrize("theta", [(50.0, np.log(10.0), 0.2), (45.0, np.log(30.0), 0.05), (60.0, 1.0, 0.3)])
-def test_projection_kernel_matches_numpy(theta):
+def test_projection_kernel_matches_numpy(theta, grouping):
     from lcpipe.microlensing.pspl import _project_kernel
 
-    problem = _problem(5)
-    sums = projected_sums(problem.t, problem.f, problem.w, np.array(theta))
-    reference = _project(sums, problem.sw, problem.sf, problem.sff)
+    problem = _problem(5, grouped=grouping != "single", own_fs=OWN_FS.get(grouping))
+    sums = projected_sums(problem.t, problem.f, problem.w, np.array(theta), problem.group)
+    reference = _project(sums, problem.sw, problem.sf, problem.sff, problem.own_fs)
     grad, curvature = np.empty(3), np.empty((3, 3))
-    ok, chi2, fs, offset = _project_kernel(sums, problem.sw, problem.sf, problem.sff, grad, curvature)
-    assert ok
-    np.testing.assert_allclose(
-        [chi2, fs, offset], [reference.chi2, reference.fs, reference.offset], rtol=1e-12
+    fs, offset = np.empty(problem.n_groups), np.empty(problem.n_groups)
+    ok, chi2 = _project_kernel(
+        sums, problem.sw, problem.sf, problem.sff, problem.own_fs, grad, curvature, fs, offset
     )
+    assert ok
+    assert chi2 == pytest.approx(reference.chi2, rel=1e-12)
+    np.testing.assert_allclose(fs, reference.fs, rtol=1e-12)
+    np.testing.assert_allclose(offset, reference.offset, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(grad, reference.grad, rtol=1e-10, atol=1e-10 * np.abs(reference.grad).max())
     np.testing.assert_allclose(
         curvature, reference.curvature, rtol=1e-10, atol=1e-12 * np.abs(curvature).max()
@@ -113,10 +194,11 @@ def test_projection_kernel_matches_numpy(theta):
     "start",
     [(48.0, np.log(8.0), 0.3), (52.0, np.log(20.0), 0.1), (30.0, np.log(3.0), 0.14)],  # last two reach u0_max
 )
-def test_compiled_levenberg_marquardt_matches_numpy_loop(start):
+@pytest.mark.parametrize("grouping", ["single", "shared", "own"])
+def test_compiled_levenberg_marquardt_matches_numpy_loop(start, grouping):
     from lcpipe.microlensing.pspl import PSPLOptions, _levenberg_marquardt
 
-    problem = _problem(6)
+    problem = _problem(6, grouped=grouping != "single", own_fs=OWN_FS.get(grouping))
     options = PSPLOptions()
     fast = _levenberg_marquardt(problem, np.array(start), options, 1e-8, 100)
     slow = _levenberg_marquardt(problem, np.array(start), options, 1e-8, 100, method="slow")

@@ -9,6 +9,7 @@ from typing import Any
 from lcpipe.cli.info import READER_FLAGS
 from lcpipe.io import FORMATS, load_clean
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
+from lcpipe.microlensing.photometry import dataset_labels
 from lcpipe.microlensing.plots import save_summary_plot, save_zoom_plot
 
 
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"lcpipe anomaly: {args.file}: {status}", file=sys.stderr)
         return 1
     options = (FinderOptions.reference if args.reference else FinderOptions)(num_threads=args.threads)
-    result = find_anomalies(lc.time, lc.flux, lc.flux_err, options=options)
+    result = find_anomalies(lc.time, lc.flux, lc.flux_err, options=options, group=dataset_labels(lc))
     if args.json:
         print(result.to_json())
     else:

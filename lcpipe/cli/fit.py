@@ -11,7 +11,7 @@ from typing import Any
 from lcpipe.cli.info import READER_FLAGS
 from lcpipe.io import FORMATS, load_clean
 from lcpipe.microlensing.fspl import fit_fspl
-from lcpipe.microlensing.photometry import rescale_errors
+from lcpipe.microlensing.photometry import dataset_labels, rescale_errors
 from lcpipe.microlensing.pspl import fit_pspl
 
 #: Fields printed in the text output, in order, with their format.
@@ -80,8 +80,10 @@ def run(args: argparse.Namespace) -> int:
     if lc is None or status != "ok":
         print(f"lcpipe fit: {args.file}: {status}", file=sys.stderr)
         return 1
-    fitter = fit_fspl if args.fspl else fit_pspl
-    fit = fitter(lc.time, lc.flux, lc.flux_err)
+    if args.fspl:
+        fit = fit_fspl(lc.time, lc.flux, lc.flux_err)
+    else:
+        fit = fit_pspl(lc.time, lc.flux, lc.flux_err, group=dataset_labels(lc))
     result = {
         "source_id": lc.source_id,
         "model": "fspl" if args.fspl else "pspl",

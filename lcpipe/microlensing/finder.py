@@ -78,7 +78,12 @@ class FinderOptions:
 
 
 def find_anomalies(
-    time: np.ndarray, flux: np.ndarray, flux_err: np.ndarray, *, options: FinderOptions = FinderOptions()
+    time: np.ndarray,
+    flux: np.ndarray,
+    flux_err: np.ndarray,
+    *,
+    options: FinderOptions = FinderOptions(),
+    group: np.ndarray | None = None,
 ) -> AnomalyResult:
     """Search one light curve for short anomalies on top of a single-lens event.
 
@@ -89,6 +94,10 @@ def find_anomalies(
         are dropped by the fit. Magnitudes: convert with
         :func:`lcpipe.microlensing.photometry.mags_to_fit_flux` first.
     options : FinderOptions
+    group : array_like, shape (N,), optional
+        Data set (camera/band) of each point: each gets its own blend flux in the PSPL fit (see
+        :func:`lcpipe.microlensing.pspl.fit_pspl`) and the scan runs on fluxes brought onto the
+        reference data set.
 
     Returns
     -------
@@ -96,7 +105,7 @@ def find_anomalies(
         Never raises for bad data: ``status`` says why nothing was scanned.
     """
     start = _time.perf_counter()
-    fit = fit_pspl(time, flux, flux_err, options=options.pspl)
+    fit = fit_pspl(time, flux, flux_err, options=options.pspl, group=group)
     return scan_fit(fit, options=options, fit_seconds=_time.perf_counter() - start)
 
 

@@ -6,7 +6,7 @@ from typing import Protocol
 
 import numpy as np
 
-from lcpipe.lightcurve import mag_to_flux
+from lcpipe.lightcurve import LightCurve, mag_to_flux
 
 #: Zero point of the fit flux: ``F = 1`` at this magnitude (the convention of the OGLE reference fits).
 FIT_ZERO_POINT = 22.0
@@ -81,3 +81,9 @@ def rescale_errors(fit: _FitWithErrors, *, allow_shrink: bool = False) -> tuple[
     if not allow_shrink:
         factor = max(factor, 1.0)
     return factor, factor * np.asarray(fit.flux_err, dtype=float)
+
+
+def dataset_labels(lc: LightCurve) -> np.ndarray:
+    """Data set of each point, ``"<camera>/<band>"``, shape (N,): the groups a microlensing fit gives
+    their own blend (and, when magnified, source) flux."""
+    return np.char.add(np.char.add(lc.camera.astype(str), "/"), lc.band.astype(str))

@@ -2,12 +2,20 @@
 
 The flux model is ``F(t) = fs * A(u(t)) + fb`` with the Paczyński magnification
 ``A(u) = (u**2 + 2) / (u * sqrt(u**2 + 4))`` and ``u(t) = sqrt(u0**2 + ((t - t0) / tE)**2)``.
+Data from several cameras (groups) share ``fs`` and the event and get one blend flux each,
+``F_k(t) = fs * A + fb_k``: a camera's zero-point offset is a flux factor ``c_k``, which at baseline is
+the additive offset ``(c_k - 1) * (fs + fb)`` this model fits; during the event it leaves
+``(c_k - 1) * fs * (A - 1)``, under 5% of the excess for the 0.01–0.05 mag offsets between cameras of
+one survey band. Without that term a camera offset reads as an event (a step between cameras fits as a
+slow bump) and the event significance is measured against one constant instead of one per camera.
+
 For every trial of the nonlinear parameters ``(t0, ln tE, u0)`` the linear ones come from weighted
 least squares (variable projection), so Levenberg–Marquardt only walks a 3-D space. Its derivatives
 are analytic: the gradient of the projected chi-square is exact and the curvature matrix is Kaufman's
 approximation ``fs**2 D^T W P D`` (``D = dA/dtheta``, ``P`` the weighted projector orthogonal to the
-span of ``A`` and the constant). One pass over the data gives every sum the step needs; that pass is a
-numba kernel with a NumPy reference (:func:`projected_sums`) checked against it by the tests.
+span of ``A`` and the per-group constants). One pass over the data gives every per-group sum the step
+needs; that pass is a numba kernel with a NumPy reference (:func:`projected_sums`) checked against it
+by the tests.
 
 Starting points come from the matched-filter search of :mod:`lcpipe.microlensing.coarse`; the fit
 from each of the best few starts is refined and the lowest chi-square kept.
@@ -23,7 +31,7 @@ import numpy as np
 
 from lcpipe.microlensing.coarse import CoarseOptions, bin_in_time, coarse_starts
 
-#: Number of fitted parameters (t0, tE, u0, fs, fb).
+#: Number of fitted parameters of one group (t0, tE, u0, fs, fb); each further group adds its fb.
 N_PARAMS = 5
 
 #: Floor on u**2 so that A(u) stays finite at u = 0 (A ~ 1e10 there).
@@ -73,11 +81,13 @@ def projected_sums(
     flux: np.ndarray,
     weight: np.ndarray,
     theta: np.ndarray,
+    group: np.ndarray | None = None,
     method: Literal["fast", "slow"] = "fast",
 ) -> np.ndarray:
-    """Weighted sums over the data that the projected PSPL problem needs at one parameter point.
+    """Weighted sums per group over the data that the projected PSPL problem needs at one point.
 
-    With ``a = A - 1``, ``D_j = dA/dtheta_j`` for ``theta = (t0, ln tE, u0)`` and weights ``w``:
+    With ``a = A - 1``, ``D_j = dA/dtheta_j`` for ``theta = (t0, ln tE, u0)`` and weights ``w``, row ``k``
+    holds, over the points of group ``k``:
 
     ``[Σw a, Σw a², Σw a F, Σw D_j (3), Σw a D_j (3), Σw F D_j (3),
     Σw D_0 D_0, Σw D_0 D_1, Σw D_0 D_2, Σw D_1 D_1, Σw D_1 D_2, Σw D_2 D_2]``
@@ -88,34 +98,45 @@ def projected_sums(
         Times (days), fluxes and weights ``1 / sigma**2``.
     theta : ndarray, shape (3,)
         ``(t0, ln tE, u0)``.
+    group : ndarray, shape (N,), int64, optional
+        Group (camera) code of each point, ``0 .. K-1``; all points are group 0 when omitted.
     method : {"fast", "slow"}
         ``"fast"``: numba kernel, one pass. ``"slow"``: NumPy reference.
 
     Returns
     -------
-    ndarray, shape (18,)
+    ndarray, shape (K, 18)
     """
     t0, ln_te, u0 = (float(x) for x in theta)
+    codes = np.zeros(np.shape(time), np.int64) if group is None else np.asarray(group, dtype=np.int64)
+    n_groups = int(codes.max()) + 1 if codes.size else 1
     if method == "fast":
-        out = np.empty(N_SUMS)
-        _projected_sums_kernel(time, flux, weight, t0, ln_te, u0, out)
+        out = np.empty((n_groups, N_SUMS))
+        _projected_sums_kernel(time, flux, weight, codes, t0, ln_te, u0, out)
         return out
     if method != "slow":
         raise ValueError(f"method must be 'fast' or 'slow', got {method!r}")
     a, d = _excess_and_derivatives(np.asarray(time, dtype=float), t0, ln_te, u0)
     w = np.asarray(weight, dtype=float)
     f = np.asarray(flux, dtype=float)
-    wd = w * d  # (3, N)
-    dd = wd @ d.T
-    return np.concatenate(
-        [
-            [np.sum(w * a), np.sum(w * a * a), np.sum(w * a * f)],
-            wd.sum(axis=1),
-            wd @ a,
-            wd @ f,
-            dd[_UPPER],
-        ]
-    )
+    rows = []
+    for k in range(n_groups):
+        sel = codes == k
+        ak, dk, wk, fk = a[sel], d[:, sel], w[sel], f[sel]
+        wd = wk * dk  # (3, N_k)
+        dd = wd @ dk.T
+        rows.append(
+            np.concatenate(
+                [
+                    [np.sum(wk * ak), np.sum(wk * ak * ak), np.sum(wk * ak * fk)],
+                    wd.sum(axis=1),
+                    wd @ ak,
+                    wd @ fk,
+                    dd[_UPPER],
+                ]
+            )
+        )
+    return np.array(rows)
 
 
 def _excess_and_derivatives(time: np.ndarray, t0: float, ln_te: float, u0: float):
@@ -130,12 +151,12 @@ def _excess_and_derivatives(time: np.ndarray, t0: float, ln_te: float, u0: float
 
 
 @numba.njit(cache=True, fastmath=False, nogil=True)
-def _projected_sums_kernel(time, flux, weight, t0, ln_te, u0, out):  # pragma: no cover - compiled
+def _projected_sums_kernel(time, flux, weight, group, t0, ln_te, u0, sums):  # pragma: no cover - compiled
     inv_te = np.exp(-ln_te)
     u0sq = u0 * u0
-    for k in range(out.size):
-        out[k] = 0.0
+    sums[:, :] = 0.0
     for i in range(time.size):
+        out = sums[group[i]]
         tau = (time[i] - t0) * inv_te
         u2 = u0sq + tau * tau
         if u2 < _U2_FLOOR:
@@ -172,62 +193,120 @@ def _projected_sums_kernel(time, flux, weight, t0, ln_te, u0, out):  # pragma: n
 
 @dataclass(frozen=True)
 class _Projection:
-    """Projected problem at one parameter point (flux in the fit's normalised, centred units)."""
+    """Projected problem at one parameter point (flux in the fit's normalised, centred units).
+
+    The model of group ``k`` is ``fs[k] * (A - 1) + offset[k]``; groups without ``own_fs`` share the
+    reference group's ``fs[0]``.
+    """
 
     chi2: float
-    fs: float
-    offset: float
+    fs: np.ndarray
+    offset: np.ndarray
     grad: np.ndarray
     curvature: np.ndarray
 
 
-def _project(sums: np.ndarray, sw: float, sf: float, sff: float) -> _Projection | None:
-    """Solve the 2x2 linear problem for (fs, offset) and form gradient and curvature of chi2(theta).
+def _project(
+    sums: np.ndarray, sw: np.ndarray, sf: np.ndarray, sff: np.ndarray, own_fs: np.ndarray | None = None
+) -> _Projection | None:
+    """Solve the linear problem for the source fluxes and offsets and form gradient and curvature of
+    chi2(theta).
 
-    ``sw, sf, sff`` are Σw, ΣwF, ΣwF². Returns None when the basis ``(A - 1, 1)`` is degenerate.
+    ``sums`` is :func:`projected_sums` (K, 18); ``sw, sf, sff`` (K,) are Σw, ΣwF, ΣwF² per group;
+    ``own_fs`` (K,) marks the groups with their own source flux (never the reference group 0). The other
+    groups share ``fs``: their offsets are eliminated first (``offset_k = (ΣwF - fs Σw a) / Σw``),
+    leaving one equation for ``fs`` on the group-centred sums. A group with its own source flux is its
+    own 2x2 problem. Returns None when ``A - 1`` is constant within every shared group or within a group
+    with its own source flux.
     """
-    sa, saa, saf = sums[0], sums[1], sums[2]
-    sd, sad, sfd = sums[3:6], sums[6:9], sums[9:12]
+    sums = np.atleast_2d(sums)
+    sw, sf, sff = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (sw, sf, sff))
+    own_fs = np.zeros(sw.size, bool) if own_fs is None else np.asarray(own_fs, bool)
+    shared = ~own_fs
+    sa, saa, saf = sums[:, 0], sums[:, 1], sums[:, 2]
+    sd, sad, sfd = sums[:, 3:6], sums[:, 6:9], sums[:, 9:12]
+    dd = sums[:, _SYMMETRIC]  # (K, 3, 3)
+    s_aa = float(np.sum((saa - sa * sa / sw)[shared]))
+    s_af = float(np.sum((saf - sa * sf / sw)[shared]))
+    if not (np.isfinite(s_aa) and s_aa > 1e-12 * float(np.sum(saa[shared]))):
+        return None
     det = saa * sw - sa * sa
-    if not (np.isfinite(det) and det > 1e-12 * saa * sw):
+    if np.any(own_fs & ~(det > 1e-12 * saa * sw)):
         return None
-    fs = (saf * sw - sa * sf) / det
-    offset = (saa * sf - sa * saf) / det
-    chi2 = sff - fs * saf - offset * sf
-    rd = sfd - fs * sad - offset * sd  # Σ w r D_j
-    dd = sums[_SYMMETRIC]
-    m = np.stack([sad, sd])  # (2, 3): rows Σw a D, Σw D
-    g_inv = np.array([[sw, -sa], [-sa, saa]]) / det
-    curvature = fs * fs * (dd - m.T @ g_inv @ m)
-    if not (np.isfinite(chi2) and np.all(np.isfinite(curvature)) and np.all(np.isfinite(rd))):
+    fs = np.where(own_fs, (saf * sw - sa * sf) / np.where(own_fs, det, 1.0), s_af / s_aa)
+    offset = np.where(own_fs, (saa * sf - sa * saf) / np.where(own_fs, det, 1.0), (sf - fs * sa) / sw)
+    chi2 = float(np.sum(sff - fs * saf - offset * sf))
+    rd = sfd - fs[:, None] * sad - offset[:, None] * sd  # Σ w r D_j per group, (K, 3)
+    grad = -2.0 * np.sum(fs[:, None] * rd, axis=0)
+    u = np.sum((sad - (sa / sw)[:, None] * sd)[shared], axis=0)
+    centred = np.einsum("kj,kl->jl", (sd / sw[:, None])[shared], sd[shared])
+    curvature = fs[0] ** 2 * (np.sum(dd[shared], axis=0) - centred - np.outer(u, u) / s_aa)
+    for k in np.flatnonzero(own_fs):
+        m = np.stack([sad[k], sd[k]])  # (2, 3): rows Σw a D, Σw D
+        g_inv = np.array([[sw[k], -sa[k]], [-sa[k], saa[k]]]) / det[k]
+        curvature = curvature + fs[k] ** 2 * (dd[k] - m.T @ g_inv @ m)
+    if not (np.isfinite(chi2) and np.all(np.isfinite(curvature)) and np.all(np.isfinite(grad))):
         return None
-    return _Projection(float(chi2), float(fs), float(offset), -2.0 * fs * rd, curvature)
+    return _Projection(chi2, fs, offset, grad, curvature)
 
 
 @numba.njit(cache=True, nogil=True)
-def _project_kernel(sums, sw, sf, sff, grad, curvature):  # pragma: no cover - compiled
-    """Compiled :func:`_project`: fills ``grad`` (3,) and ``curvature`` (3, 3); returns
-    ``(ok, chi2, fs, offset)``."""
-    sa, saa, saf = sums[0], sums[1], sums[2]
-    det = saa * sw - sa * sa
-    if not (np.isfinite(det) and det > 1e-12 * saa * sw):
-        return False, 0.0, 0.0, 0.0
-    fs = (saf * sw - sa * sf) / det
-    offset = (saa * sf - sa * saf) / det
-    chi2 = sff - fs * saf - offset * sf
+def _project_kernel(sums, sw, sf, sff, own_fs, grad, curvature, fs, offset):  # pragma: no cover - compiled
+    """Compiled :func:`_project`: fills ``grad`` (3,), ``curvature`` (3, 3), ``fs`` and ``offset`` (K,);
+    returns ``(ok, chi2)``."""
+    n_groups = sw.size
+    s_aa, s_af, shared_aa = 0.0, 0.0, 0.0
+    for k in range(n_groups):
+        if not own_fs[k]:
+            s_aa += sums[k, 1] - sums[k, 0] * sums[k, 0] / sw[k]
+            s_af += sums[k, 2] - sums[k, 0] * sf[k] / sw[k]
+            shared_aa += sums[k, 1]
+    if not (np.isfinite(s_aa) and s_aa > 1e-12 * shared_aa):
+        return False, 0.0
+    u = np.zeros(3)
+    for j in range(3):
+        grad[j] = 0.0
+        for m in range(3):
+            curvature[j, m] = 0.0
+    chi2 = 0.0
+    for k in range(n_groups):  # shared groups: offsets, and their part of the curvature before fs0**2
+        if own_fs[k]:
+            continue
+        fs[k] = s_af / s_aa
+        offset[k] = (sf[k] - fs[k] * sums[k, 0]) / sw[k]
+        for j in range(3):
+            u[j] += sums[k, 6 + j] - sums[k, 0] / sw[k] * sums[k, 3 + j]
+            for m in range(3):
+                curvature[j, m] += sums[k, _SYMMETRIC[j, m]] - sums[k, 3 + j] * sums[k, 3 + m] / sw[k]
+    fs0 = s_af / s_aa
+    for j in range(3):
+        for m in range(3):
+            curvature[j, m] = fs0 * fs0 * (curvature[j, m] - u[j] * u[m] / s_aa)
+    for k in range(n_groups):
+        sa, saa, saf = sums[k, 0], sums[k, 1], sums[k, 2]
+        if own_fs[k]:
+            det = saa * sw[k] - sa * sa
+            if not det > 1e-12 * saa * sw[k]:
+                return False, 0.0
+            fs[k] = (saf * sw[k] - sa * sf[k]) / det
+            offset[k] = (saa * sf[k] - sa * saf) / det
+            for j in range(3):
+                for m in range(3):
+                    mgm = (
+                        sw[k] * sums[k, 6 + j] * sums[k, 6 + m]
+                        - sa * (sums[k, 6 + j] * sums[k, 3 + m] + sums[k, 3 + j] * sums[k, 6 + m])
+                        + saa * sums[k, 3 + j] * sums[k, 3 + m]
+                    ) / det
+                    curvature[j, m] += fs[k] * fs[k] * (sums[k, _SYMMETRIC[j, m]] - mgm)
+        chi2 += sff[k] - fs[k] * saf - offset[k] * sf[k]
+        for j in range(3):
+            grad[j] += -2.0 * fs[k] * (sums[k, 9 + j] - fs[k] * sums[k, 6 + j] - offset[k] * sums[k, 3 + j])
     finite = np.isfinite(chi2)
     for j in range(3):
-        grad[j] = -2.0 * fs * (sums[9 + j] - fs * sums[6 + j] - offset * sums[3 + j])
         finite = finite and np.isfinite(grad[j])
-        for k in range(3):
-            mgm = (
-                sw * sums[6 + j] * sums[6 + k]
-                - sa * (sums[6 + j] * sums[3 + k] + sums[3 + j] * sums[6 + k])
-                + saa * sums[3 + j] * sums[3 + k]
-            ) / det
-            curvature[j, k] = fs * fs * (sums[_SYMMETRIC[j, k]] - mgm)
-            finite = finite and np.isfinite(curvature[j, k])
-    return finite, chi2, fs, offset
+        for m in range(3):
+            finite = finite and np.isfinite(curvature[j, m])
+    return finite, chi2
 
 
 @numba.njit(cache=True, nogil=True)
@@ -262,22 +341,42 @@ def _solve_small(matrix, rhs, out):  # pragma: no cover - compiled
 
 @numba.njit(cache=True, nogil=True)
 def _lm_kernel(
-    time, flux, weight, theta, lower, upper, sw, sf, sff, lambda_init, chi2_tol, max_iter, grad, curvature
+    time,
+    flux,
+    weight,
+    group,
+    own_fs,
+    theta,
+    lower,
+    upper,
+    sw,
+    sf,
+    sff,
+    lambda_init,
+    chi2_tol,
+    max_iter,
+    grad,
+    curvature,
+    fs,
+    offset,
 ):  # pragma: no cover - compiled
     """Compiled :func:`_levenberg_marquardt` (same steps); ``theta`` (3,) is updated in place.
 
-    Returns ``(ok, chi2, fs, offset, n_iter, converged)``; ``grad`` and ``curvature`` end at ``theta``.
-    """
-    sums = np.empty(N_SUMS)
+    Returns ``(ok, chi2, n_iter, converged)``; ``grad``, ``curvature`` and the group source fluxes
+    ``fs`` and offsets ``offset`` (K,) end at ``theta``.
+    """  # fmt: skip
+    sums = np.empty((sw.size, N_SUMS))
+    trial_fs = np.empty(sw.size)
+    trial_offset = np.empty(sw.size)
     trial_grad = np.empty(3)
     trial_curvature = np.empty((3, 3))
     trial_theta = np.empty(3)
     for j in range(3):
         theta[j] = min(max(theta[j], lower[j]), upper[j])
-    _projected_sums_kernel(time, flux, weight, theta[0], theta[1], theta[2], sums)
-    ok, chi2, fs, offset = _project_kernel(sums, sw, sf, sff, grad, curvature)
+    _projected_sums_kernel(time, flux, weight, group, theta[0], theta[1], theta[2], sums)
+    ok, chi2 = _project_kernel(sums, sw, sf, sff, own_fs, grad, curvature, fs, offset)
     if not ok:
-        return False, 0.0, 0.0, 0.0, 0, False
+        return False, 0.0, 0, False
     lam = lambda_init
     for n_iter in range(max_iter):
         free = np.empty(3, np.int64)
@@ -291,7 +390,7 @@ def _lm_kernel(
                 free[n_free] = j
                 n_free += 1
         if n_free == 0:
-            return True, chi2, fs, offset, n_iter, True
+            return True, chi2, n_iter, True
         diag_max = 0.0
         for i in range(n_free):
             diag_max = max(diag_max, curvature[free[i], free[i]])
@@ -314,24 +413,28 @@ def _lm_kernel(
                 for j in range(3):
                     trial_theta[j] = min(max(trial_theta[j], lower[j]), upper[j])
                 _projected_sums_kernel(
-                    time, flux, weight, trial_theta[0], trial_theta[1], trial_theta[2], sums
+                    time, flux, weight, group, trial_theta[0], trial_theta[1], trial_theta[2], sums
                 )
-                t_ok, t_chi2, t_fs, t_offset = _project_kernel(sums, sw, sf, sff, trial_grad, trial_curvature)
+                t_ok, t_chi2 = _project_kernel(
+                    sums, sw, sf, sff, own_fs, trial_grad, trial_curvature, trial_fs, trial_offset
+                )
                 accepted = t_ok and t_chi2 < chi2
             if accepted:
                 break
             lam *= 10.0
             if lam > 1e12:
-                return True, chi2, fs, offset, n_iter, True
+                return True, chi2, n_iter, True
         improvement = chi2 - t_chi2
         theta[:] = trial_theta
         grad[:] = trial_grad
         curvature[:, :] = trial_curvature
-        chi2, fs, offset = t_chi2, t_fs, t_offset
+        fs[:] = trial_fs
+        offset[:] = trial_offset
+        chi2 = t_chi2
         lam = max(lam / 10.0, 1e-12)
         if improvement <= chi2_tol:
-            return True, chi2, fs, offset, n_iter + 1, True
-    return True, chi2, fs, offset, max_iter, False
+            return True, chi2, n_iter + 1, True
+    return True, chi2, max_iter, False
 
 
 @dataclass(frozen=True)
@@ -360,6 +463,10 @@ class PSPLOptions:
         Maximum accepted steps of that first stage (the polish continues from where it stopped).
     polish_dchi2 : float
         First-stage solutions within this chi2 of the best are all polished on the full data.
+    own_flux_min_points : int
+        With several groups (cameras), a group gets its own source flux when at least this many of its
+        points are magnified (``u < 1``) on the first fit, where every group shares the reference
+        group's source flux; groups with fewer keep sharing it (their data do not constrain it).
     coarse : CoarseOptions
         Options of the automatic start (a mapping of its fields is accepted too).
     """
@@ -375,6 +482,7 @@ class PSPLOptions:
     lm_bin_fraction: float = 0.05
     binned_max_iter: int = 30
     polish_dchi2: float = 10.0
+    own_flux_min_points: int = 10
     coarse: CoarseOptions = field(default_factory=CoarseOptions)
 
     def __post_init__(self) -> None:
@@ -387,8 +495,8 @@ class PSPLOptions:
             )
         if not 0 < self.tE_min < self.tE_max:
             raise ValueError(f"need 0 < tE_min < tE_max, got {self.tE_min}, {self.tE_max}")
-        if self.lm_bin_fraction < 0 or self.polish_dchi2 < 0:
-            raise ValueError("lm_bin_fraction and polish_dchi2 must be >= 0")
+        if self.lm_bin_fraction < 0 or self.polish_dchi2 < 0 or self.own_flux_min_points < 0:
+            raise ValueError("lm_bin_fraction, polish_dchi2 and own_flux_min_points must be >= 0")
         if self.u0_max <= 0 or self.t0_margin < 0 or self.chi2_rtol <= 0 or self.lambda_init <= 0:
             raise ValueError("u0_max, chi2_rtol and lambda_init must be > 0 and t0_margin >= 0")
 
@@ -406,7 +514,8 @@ class PSPLFit:
     u0 : float
         Impact parameter ``|u0|`` (Einstein radii).
     fs, fb : float
-        Source and blend flux (input flux units).
+        Source and blend flux of the reference group (the group with the most points; input flux
+        units).
     chi2 : float
         Chi-square of the fit.
     chi2_const : float
@@ -414,7 +523,8 @@ class PSPLFit:
     dchi2_const : float
         ``chi2_const - chi2``: significance of the event.
     dof : int
-        ``n_points - 5``.
+        ``n_points`` minus the parameters: 3 nonlinear, one blend flux per group, one source flux for
+        the reference group and one for each group with its own (``n_points - 5`` for one group).
     chi2_dof : float
         ``chi2 / dof``.
     n_points : int
@@ -428,11 +538,22 @@ class PSPLFit:
     at_bound : bool
         A nonlinear parameter ended on its bound (tE_min/max, u0_max or the t0 range).
     status : str
-        ``ok``, ``too_few_points`` (fewer than 6 usable points: 5 parameters and one degree of
-        freedom), ``bad_errors`` (too few points once non-positive/non-finite errors are removed),
-        ``degenerate`` (all fluxes or all times equal) or ``fit_failed`` (no start gave a finite fit).
+        ``ok``, ``too_few_points`` (no more points than parameters), ``bad_errors`` (too few points
+        once non-positive/non-finite errors are removed), ``degenerate`` (all fluxes or all times equal)
+        or ``fit_failed`` (no start gave a finite fit).
     time, flux, flux_err : ndarray, shape (n_points,)
-        The points fitted, time-sorted (not part of ``as_dict``/``to_row``).
+        The points fitted, time-sorted, every group's fluxes brought onto the reference group
+        (``flux = (F - fb_k) * fs / fs_k + fb``, errors scaled by ``|fs / fs_k|``), so that
+        ``model_flux`` and ``residuals`` hold for all of them and chi-square is unchanged (not part of
+        ``as_dict``/``to_row``).
+    n_groups : int
+        Groups (cameras) fitted, each with its own blend flux.
+    n_own_flux : int
+        Groups with their own source flux, the reference group included.
+    group : ndarray, shape (n_points,), int64
+        Group code of each point, 0 the reference group.
+    fs_groups, fb_groups : ndarray, shape (n_groups,)
+        Source and blend flux of each group (input flux units; index 0 is ``fs``, ``fb``).
     """
 
     t0: float
@@ -454,8 +575,13 @@ class PSPLFit:
     time: np.ndarray = field(repr=False, compare=False)
     flux: np.ndarray = field(repr=False, compare=False)
     flux_err: np.ndarray = field(repr=False, compare=False)
+    n_groups: int = 1
+    n_own_flux: int = 1
+    group: np.ndarray | None = field(default=None, repr=False, compare=False)
+    fs_groups: np.ndarray | None = field(default=None, repr=False, compare=False)
+    fb_groups: np.ndarray | None = field(default=None, repr=False, compare=False)
 
-    _ARRAYS = ("time", "flux", "flux_err")
+    _ARRAYS = ("time", "flux", "flux_err", "group", "fs_groups", "fb_groups")
 
     @property
     def ok(self) -> bool:
@@ -494,18 +620,23 @@ def _plain(value: Any) -> Any:
 
 
 def clean_points(
-    time: np.ndarray, flux: np.ndarray, flux_err: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """Keep finite points with positive errors, time-sorted.
+    time: np.ndarray, flux: np.ndarray, flux_err: np.ndarray, group: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """Keep finite points with positive errors, time-sorted, and code their groups.
 
     Parameters
     ----------
     time, flux, flux_err : array_like, shape (N,)
+    group : array_like, shape (N,), optional
+        Group (camera) label of each point, any hashable values; one group when omitted.
 
     Returns
     -------
     time, flux, flux_err : ndarray, shape (M,)
         Kept points in time order.
+    group : ndarray, shape (M,), int64
+        Group codes ``0 .. K-1`` of the kept points, 0 the group with the most points (ties: the first
+        label in sorted order), then by decreasing size.
     n_rejected : int
         ``N - M``.
     n_bad_errors : int
@@ -519,26 +650,42 @@ def clean_points(
     t = np.asarray(time, dtype=float)
     f = np.asarray(flux, dtype=float)
     e = np.asarray(flux_err, dtype=float)
-    if t.ndim != 1 or t.shape != f.shape or t.shape != e.shape:
+    g = np.zeros(t.shape, np.int64) if group is None else np.asarray(group)
+    if t.ndim != 1 or t.shape != f.shape or t.shape != e.shape or g.shape != t.shape:
         raise ValueError(
-            f"time, flux, flux_err must be 1-D of equal length, got {t.shape}, {f.shape}, {e.shape}"
+            "time, flux, flux_err (and group) must be 1-D of equal length, got "
+            f"{t.shape}, {f.shape}, {e.shape}, {g.shape}"
         )
     finite_tf = np.isfinite(t) & np.isfinite(f)
     good_err = np.isfinite(e) & (e > 0)
     keep = finite_tf & good_err
     order = np.argsort(t[keep], kind="stable")
     n_bad_errors = int(np.count_nonzero(finite_tf & ~good_err))
-    return t[keep][order], f[keep][order], e[keep][order], int(t.size - order.size), n_bad_errors
+    labels, codes, counts = np.unique(g[keep][order], return_inverse=True, return_counts=True)
+    rank = np.empty(labels.size, np.int64)
+    rank[np.argsort(-counts, kind="stable")] = np.arange(labels.size)
+    return (
+        t[keep][order],
+        f[keep][order],
+        e[keep][order],
+        rank[codes.reshape(-1)].astype(np.int64),
+        int(t.size - order.size),
+        n_bad_errors,
+    )
 
 
-def _weighted_mean(f: np.ndarray, e: np.ndarray) -> float:
-    """Inverse-variance weighted mean, with weights relative to the smallest error (no overflow)."""
+def _weighted_means(f: np.ndarray, e: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Inverse-variance weighted mean of each group, shape (n_groups,); weights relative to the smallest
+    error (no overflow)."""
     w = (np.min(e) / e) ** 2
-    return float(np.sum(w * f) / np.sum(w))
+    return np.bincount(group, w * f, n_groups) / np.bincount(group, w, n_groups)
 
 
-def _failed(status: str, t, f, e, n_rejected: int, chi2_const: float = np.nan) -> PSPLFit:
+def _failed(
+    status: str, t, f, e, n_rejected: int, chi2_const: float = np.nan, group: np.ndarray | None = None
+) -> PSPLFit:
     n = int(t.size)
+    n_groups = int(group.max()) + 1 if group is not None and group.size else 1
     return PSPLFit(
         t0=np.nan,
         tE=np.nan,
@@ -548,7 +695,7 @@ def _failed(status: str, t, f, e, n_rejected: int, chi2_const: float = np.nan) -
         chi2=np.nan,
         chi2_const=chi2_const,
         dchi2_const=np.nan,
-        dof=max(n - N_PARAMS, 0),
+        dof=max(n - (N_PARAMS - 1 + n_groups), 0),
         chi2_dof=np.nan,
         n_points=n,
         n_rejected=n_rejected,
@@ -559,43 +706,80 @@ def _failed(status: str, t, f, e, n_rejected: int, chi2_const: float = np.nan) -
         time=t,
         flux=f,
         flux_err=e,
+        n_groups=n_groups,
+        group=group,
+        fs_groups=np.full(n_groups, np.nan),
+        fb_groups=np.full(n_groups, np.nan),
     )
 
 
 class _Problem:
     """Normalised data and parameter bounds of one fit; evaluates the projected problem at ``theta``.
 
-    Fluxes are centred on their weighted mean and divided by a robust scale (weights scaled to match),
-    which keeps the sums well conditioned whatever the flux unit; chi-square is unchanged.
+    Fluxes are centred on their group's weighted mean and divided by one robust scale (weights scaled to
+    match), which keeps the sums well conditioned whatever the flux unit; chi-square is unchanged.
     """
 
-    def __init__(self, t: np.ndarray, f: np.ndarray, w: np.ndarray, lower: np.ndarray, upper: np.ndarray):
-        self.t, self.f, self.w = t, f, w
+    def __init__(
+        self,
+        t: np.ndarray,
+        f: np.ndarray,
+        w: np.ndarray,
+        group: np.ndarray,
+        n_groups: int,
+        lower: np.ndarray,
+        upper: np.ndarray,
+    ):
+        self.t, self.f, self.w, self.group, self.n_groups = t, f, w, group, n_groups
         self.lower, self.upper = lower, upper
-        self.sw = float(np.sum(w))
-        self.sf = float(np.sum(w * f))
-        self.sff = float(np.sum(w * f * f))
+        self.own_fs = np.zeros(n_groups, bool)
+        self.sw = np.bincount(group, w, n_groups)
+        self.sf = np.bincount(group, w * f, n_groups)
+        self.sff = np.bincount(group, w * f * f, n_groups)
 
     @classmethod
-    def from_data(cls, t: np.ndarray, f: np.ndarray, e: np.ndarray, options: PSPLOptions) -> _Problem:
-        mean = _weighted_mean(f, e)
-        scale = float(np.median(np.abs(f - mean)))
-        scale = scale if scale > 0 else float(np.max(np.abs(f - mean)))
+    def from_data(
+        cls, t: np.ndarray, f: np.ndarray, e: np.ndarray, group: np.ndarray, options: PSPLOptions
+    ) -> _Problem:
+        n_groups = int(group.max()) + 1
+        means = _weighted_means(f, e, group, n_groups)
+        centred = f - means[group]
+        scale = float(np.median(np.abs(centred)))
+        scale = scale if scale > 0 else float(np.max(np.abs(centred)))
         margin = options.t0_margin * float(t[-1] - t[0])
         lower = np.array([t[0] - margin, np.log(options.tE_min), -options.u0_max])
         upper = np.array([t[-1] + margin, np.log(options.tE_max), options.u0_max])
-        problem = cls(t, (f - mean) / scale, (scale / e) ** 2, lower, upper)
-        problem.mean, problem.scale = mean, scale
+        problem = cls(t, centred / scale, (scale / e) ** 2, group, n_groups, lower, upper)
+        problem.means, problem.scale = means, scale
         return problem
 
     def binned(self, width: float) -> _Problem:
-        """The same problem on weighted means in time bins of ``width`` days."""
-        tb, fb, wb = bin_in_time(self.t, self.f, self.w, width)
-        return _Problem(tb, fb, wb, self.lower, self.upper)
+        """The same problem on weighted means in time bins of ``width`` days, within each group."""
+        parts = []
+        for k in range(self.n_groups):
+            sel = self.group == k
+            tb, fb, wb = bin_in_time(self.t[sel], self.f[sel], self.w[sel], width)
+            parts.append((tb, fb, wb, np.full(tb.size, k, np.int64)))
+        tb, fb, wb, gb = (np.concatenate(column) for column in zip(*parts, strict=True))
+        binned = _Problem(tb, fb, wb, gb, self.n_groups, self.lower, self.upper)
+        binned.own_fs = self.own_fs
+        return binned
+
+    def survey_groups(self) -> np.ndarray:
+        """Points of the groups that span at least half the time range (survey cameras, not follow-up
+        of the event alone), shape (N,) bool; the coarse search runs on these."""
+        span = float(self.t[-1] - self.t[0])
+        first = np.full(self.n_groups, np.inf)
+        last = np.full(self.n_groups, -np.inf)
+        np.minimum.at(first, self.group, self.t)
+        np.maximum.at(last, self.group, self.t)
+        wide = (last - first) >= 0.5 * span
+        wide[0] = True  # the reference group always
+        return wide[self.group]
 
     def evaluate(self, theta: np.ndarray, method: Literal["fast", "slow"] = "fast") -> _Projection | None:
-        sums = projected_sums(self.t, self.f, self.w, theta, method=method)
-        return _project(sums, self.sw, self.sf, self.sff)
+        sums = projected_sums(self.t, self.f, self.w, theta, self.group, method=method)
+        return _project(sums, self.sw, self.sf, self.sff, self.own_fs)
 
     def clip(self, theta: np.ndarray) -> np.ndarray:
         return np.clip(theta, self.lower, self.upper)
@@ -660,9 +844,11 @@ def _levenberg_marquardt_compiled(
 ) -> tuple[np.ndarray, _Projection, int, bool] | None:
     theta = np.array(theta, dtype=float)
     grad, curvature = np.empty(3), np.empty((3, 3))
-    ok, chi2, fs, offset, n_iter, converged = _lm_kernel(
-        problem.t, problem.f, problem.w, theta, problem.lower, problem.upper, problem.sw, problem.sf,
-        problem.sff, float(options.lambda_init), float(chi2_tol), int(max_iter), grad, curvature,
+    fs, offset = np.empty(problem.n_groups), np.empty(problem.n_groups)
+    ok, chi2, n_iter, converged = _lm_kernel(
+        problem.t, problem.f, problem.w, problem.group, problem.own_fs, theta, problem.lower,
+        problem.upper, problem.sw, problem.sf, problem.sff, float(options.lambda_init), float(chi2_tol),
+        int(max_iter), grad, curvature, fs, offset,
     )  # fmt: skip
     if not ok:
         return None
@@ -727,8 +913,9 @@ def fit_pspl(
     *,
     options: PSPLOptions = PSPLOptions(),
     p0: tuple[float, float, float] | None = None,
+    group: np.ndarray | None = None,
 ) -> PSPLFit:
-    """Fit a PSPL model with fs and fb solved linearly; never raises for bad data.
+    """Fit a PSPL model with fs and the blend fluxes solved linearly; never raises for bad data.
 
     Parameters
     ----------
@@ -740,6 +927,9 @@ def fit_pspl(
         Fit options.
     p0 : (t0, tE, u0), optional
         Starting point; when given it is refined instead of the coarse-search starts.
+    group : array_like, shape (N,), optional
+        Camera (or telescope) label of each point: each group gets its own blend flux (see the module
+        docstring). One group when omitted.
 
     Returns
     -------
@@ -751,42 +941,54 @@ def fit_pspl(
     ValueError
         Only for malformed input (arrays of different shapes) or an invalid ``p0``.
     """
-    t, f, e, n_rejected, n_bad_errors = clean_points(time, flux, flux_err)
-    if t.size <= N_PARAMS:
-        status = "bad_errors" if t.size + n_bad_errors > N_PARAMS else "too_few_points"
-        return _failed(status, t, f, e, n_rejected)
-    chi2_const = float(np.sum(((f - _weighted_mean(f, e)) / e) ** 2))
+    t, f, e, g, n_rejected, n_bad_errors = clean_points(time, flux, flux_err, group)
+    n_groups = int(g.max()) + 1 if g.size else 1
+    n_params = N_PARAMS - 1 + n_groups  # before groups get their own source flux
+    if t.size <= n_params:
+        status = "bad_errors" if t.size + n_bad_errors > n_params else "too_few_points"
+        return _failed(status, t, f, e, n_rejected, group=g)
+    means = _weighted_means(f, e, g, n_groups)
+    chi2_const = float(np.sum(((f - means[g]) / e) ** 2))
     if np.ptp(f) == 0 or np.ptp(t) == 0:
-        return _failed("degenerate", t, f, e, n_rejected, chi2_const)
+        return _failed("degenerate", t, f, e, n_rejected, chi2_const, group=g)
 
-    problem = _Problem.from_data(t, f, e, options)
-    dof = t.size - N_PARAMS
+    problem = _Problem.from_data(t, f, e, g, options)
+    dof = t.size - n_params
     if p0 is not None:
         t0, te, u0 = (float(x) for x in p0)
         if not (np.isfinite(t0) and np.isfinite(u0) and te > 0):
             raise ValueError(f"p0 must be finite (t0, tE > 0, u0), got {p0}")
         starts = np.array([[t0, np.log(te), u0]])
     else:
-        coarse = coarse_starts(t, problem.f, problem.w, options.coarse, n_starts=options.n_starts)
+        survey = problem.survey_groups()
+        coarse = coarse_starts(
+            t[survey], problem.f[survey], problem.w[survey], options.coarse, n_starts=options.n_starts
+        )
         starts = np.column_stack([coarse[:, 0], np.log(coarse[:, 1]), coarse[:, 2]])
     best = _refine_starts(problem, starts, options, dof)
+    if best is not None and n_groups > 1:
+        best = _with_own_fluxes(problem, best, options, dof)
     if best is None:
-        return _failed("fit_failed", t, f, e, n_rejected, chi2_const)
+        return _failed("fit_failed", t, f, e, n_rejected, chi2_const, group=g)
     theta, state, n_iter, converged = best
+    dof -= int(np.count_nonzero(problem.own_fs))
     t0, te, u0 = float(theta[0]), float(np.exp(theta[1])), abs(float(theta[2]))
-    fs = problem.scale * state.fs
-    fb = problem.mean + problem.scale * (state.offset - state.fs)
-    chi2 = float(np.sum(((f - fs * pspl_magnification(t, t0, te, u0) - fb) / e) ** 2))
-    if not all(np.isfinite([t0, te, u0, fs, fb, chi2])):
-        return _failed("fit_failed", t, f, e, n_rejected, chi2_const)
+    fs_groups = problem.scale * state.fs
+    fb_groups = problem.means + problem.scale * (state.offset - state.fs)
+    magnification = pspl_magnification(t, t0, te, u0)
+    chi2 = float(np.sum(((f - fs_groups[g] * magnification - fb_groups[g]) / e) ** 2))
+    finite = np.all(np.isfinite(fs_groups)) and np.all(np.isfinite(fb_groups)) and np.all(fs_groups != 0)
+    if not (finite and all(np.isfinite([t0, te, u0, chi2])) and dof > 0):
+        return _failed("fit_failed", t, f, e, n_rejected, chi2_const, group=g)
     tol = 1e-9 * (1.0 + np.abs(theta))
     at_bound = bool(np.any(theta - problem.lower <= tol) or np.any(problem.upper - theta <= tol))
+    ratio = fs_groups[0] / fs_groups[g]  # brings every group onto the reference group's flux scale
     return PSPLFit(
         t0=t0,
         tE=te,
         u0=u0,
-        fs=fs,
-        fb=fb,
+        fs=float(fs_groups[0]),
+        fb=float(fb_groups[0]),
         chi2=chi2,
         chi2_const=chi2_const,
         dchi2_const=chi2_const - chi2,
@@ -799,9 +1001,37 @@ def fit_pspl(
         at_bound=at_bound,
         status="ok",
         time=t,
-        flux=f,
-        flux_err=e,
+        flux=(f - fb_groups[g]) * ratio + fb_groups[0],
+        flux_err=e * np.abs(ratio),
+        n_groups=n_groups,
+        n_own_flux=1 + int(np.count_nonzero(problem.own_fs)),
+        group=g,
+        fs_groups=fs_groups,
+        fb_groups=fb_groups,
     )
+
+
+def _with_own_fluxes(problem: _Problem, best: tuple, options: PSPLOptions, dof: int) -> tuple | None:
+    """Second pass of a multi-group fit: the groups with at least ``own_flux_min_points`` magnified
+    points (``u < 1``) at the first solution get their own source flux, and LM continues from there.
+
+    Returns the first solution (``problem.own_fs`` all False) when no group qualifies, else the refit;
+    ``problem.own_fs`` is left as the returned solution used it.
+    """
+    theta = best[0]
+    u = np.hypot(theta[2], (problem.t - theta[0]) / np.exp(theta[1]))
+    magnified = np.bincount(problem.group, u < 1.0, problem.n_groups)
+    own = magnified >= max(options.own_flux_min_points, 1)
+    own[0] = False  # the reference group's source flux is the shared one
+    if not own.any():
+        return best
+    problem.own_fs = own
+    tight = options.chi2_rtol * max(dof - int(own.sum()), 1.0)
+    refit = _levenberg_marquardt(problem, theta, options, tight, options.max_iter)
+    if refit is None:
+        problem.own_fs = np.zeros(problem.n_groups, bool)
+        return best
+    return refit[0], refit[1], best[2] + refit[2], refit[3]
 
 
 __all__ = [

@@ -16,7 +16,7 @@ import numpy as np
 
 from lcpipe.lightcurve import LightCurve
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
-from lcpipe.microlensing.photometry import mags_to_fit_flux
+from lcpipe.microlensing.photometry import dataset_labels, mags_to_fit_flux
 from lcpipe.microlensing.plots import summary_figure, zoom_figure
 from lcpipe.microlensing.pspl import fit_pspl
 from lcpipe.microlensing.result import AnomalyResult
@@ -35,7 +35,7 @@ def rescan(lc: LightCurve, row: Mapping[str, Any], options: FinderOptions) -> An
     flux, flux_err = mags_to_fit_flux(band.mag, band.mag_err)
     start = tuple(float(row.get(k, np.nan)) for k in ("pspl_t0", "pspl_tE", "pspl_u0"))
     p0 = start if all(np.isfinite(start)) else None
-    fit = fit_pspl(band.time, flux, flux_err, options=options.pspl, p0=p0)
+    fit = fit_pspl(band.time, flux, flux_err, options=options.pspl, p0=p0, group=dataset_labels(band))
     return scan_fit(fit, options=options)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
-from lcpipe.microlensing.photometry import mags_to_fit_flux
+from lcpipe.microlensing.photometry import dataset_labels, mags_to_fit_flux
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
 from lcpipe.stages.light_curves import dominant_band, load_row
 from lcpipe.stages.provenance import stage_provenance
@@ -35,6 +35,9 @@ class EventSelection:
         Largest accepted impact parameter (low-magnification fits of noise wander to large u0).
     min_points_near_peak : int
         Minimum points within ``|t - t0| < tE`` (the event must be sampled, not inferred in a gap).
+    positive_source : bool
+        Require a positive source flux ``fs``: with ``fs < 0`` the "event" is a dimming (an eclipse,
+        a dipper), which the dip branch is for.
     """
 
     min_dchi2: float = 300.0
@@ -42,6 +45,7 @@ class EventSelection:
     max_tE: float = 500.0
     max_u0: float = 1.5
     min_points_near_peak: int = 10
+    positive_source: bool = True
 
     def is_event(self, fit: PSPLFit) -> tuple[bool, int]:
         """Whether ``fit`` passes, and the number of points within ``|t - t0| < tE``."""
@@ -54,6 +58,7 @@ class EventSelection:
             and fit.u0 <= self.max_u0
             and near >= self.min_points_near_peak
             and not fit.at_bound
+            and (fit.fs > 0 or not self.positive_source)
         )
         return bool(passed), near
 
@@ -102,7 +107,8 @@ def _fit(
         return None, status, ""
     lc = dominant_band(lc)
     flux, flux_err = mags_to_fit_flux(lc.mag, lc.mag_err)
-    return fit_pspl(lc.time, flux, flux_err, options=options, p0=p0), status, str(lc.band[0])
+    fit = fit_pspl(lc.time, flux, flux_err, options=options, p0=p0, group=dataset_labels(lc))
+    return fit, status, str(lc.band[0])
 
 
 def scan_source(
