@@ -106,7 +106,7 @@ FAMILY_SECTIONS: tuple[FamilySection, ...] = (
         "family_dip",
         "Dimming (dips)",
         ("dip_log_bf",),
-        (*_search_columns("dip", "depth"), ReportColumn("dipper_score", "dipper score", ".3g")),
+        (*_search_columns("dip", "depth"), ReportColumn("dipper_log10_score", "log10 dipper score", ".1f")),
     ),
     FamilySection("family_jump", "Brightening (jumps)", ("jump_log_bf",), _search_columns("jump", "height")),
 )
