@@ -136,6 +136,17 @@ def _dat2_files(lc_dir: Path) -> dict[str, Path]:
     return {p.stem: p for p in sorted(lc_dir.glob("lc*_cal/*.dat2"))}
 
 
+#: Suffix of ASAS-SN Sky Patrol download names (``<asas_sn_id>-light-curves.csv``), dropped from ids.
+SKYPATROL_SUFFIX = "-light-curves"
+
+
+def folder_source_id(path: str | Path) -> str:
+    """Source id of a file in a folder collection: its stem, without the Sky Patrol download suffix
+    (``120259184943-light-curves.csv`` is source ``120259184943``)."""
+    stem = Path(path).stem
+    return stem.removesuffix(SKYPATROL_SUFFIX) or stem
+
+
 def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.DataFrame:
     """List the light-curve files in a folder, with positions from an optional catalog.
 
@@ -144,7 +155,8 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     folder : path-like
         Folder searched (not recursively) for files with a light-curve suffix.
     catalog : path-like, optional
-        CSV or Parquet with ``source_id`` (the file stem) and ``ra``, ``dec`` (deg), optionally
+        CSV or Parquet with ``source_id`` (:func:`folder_source_id`: the file stem) and ``ra``, ``dec``
+        (deg), optionally
         ``pm_ra``, ``pm_dec`` (mas/yr).
 
     Returns
@@ -158,7 +170,7 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in _LC_SUFFIXES and p.is_file())
     sources = pd.DataFrame(
         {
-            "source_id": [p.stem for p in files],
+            "source_id": [folder_source_id(p) for p in files],
             "path": [str(p) for p in files],
             "exists": True,
             "format": [p.suffix.lower().lstrip(".") for p in files],

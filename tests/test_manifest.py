@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lcpipe.manifest import MANIFEST_COLUMNS, ManifestError, asassn_manifest, bin_limits
+from lcpipe.manifest import MANIFEST_COLUMNS, ManifestError, asassn_manifest, bin_limits, folder_sources
 from lcpipe.sharding import shard_of
 from lcpipe.stages.manifest import write_bin_manifest, write_collection
 
@@ -127,3 +127,11 @@ def test_bin_names_must_encode_magnitude_limits():
         bin_limits("bright")
     with pytest.raises(ManifestError, match="not below"):
         bin_limits("13_12")
+
+
+def test_sky_patrol_download_names_give_the_asas_sn_id(tmp_path):
+    folder = tmp_path / "skypatrol"
+    folder.mkdir()
+    for name in ("120259184943-light-curves.csv", "plain.csv", "-light-curves.csv"):
+        (folder / name).write_text("time,mag,mag_err\n")
+    assert sorted(folder_sources(folder)["source_id"]) == ["-light-curves", "120259184943", "plain"]
