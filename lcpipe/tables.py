@@ -67,3 +67,10 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     """Return the provenance dictionary stored in a Parquet file's schema metadata ({} if none)."""
     raw = (pq.read_schema(path).metadata or {}).get(METADATA_KEY)
     return json.loads(raw) if raw else {}
+
+
+def flag_column(table: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column of ``table`` with missing values (and a missing column) as False."""
+    if column not in table:
+        return pd.Series(False, index=table.index)
+    return table[column].astype("boolean").fillna(False).astype(bool)

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.filter.periodicity import PeriodicityOptions
+from lcpipe.tables import flag_column
 
 
 @dataclass(frozen=True)
@@ -184,13 +185,6 @@ def _column(events: pd.DataFrame, name: str) -> pd.Series:
     return pd.to_numeric(events[name], errors="coerce").astype(float)
 
 
-def _flag(events: pd.DataFrame, name: str) -> pd.Series:
-    """Boolean column with missing values (and a missing column) as False."""
-    if name not in events:
-        return pd.Series(False, index=events.index)
-    return events[name].astype("boolean").fillna(False).astype(bool)
-
-
 def event_amplitude(events: pd.DataFrame, kind: str) -> pd.Series:
     """Amplitude |event - baseline| (mag) of the strongest run of a dip-branch search.
 
@@ -252,9 +246,9 @@ def run_event_tests(events: pd.DataFrame, kind: str, tests: RunEventTests) -> di
 def microlensing_tests(events: pd.DataFrame, tests: MicrolensingTests) -> dict[str, pd.Series]:
     """The ``pass_*`` columns of the microlensing branch (``pspl_event`` and the anomaly tests)."""
     return {
-        "pspl_event": _flag(events, "pspl_is_event")
+        "pspl_event": flag_column(events, "pspl_is_event")
         & (_column(events, "pspl_dchi2_const") >= tests.min_pspl_dchi2),
-        "anomaly_candidate": _flag(events, "anomaly_has_candidate"),
+        "anomaly_candidate": flag_column(events, "anomaly_has_candidate"),
         "anomaly_dchi2": _column(events, "anomaly_best_dchi2") >= tests.min_anomaly_dchi2,
         "anomaly_score": _column(events, "anomaly_best_score") >= tests.min_anomaly_score,
         "anomaly_n_eff": _column(events, "anomaly_best_n_eff") >= tests.min_anomaly_n_eff,
@@ -329,7 +323,7 @@ def apply_filter(
     tests: dict[str, pd.Series] = {}
     common = ["tags"] if options.require_passed_tags else []
     if options.require_passed_tags:
-        tests["tags"] = _flag(table, "tag_passed_tags")
+        tests["tags"] = flag_column(table, "tag_passed_tags")
     families: dict[str, list[str]] = {}
     for kind, section in (("dip", options.dips), ("jump", options.jumps)):
         results = run_event_tests(table, kind, section)

@@ -681,6 +681,11 @@ def _weighted_means(f: np.ndarray, e: np.ndarray, group: np.ndarray, n_groups: i
     return np.bincount(group, w * f, n_groups) / np.bincount(group, w, n_groups)
 
 
+def _n_shared_params(n_groups: int) -> int:
+    """Parameters of a fit whose groups share the source flux: t0, tE, u0, fs and one fb per group."""
+    return N_PARAMS - 1 + n_groups
+
+
 def _failed(
     status: str, t, f, e, n_rejected: int, chi2_const: float = np.nan, group: np.ndarray | None = None
 ) -> PSPLFit:
@@ -695,7 +700,7 @@ def _failed(
         chi2=np.nan,
         chi2_const=chi2_const,
         dchi2_const=np.nan,
-        dof=max(n - (N_PARAMS - 1 + n_groups), 0),
+        dof=max(n - _n_shared_params(n_groups), 0),
         chi2_dof=np.nan,
         n_points=n,
         n_rejected=n_rejected,
@@ -943,7 +948,7 @@ def fit_pspl(
     """
     t, f, e, g, n_rejected, n_bad_errors = clean_points(time, flux, flux_err, group)
     n_groups = int(g.max()) + 1 if g.size else 1
-    n_params = N_PARAMS - 1 + n_groups  # before groups get their own source flux
+    n_params = _n_shared_params(n_groups)
     if t.size <= n_params:
         status = "bad_errors" if t.size + n_bad_errors > n_params else "too_few_points"
         return _failed(status, t, f, e, n_rejected, group=g)

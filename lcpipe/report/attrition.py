@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from lcpipe.tables import flag_column
+
 #: Columns of an attrition table.
 ATTRITION_COLUMNS: tuple[str, ...] = ("mag_bin", "step", "stage", "count", "percent")
 
@@ -15,7 +17,7 @@ def _true(table: pd.DataFrame, column: str) -> int | None:
     """Rows whose boolean ``column`` is True (None when the column is absent: stage not run)."""
     if column not in table:
         return None
-    return int(table[column].astype("boolean").fillna(False).astype(bool).sum())
+    return int(flag_column(table, column).sum())
 
 
 def _equal(table: pd.DataFrame, column: str, value: str) -> int | None:

@@ -11,6 +11,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from lcpipe.tables import flag_column
+
 
 @dataclass(frozen=True)
 class ReportColumn:
@@ -192,17 +194,12 @@ def table_html(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _flag(table: pd.DataFrame, column: str) -> pd.Series:
-    """A boolean column with missing values (and a missing column) as False."""
-    if column not in table:
-        return pd.Series(False, index=table.index)
-    return table[column].astype("boolean").fillna(False).astype(bool)
-
-
 def _family_table(vetted: pd.DataFrame, section: FamilySection, max_rows: int) -> str:
     """One section of the candidate page: heading, count and the family's rows, new candidates before
     known variables, each strongest first."""
-    members = vetted[_flag(vetted, section.family)].assign(_known=lambda t: _flag(t, "known_variable"))
+    members = vetted[flag_column(vetted, section.family)].assign(
+        _known=lambda t: flag_column(t, "known_variable")
+    )
     ranks = [c for c in section.sort_by if c in members]
     members = members.sort_values(
         ["_known", *ranks], ascending=[True] + [False] * len(ranks), na_position="last", kind="stable"
@@ -226,7 +223,7 @@ def candidates_page(vetted: pd.DataFrame, mag_bin: str, max_rows: int) -> str:
     a family's rows list new candidates before known variables, each ranked by the family's evidence.
     A missing ``family_*`` column leaves its section out.
     """
-    new = int((~_flag(vetted, "known_variable")).sum())
+    new = int((~flag_column(vetted, "known_variable")).sum())
     note = (
         f"{len(vetted)} candidate(s)"
         + (f", {new} not known variables" if "known_variable" in vetted else "")
