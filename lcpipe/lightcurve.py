@@ -52,6 +52,12 @@ def flux_to_mag(flux: np.ndarray, flux_err: np.ndarray, zero_point: float) -> tu
     return mag, mag_err
 
 
+#: Names of the per-point arrays of a :class:`LightCurve`, each of shape (N,).
+POINT_ARRAYS = (
+    "time", "mag", "mag_err", "flux", "flux_err", "camera", "band", "good", "saturated", "dataset",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class LightCurve:
     """Photometry of one source, time-ordered as read (readers do not sort; see ``sorted``).
@@ -74,9 +80,14 @@ class LightCurve:
         Quality flag after the reader's quality policy (True = usable).
     saturated : ndarray, shape (N,), bool
         Saturation flag (False when the format has none).
+    dataset : ndarray, shape (N,), str
+        Data set label per point: the unit that gets its own baseline offset and flux scale (a camera,
+        an observatory's file, a survey, an AAVSO observer). Equal to ``camera`` unless the reader or
+        the caller names data sets.
     meta : dict
         Source metadata: ``source_id``, ``ra``, ``dec`` (deg, NaN if unknown), ``mag_bin``,
-        ``path``, ``format``, ``time_offset``, ``zero_point`` and any header cross-IDs.
+        ``path``, ``format``, ``time_offset``, ``zero_point``, ``data_kind`` (``"mag"`` when the file
+        measured magnitudes, ``"flux"`` when it measured flux) and any header cross-IDs.
     """
 
     time: np.ndarray
@@ -88,6 +99,7 @@ class LightCurve:
     band: np.ndarray
     good: np.ndarray
     saturated: np.ndarray
+    dataset: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -104,12 +116,15 @@ class LightCurve:
         _, first = np.unique(self.camera, return_index=True)
         return [str(self.camera[i]) for i in np.sort(first)]
 
+    @property
+    def datasets(self) -> list[str]:
+        """Distinct data set labels in order of first appearance."""
+        _, first = np.unique(self.dataset, return_index=True)
+        return [str(self.dataset[i]) for i in np.sort(first)]
+
     def select(self, mask: np.ndarray) -> LightCurve:
         """Return the points where ``mask`` (bool or index array, shape (N,)) selects them."""
-        arrays = {
-            name: getattr(self, name)[mask]
-            for name in ("time", "mag", "mag_err", "flux", "flux_err", "camera", "band", "good", "saturated")
-        }
+        arrays = {name: getattr(self, name)[mask] for name in POINT_ARRAYS}
         return replace(self, **arrays)
 
     def sorted(self) -> LightCurve:
@@ -130,6 +145,7 @@ def make_lightcurve(
     flux_err: np.ndarray | None = None,
     camera: np.ndarray | str = "0",
     band: np.ndarray | str = "",
+    dataset: np.ndarray | str | None = None,
     good: np.ndarray | None = None,
     saturated: np.ndarray | None = None,
     zero_point: float = 22.0,
@@ -148,12 +164,15 @@ def make_lightcurve(
         (NaN where flux is not positive). When both kinds are given both are kept as they are.
     camera, band : array_like of str, shape (N,), or str
         Per-point labels, or one label broadcast to every point.
+    dataset : array_like of str, shape (N,), or str, optional
+        Per-point data set labels (one label is broadcast); default: the camera labels.
     good, saturated : array_like of bool, shape (N,), optional
         Quality and saturation flags; default all good, none saturated.
     zero_point : float
         Magnitude of unit flux, stored in ``meta["zero_point"]``.
     meta : dict, optional
-        Source metadata (copied).
+        Source metadata (copied). ``data_kind`` defaults to ``"flux"`` when only fluxes are given and
+        to ``"mag"`` otherwise.
 
     Returns
     -------
@@ -172,19 +191,23 @@ def make_lightcurve(
     for name, given in (("mag", mag), ("mag_err", mag_err), ("flux", flux), ("flux_err", flux_err)):
         if given is not None and given.shape != (n,):
             raise ValueError(f"make_lightcurve: {name} has shape {given.shape}, expected ({n},) like time")
+    data_kind = "flux" if mag is None else "mag"
     if flux is None:
         flux, flux_err = mag_to_flux(mag, mag_err, zero_point)
     elif mag is None:
         mag, mag_err = flux_to_mag(flux, flux_err, zero_point)
     labels = {}
-    for name, value in (("camera", camera), ("band", band)):
+    for name, value in (("camera", camera), ("band", band), ("dataset", dataset)):
+        if value is None:
+            continue
         labels[name] = np.full(n, value) if isinstance(value, str) else np.asarray(value)
         if labels[name].dtype.kind != "U":
             labels[name] = labels[name].astype(str)
+    labels.setdefault("dataset", labels["camera"])
     good = np.ones(n, dtype=bool) if good is None else np.asarray(good, dtype=bool)
     saturated = np.zeros(n, dtype=bool) if saturated is None else np.asarray(saturated, dtype=bool)
     for name, arr in (("camera", labels["camera"]), ("band", labels["band"]), ("good", good),
-                      ("saturated", saturated)):  # fmt: skip
+                      ("saturated", saturated), ("dataset", labels["dataset"])):  # fmt: skip
         if arr.shape != (n,):
             raise ValueError(f"make_lightcurve: {name} has shape {arr.shape}, expected ({n},) like time")
     return LightCurve(
@@ -197,5 +220,6 @@ def make_lightcurve(
         band=labels["band"],
         good=good,
         saturated=saturated,
-        meta={**(meta or {}), "zero_point": float(zero_point)},
+        dataset=labels["dataset"],
+        meta={"data_kind": data_kind, **(meta or {}), "zero_point": float(zero_point)},
     )

@@ -158,3 +158,16 @@ def test_numeric_camera_column_gives_integer_labels(tmp_path):
     path.write_text("time,mag,mag_err,cam\n1,12,0.1,3\n2,12,0.1,4\n3,12,0.1,\n")
     lc = read_lightcurve(path, camera_col="cam")
     assert lc.camera.tolist() == ["3", "4", ""]
+
+
+def test_dataset_column_labels_points_and_defaults_to_camera(tmp_path):
+    path = tmp_path / "two_surveys.csv"
+    path.write_text(
+        "time,mag,mag_err,cam,survey\n1,12.0,0.01,a,ASAS\n2,12.1,0.01,a,KELT\n3,12.0,0.01,b,KELT\n"
+    )
+    lc = read_lightcurve(path, camera_col="cam", dataset_col="survey")
+    assert lc.dataset.tolist() == ["ASAS", "KELT", "KELT"]
+    assert lc.datasets == ["ASAS", "KELT"]
+    assert lc.meta["data_kind"] == "mag"
+    plain = read_lightcurve(path, camera_col="cam")
+    assert plain.dataset.tolist() == plain.camera.tolist() == ["a", "a", "b"]

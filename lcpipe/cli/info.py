@@ -26,6 +26,7 @@ READER_FLAGS: tuple[tuple[str, str, Any, str], ...] = (
     ("--flux-err-col", "flux_err_col", str, "flux error column name (generic tables)"),
     ("--camera-col", "camera_col", str, "camera label column name (generic tables)"),
     ("--band-col", "band_col", str, "band column name (generic tables)"),
+    ("--dataset-col", "dataset_col", str, "data set (survey, telescope, observer) column (generic tables)"),
     ("--time-offset", "time_offset", float, "days added to the time column (generic tables, e.g. 2450000)"),
     ("--zero-point", "zero_point", float, "zero point for mag<->flux (generic tables; default 22)"),
 )

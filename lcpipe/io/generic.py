@@ -215,6 +215,7 @@ def read_table_lightcurve(
     flux_err_col: Column = None,
     camera_col: Column = None,
     band_col: Column = None,
+    dataset_col: Column = None,
     good_col: Column = None,
     saturated_col: Column = None,
     camera: str = "0",
@@ -246,6 +247,8 @@ def read_table_lightcurve(
     camera_col, band_col, good_col, saturated_col : str or int, optional
         Columns of per-point camera label, band, good flag and saturation flag (numbers: non-zero is
         true; text: one of :data:`TRUE_WORDS`). Without them every point is good and unsaturated.
+    dataset_col : str or int, optional
+        Column of per-point data set labels (survey, telescope, observer); default: the camera labels.
     camera, band : str
         Labels used when there is no camera/band column.
     time_offset : float
@@ -300,7 +303,7 @@ def read_table_lightcurve(
             path, "missing_column", f"neither a magnitude nor a flux column in {list(frame.columns)}"
         )
     for quantity, requested in (("camera", camera_col), ("band", band_col), ("good", good_col),
-                                ("saturated", saturated_col)):  # fmt: skip
+                                ("saturated", saturated_col), ("dataset", dataset_col)):  # fmt: skip
         if requested is not None:
             used[quantity] = _find_column(path, frame, quantity, requested, required=True)
 
@@ -321,6 +324,7 @@ def read_table_lightcurve(
         flux_err=values["flux_err"],
         camera=_labels(frame, used["camera"]) if "camera" in used else camera,
         band=_labels(frame, used["band"]) if "band" in used else band,
+        dataset=_labels(frame, used["dataset"]) if "dataset" in used else None,
         good=_flags(frame, used["good"]) if "good" in used else None,
         saturated=_flags(frame, used["saturated"]) if "saturated" in used else None,
         zero_point=zero_point,
