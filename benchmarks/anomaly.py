@@ -1,11 +1,15 @@
 """Time the anomaly finder (PSPL fit, scan, clusters+quality+score, whole finder), single-threaded.
 
 Runs on the Roman example and on synthetic Roman-like events of 1k, 10k and 100k points and prints
-medians of several runs, grid sizes and throughput. When ``jacscanomaly`` (the reference tool) is
-importable (install it only in a separate venv, never as an lcpipe dependency), it is run on the same
-data in the same process and the speed ratio and best-candidate agreement are printed.
+medians of several runs, grid sizes and throughput. With ``--peer-python`` naming the interpreter of a
+separate virtual environment holding the scan-anomaly tool ``jacscanomaly`` (never an lcpipe
+dependency: ``python3.11 -m venv /work/peers/jac && /work/peers/jac/bin/pip install jacscanomaly``),
+that tool runs in one persistent subprocess on the same arrays, its runs interleaved one by one with
+lcpipe's (each side times itself with ``perf_counter`` around the whole call, after one warm-up), and the
+end-to-end ratio and best-candidate agreement are printed.
 
-Usage: ``python benchmarks/anomaly.py [--repeats 5] [--sizes 1000 10000 100000]``
+Usage: ``python benchmarks/anomaly.py [--repeats 5] [--sizes 1000 10000 100000]
+[--peer-python /work/peers/jac/bin/python]``
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
+import json
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,28 +101,80 @@ def bench_lcpipe(name: str, data, repeats: int, options: FinderOptions) -> dict:
     return {"total": total_s, "row": row}
 
 
-def bench_reference_tool(name: str, data, repeats: int, ours: dict) -> None:
-    try:
-        from jacscanomaly import Finder, FinderConfig
-    except ImportError:
-        print(f"{'':>10} jacscanomaly not importable: reference comparison skipped")
-        return
+#: The peer side: reads one JSON request per line (``{"path": npy}``), runs the tool on the arrays
+#: and answers one JSON line with its wall time and summary.
+PEER_SERVER = r"""
+import json, os, sys, time
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+import numpy as np
+from jacscanomaly import Finder, FinderConfig
+for line in sys.stdin:
+    request = json.loads(line)
+    t, f, e = np.load(request["path"]).T
+    start = time.perf_counter()
+    result = Finder(FinderConfig(fitter_kind="pspl")).run(t, f, e)
+    seconds = time.perf_counter() - start
+    summary = {k: (v.item() if hasattr(v, "item") else v) for k, v in result.summary_dict().items()}
+    print(json.dumps({"seconds": seconds, "summary": summary}, default=str), flush=True)
+"""
+
+
+class Peer:
+    """The scan-anomaly tool in its own interpreter, one persistent process (imports paid once)."""
+
+    def __init__(self, python: str):
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}
+        self.process = subprocess.Popen(
+            [python, "-c", PEER_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+
+    def run(self, path: Path) -> tuple[float, dict]:
+        self.process.stdin.write(json.dumps({"path": str(path)}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the peer process ended (see its error output above)")
+        answer = json.loads(line)
+        return float(answer["seconds"]), answer["summary"]
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def interleaved(name: str, data, repeats: int, options: FinderOptions, peer: Peer, ours: dict) -> float:
+    """Alternate one lcpipe finder run and one peer run ``repeats`` times (after one warm-up of each);
+    print both medians, the ratio, and the best-candidate agreement. Returns the ratio."""
     t, f, e = data
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{name}.npy"
+        np.save(path, np.column_stack([t, f, e]))
+        peer.run(path)
+        find_anomalies(t, f, e, options=options)
+        mine, theirs = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            find_anomalies(t, f, e, options=options)
+            mine.append(time.perf_counter() - start)
+            seconds, ref = peer.run(path)
+            theirs.append(seconds)
+    ours_s, ref_s = float(np.median(mine)), float(np.median(theirs))
+    ratio = ref_s / ours_s
+    print(
+        f"{'':>10} interleaved end to end: lcpipe {ours_s * 1e3:.1f} ms, jacscanomaly {ref_s * 1e3:.1f} ms "
+        f"-> lcpipe is {ratio:.1f}x faster (median of {repeats} alternating runs)"
+    )
+    _print_agreement(ref, ours["row"])
+    return ratio
 
-    def run():
-        return Finder(FinderConfig(fitter_kind="pspl")).run(t, f, e)
 
-    ref_s, result = median_time(run, repeats)
-    ref = result.summary_dict()
-    row = ours["row"]
+def _print_agreement(ref: dict, row: dict) -> None:
     agree = (
         f"|dt0|={abs(ref['best_t0'] - row['top_t0']):.2e} d, "
         f"teff ratio={ref['best_teff'] / row['top_teff']:.6f}, "
         f"dchi2 {ref['best_dchi2']:.3f} vs {row['top_dchi2']:.3f}, score {ref['best_score']:.2f} vs "
         f"{row['top_score']:.2f}, clusters {ref['n_clusters']} vs {row['n_clusters']}"
     )
-    ratio = ref_s / ours["total"]
-    print(f"{'':>10} jacscanomaly: {ref_s * 1e3:.1f} ms  -> lcpipe finder is {ratio:.1f}x faster")
     print(f"{'':>10} agreement: {agree}")
 
 
@@ -122,15 +182,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per figure (median reported)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000], help="synthetic sizes")
-    parser.add_argument("--no-reference", action="store_true", help="do not run jacscanomaly even if present")
+    parser.add_argument(
+        "--peer-python",
+        default=None,
+        help="interpreter of the virtual environment holding jacscanomaly (e.g. /work/peers/jac/bin/python); "
+        "without it only lcpipe is timed",
+    )
     args = parser.parse_args()
     print(f"lcpipe anomaly benchmark, single thread, median of {args.repeats} runs")
+    if args.peer_python is not None and not Path(args.peer_python).exists():
+        sys.exit(f"--peer-python {args.peer_python}: no such interpreter")
+    peer = Peer(args.peer_python) if args.peer_python else None
     cases = [("roman", tuple(np.load(ROMAN).T), FinderOptions.reference())]
     cases += [(f"synth{n // 1000}k", synthetic_event(n), FinderOptions.reference()) for n in args.sizes]
-    for name, data, options in cases:
-        ours = bench_lcpipe(name, data, args.repeats, options)
-        if not args.no_reference:
-            bench_reference_tool(name, data, args.repeats, ours)
+    ratios = {}
+    try:
+        for name, data, options in cases:
+            ours = bench_lcpipe(name, data, args.repeats, options)
+            if peer is not None:
+                ratios[name] = interleaved(name, data, args.repeats, options, peer, ours)
+    finally:
+        if peer is not None:
+            peer.close()
+    if ratios:
+        print(
+            "end-to-end speed ratios (jacscanomaly / lcpipe): "
+            + ", ".join(f"{name} {ratio:.1f}x" for name, ratio in ratios.items())
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``lcpipe anomaly FILE``: PSPL fit plus anomaly grid scan of one light curve."""
+"""``lcpipe anomaly FILE [FILE ...]``: joint PSPL fit plus anomaly grid scan of one event's data sets."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 from typing import Any
 
 from lcpipe.cli.info import READER_FLAGS
-from lcpipe.io import FORMATS, load_clean
-from lcpipe.microlensing.finder import FinderOptions, find_anomalies
-from lcpipe.microlensing.photometry import dataset_labels
+from lcpipe.io import FORMATS
+from lcpipe.microlensing.finder import FinderOptions
+from lcpipe.microlensing.fit_input import fit_input, load_event
 from lcpipe.microlensing.plots import save_summary_plot, save_zoom_plot
 
 
@@ -17,13 +17,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``anomaly`` subcommand."""
     parser = subparsers.add_parser(
         "anomaly",
-        help="search one light curve for short (planetary) anomalies on a single-lens event",
-        description="Read and clean one light curve, fit a PSPL model, rescale the errors to chi2/dof = 1, "
-        "scan the residuals on the (t0, teff) grid, cluster, and report the best candidate with its score "
-        "and support diagnostics. Exit code 0 when the search ran, 1 when it could not (unreadable file, "
-        "failed fit).",
+        help="search one event (1+ files) for short (planetary) anomalies on a single-lens event",
+        description="Read and clean the light curve(s) of one event (one file = one data set, labelled by "
+        "its file stem unless the file has a data set column), fit one PSPL model jointly (each data set "
+        "with its own source and blend flux), rescale each data set's errors to chi2/dof = 1, scan the "
+        "residuals of all data sets together on the (t0, teff) grid, cluster, and report the best "
+        "candidate with its score, support diagnostics and the data sets that carry it. Exit code 0 when "
+        "the search ran, 1 when it could not (unreadable file, failed fit).",
     )
-    parser.add_argument("file", help="light-curve file (.dat2, SkyPatrol CSV, OGLE, generic table, .npy)")
+    parser.add_argument(
+        "file",
+        nargs="+",
+        help="light-curve file(s) of one event (.dat2, SkyPatrol CSV, OGLE, pySIS, DIA, generic table, .npy)",
+    )
     parser.add_argument(
         "--format", choices=sorted(FORMATS), default=None, help="force a reader (default: detected)"
     )
@@ -58,16 +64,17 @@ def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Search and print; a file that cannot be read prints one error line and returns 1."""
-    lc, status, _ = load_clean(args.file, format=args.format, read_options=_reader_options(args))
-    if lc is None or status != "ok":
-        print(f"lcpipe anomaly: {args.file}: {status}", file=sys.stderr)
+    curves, status, _ = load_event(args.file, format=args.format, read_options=_reader_options(args))
+    if status != "ok":
+        print(f"lcpipe anomaly: {status}", file=sys.stderr)
         return 1
     options = (FinderOptions.reference if args.reference else FinderOptions)(num_threads=args.threads)
-    result = find_anomalies(lc.time, lc.flux, lc.flux_err, options=options, group=dataset_labels(lc))
+    data = fit_input(curves)
+    result = data.find(options)
     if args.json:
         print(result.to_json())
     else:
-        print(f"{lc.source_id}")
+        print(f"{data.source_id}")
         result.print_summary()
     if args.plot:
         save_summary_plot(result, args.plot)

@@ -1,4 +1,4 @@
-"""``lcpipe fit FILE``: fit a PSPL (or FSPL) microlensing model to one light curve and print it."""
+"""``lcpipe fit FILE [FILE ...]``: fit a PSPL (or FSPL) microlensing model to one event and print it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import math
 import sys
 from typing import Any
 
+import numpy as np
+
 from lcpipe.cli.info import READER_FLAGS
-from lcpipe.io import FORMATS, load_clean
+from lcpipe.io import FORMATS
+from lcpipe.microlensing.fit_input import fit_input, load_event
 from lcpipe.microlensing.fspl import fit_fspl
-from lcpipe.microlensing.photometry import dataset_labels, rescale_errors
-from lcpipe.microlensing.pspl import fit_pspl
+from lcpipe.microlensing.photometry import rescale_errors, rescale_errors_by_group
 
 #: Fields printed in the text output, in order, with their format.
 TEXT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -40,13 +42,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``fit`` subcommand."""
     parser = subparsers.add_parser(
         "fit",
-        help="fit a point-lens microlensing model (PSPL, or FSPL with --fspl) to one light curve",
-        description="Read and clean one light curve, fit F = fs*A(t; t0, tE, u0) + fb with fs and fb "
-        "solved linearly (automatic start), and print the parameters, chi2 and the event significance "
-        "(chi2 of a constant minus chi2 of the fit). Magnitudes are fitted as flux on the reader's zero "
-        "point (22 unless --zero-point). The exit code is 0 when the fit status is ok, 1 otherwise.",
+        help="fit a point-lens microlensing model (PSPL, or FSPL with --fspl) to one event (1+ files)",
+        description="Read and clean the light curve(s) of one event, fit F_k = fs_k*A(t; t0, tE, u0) + fb_k "
+        "with the fluxes of every data set k solved linearly (automatic start), and print the parameters, "
+        "chi2 and the event significance (chi2 of a constant minus chi2 of the fit). Each file is one data "
+        "set (labelled by its file stem, unless the file has a data set column) with its own source and "
+        "blend flux. Magnitudes are fitted as flux on zero point 22; files holding flux (difference flux "
+        "included) are fitted in their own flux. The exit code is 0 when the fit status is ok, 1 otherwise.",
     )
-    parser.add_argument("file", help="light-curve file (.dat2, SkyPatrol CSV, OGLE, generic table, .npy)")
+    parser.add_argument(
+        "file",
+        nargs="+",
+        help="light-curve file(s) of one event (.dat2, SkyPatrol CSV, OGLE, pySIS, DIA, generic table, .npy)",
+    )
     parser.add_argument(
         "--format", choices=sorted(FORMATS), default=None, help="force a reader (default: detected)"
     )
@@ -74,22 +82,40 @@ def _strict_json(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
+def dataset_fields(fit: Any) -> dict[str, Any]:
+    """Per data set numbers of a joint fit: labels, point counts, fs, fb and error factors (text)."""
+    if fit.group_labels is None or fit.group is None:
+        return {"n_datasets": int(fit.n_groups), "datasets": ""}
+    factors = rescale_errors_by_group(fit)[0]
+    counts = np.bincount(fit.group, minlength=fit.n_groups)
+    labels = [str(x) for x in fit.group_labels]
+    return {
+        "n_datasets": int(fit.n_groups),
+        "datasets": ",".join(labels),
+        "dataset_n_points": ",".join(str(int(n)) for n in counts),
+        "dataset_fs": ",".join(f"{x:.6g}" for x in fit.fs_groups),
+        "dataset_fb": ",".join(f"{x:.6g}" for x in fit.fb_groups),
+        "error_scales": ",".join(f"{name}={x:.4g}" for name, x in zip(labels, factors, strict=True)),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     """Fit and print; a file that cannot be read prints one error line and returns 1."""
-    lc, status, _ = load_clean(args.file, format=args.format, read_options=_reader_options(args))
-    if lc is None or status != "ok":
-        print(f"lcpipe fit: {args.file}: {status}", file=sys.stderr)
+    curves, status, _ = load_event(args.file, format=args.format, read_options=_reader_options(args))
+    if status != "ok":
+        print(f"lcpipe fit: {status}", file=sys.stderr)
         return 1
-    if args.fspl:
-        fit = fit_fspl(lc.time, lc.flux, lc.flux_err)
-    else:
-        fit = fit_pspl(lc.time, lc.flux, lc.flux_err, group=dataset_labels(lc))
+    data = fit_input(curves)
+    fit = fit_fspl(data.time, data.flux, data.flux_err) if args.fspl else data.fit()
     result = {
-        "source_id": lc.source_id,
+        "source_id": data.source_id,
         "model": "fspl" if args.fspl else "pspl",
         **fit.as_dict(),
         "error_scale": rescale_errors(fit)[0],
-        "zero_point": lc.meta.get("zero_point"),
+        "zero_point": data.zero_point,
+        "data_kind": data.data_kind,
+        "time_frame": ",".join(sorted(set(data.time_frames))),
+        **({} if args.fspl else dataset_fields(fit)),
     }
     if args.json:
         print(json.dumps({key: _strict_json(value) for key, value in result.items()}))
@@ -98,4 +124,13 @@ def run(args: argparse.Namespace) -> int:
         for name, spec in TEXT_FIELDS:
             if name in result:
                 print(f"  {name:<12} {format(result[name], spec)}")
+        if result.get("n_datasets", 1) > 1 and fit.ok:
+            print(f"  {'data set':<24} {'n':>6} {'fs':>12} {'fb':>12} {'err scale':>9}")
+            factors = rescale_errors_by_group(fit)[0]
+            counts = np.bincount(fit.group, minlength=fit.n_groups)
+            for k, name in enumerate(fit.group_labels):
+                print(
+                    f"  {name:<24} {counts[k]:>6d} {fit.fs_groups[k]:>12.5g} {fit.fb_groups[k]:>12.5g} "
+                    f"{factors[k]:>9.3f}"
+                )
     return 0 if fit.ok else 1

@@ -25,9 +25,8 @@ from lcpipe.evaluation.axes import Axis
 from lcpipe.evaluation.chunks import Progress, run_trials
 from lcpipe.evaluation.hosts import Host, hosts_table
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
-from lcpipe.microlensing.photometry import mags_to_fit_flux
+from lcpipe.microlensing.fit_input import FitInput, fit_input
 from lcpipe.simulate.signals import blended_flux_factor, pspl_magnification
-from lcpipe.stages.light_curves import dominant_band
 from lcpipe.stages.microlensing import EventSelection
 
 #: Kinds of simulated curve the anomaly false-alarm run uses.
@@ -137,12 +136,9 @@ def dip_false_alarms(
     )
 
 
-def host_flux(host: Host) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Time, flux and flux error (each shape (M,)) of a host's good points in its dominant band."""
-    lc = dominant_band(host.lc)
-    keep = np.asarray(lc.good, dtype=bool)
-    flux, flux_err = mags_to_fit_flux(lc.mag[keep], lc.mag_err[keep])
-    return np.asarray(lc.time, dtype=float)[keep], flux, flux_err
+def host_flux(host: Host) -> FitInput:
+    """The fit input of a host's good points, as the pipeline builds it (:func:`fit_input`)."""
+    return fit_input(host.lc.select(np.asarray(host.lc.good, dtype=bool)))
 
 
 def anomaly_false_alarms_on_hosts(
@@ -168,7 +164,7 @@ def anomaly_false_alarms_on_hosts(
     selection = selection or EventSelection()
 
     def func(row: Mapping[str, Any]) -> dict[str, Any]:
-        result = find_anomalies(*host_flux(hosts[int(row["trial"])]), options=finder)
+        result = host_flux(hosts[int(row["trial"])]).find(finder)
         summary = result.summary_dict()
         is_event, _ = selection.is_event(result.fit)
         out = {k: summary[k] for k in ("status", "has_candidate", "best_t0", "best_dchi2", "best_score")}

@@ -32,12 +32,14 @@ class CleaningOptions:
 
     Attributes
     ----------
-    photometry : {"mag", "flux"}
+    photometry : {"auto", "mag", "flux"}
         Which measurements the finiteness and error rules test: magnitudes (``mag``, ``mag_err``) or
-        flux (``flux``, ``flux_err``, for flux-space analyses where a negative flux is valid).
+        flux (``flux``, ``flux_err``; a negative flux is valid, as in difference imaging). ``"auto"``
+        (default) tests what the file measured, ``meta["data_kind"]``: a difference-flux file keeps its
+        baseline points, whose magnitudes are undefined.
     max_err : float or None
         Drop points whose magnitude error is not below this (mag); None keeps any positive error.
-        Only used with ``photometry="mag"``. Errors must always be > 0.
+        Only used when magnitudes are tested. Errors must always be > 0.
     drop_saturated : bool
         Drop points flagged saturated.
     require_good : bool
@@ -56,7 +58,7 @@ class CleaningOptions:
         Return the points in time order (stable).
     """
 
-    photometry: str = "mag"
+    photometry: str = "auto"
     max_err: float | None = 1.0
     drop_saturated: bool = True
     require_good: bool = True
@@ -66,8 +68,10 @@ class CleaningOptions:
     sort: bool = True
 
     def __post_init__(self) -> None:
-        if self.photometry not in ("mag", "flux"):
-            raise ValueError(f"CleaningOptions.photometry must be 'mag' or 'flux', got {self.photometry!r}")
+        if self.photometry not in ("auto", "mag", "flux"):
+            raise ValueError(
+                f"CleaningOptions.photometry must be 'auto', 'mag' or 'flux', got {self.photometry!r}"
+            )
         if self.max_err is not None and not self.max_err > 0:
             raise ValueError(f"CleaningOptions.max_err must be positive or None, got {self.max_err!r}")
         if self.error_clip_k is not None and not self.error_clip_k > 0:
@@ -156,7 +160,10 @@ def clean_lightcurve(
     """
     options = options or CleaningOptions()
     time = lc.time
-    value, err = (lc.mag, lc.mag_err) if options.photometry == "mag" else (lc.flux, lc.flux_err)
+    photometry = options.photometry
+    if photometry == "auto":
+        photometry = "flux" if lc.meta.get("data_kind") == "flux" else "mag"
+    value, err = (lc.mag, lc.mag_err) if photometry == "mag" else (lc.flux, lc.flux_err)
     keep = np.ones(len(lc), dtype=bool)
     dropped: dict[str, int] = {}
 
@@ -168,7 +175,7 @@ def clean_lightcurve(
     with np.errstate(invalid="ignore"):
         apply("non_finite", ~(np.isfinite(time) & np.isfinite(value) & np.isfinite(err)))
         bad_error = ~(err > 0)
-        if options.photometry == "mag" and options.max_err is not None:
+        if photometry == "mag" and options.max_err is not None:
             bad_error |= ~(err < options.max_err)
         apply("bad_error", bad_error)
     apply("saturated", lc.saturated if options.drop_saturated else np.zeros(len(lc), dtype=bool))

@@ -9,7 +9,10 @@ from lcpipe.io.common import check_file, data_lines, read_head_text
 from lcpipe.io.dat2 import looks_like_dat2, read_dat2
 from lcpipe.io.errors import LightCurveReadError
 from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
+from lcpipe.io.microlensing_tables import DESCRIPTIONS as MICROLENSING_FORMATS
+from lcpipe.io.microlensing_tables import READERS as MICROLENSING_READERS
 from lcpipe.io.skypatrol import looks_like_skypatrol, read_skypatrol
+from lcpipe.io.time_frame import frame_from_text
 from lcpipe.lightcurve import LightCurve
 
 #: Format names accepted by ``read_lightcurve(format=...)`` and what they read.
@@ -22,8 +25,8 @@ FORMATS: dict[str, str] = {
     "text": "whitespace/comma/tab text table, separator sniffed (header optional)",
     "parquet": "Apache Parquet table",
     "npy": "NumPy .npy 2-D array (default columns time, flux, flux_err) or structured array",
-    "ipac": "IPAC table (through astropy)",
     "ogle": "OGLE photometry: HJD-2450000, I mag, error (time offset 2450000, band I, camera OGLE)",
+    **MICROLENSING_FORMATS,
 }
 
 #: Reader options implied by a named preset (explicit options override them).
@@ -34,7 +37,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "time_offset": 2450000.0,
         "band": "I",
         "camera": "OGLE",
-        "meta": {"format": "ogle"},
+        "meta": {"format": "ogle", "time_frame": "HJD"},
     },
 }
 
@@ -110,13 +113,15 @@ def read_lightcurve(path: str | Path, *, format: str | None = None, **options: A
     if format is None:
         format = detect_format(path)
     try:
-        return _dispatch(path, format, options)
+        lc = _dispatch(path, format, options)
     except LightCurveReadError:
         raise
     except (ValueError, KeyError, IndexError, OSError, UnicodeError) as exc:
         # Content the reader's checks did not anticipate: still a bad file, not a traceback.
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise LightCurveReadError(path, "unreadable", f"{type(exc).__name__}: {detail}") from exc
+    lc.meta.setdefault("time_frame", frame_from_text(str(lc.meta.get("columns_used", {}).get("time", ""))))
+    return lc
 
 
 def _dispatch(path: str | Path, format: str, options: dict[str, Any]) -> LightCurve:
@@ -124,6 +129,8 @@ def _dispatch(path: str | Path, format: str, options: dict[str, Any]) -> LightCu
         return read_dat2(path, **options)
     if format == "skypatrol":
         return read_skypatrol(path, **options)
+    if format in MICROLENSING_READERS:
+        return MICROLENSING_READERS[format](path, **options)
     if format in PRESETS:
         return read_table_lightcurve(path, **{**PRESETS[format], **options})
     kind = None if format == "generic" else format

@@ -12,8 +12,9 @@ import pandas as pd
 from lcpipe.kernels.anomaly_scan import scan_grid
 from lcpipe.microlensing.clusters import find_clusters
 from lcpipe.microlensing.criteria import CandidateCriteria
+from lcpipe.microlensing.datasets import dataset_support
 from lcpipe.microlensing.grid import ScanOptions, build_grid
-from lcpipe.microlensing.photometry import rescale_errors
+from lcpipe.microlensing.photometry import rescale_errors, rescale_errors_by_group
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
 from lcpipe.microlensing.quality import QUALITY_COLUMNS, window_quality
 from lcpipe.microlensing.result import _NAN_SCORE, CLUSTER_COLUMNS, AnomalyResult
@@ -39,6 +40,9 @@ class FinderOptions:
     rescale_errors : bool
         Scale the flux errors after the fit so that its chi2/dof becomes 1 (reported as
         ``error_scale``); ground-based errors are rarely right.
+    rescale_per_dataset : bool
+        With several data sets, give each its own factor (its own chi2/dof becomes 1; see
+        :func:`lcpipe.microlensing.photometry.rescale_errors_by_group`), reported as ``error_scales``.
     allow_error_shrink : bool
         Let that factor be below 1 (by default errors are only ever inflated).
     method : {"fast", "slow"}
@@ -52,6 +56,7 @@ class FinderOptions:
     score: ScoreOptions = field(default_factory=ScoreOptions)
     pspl: PSPLOptions = field(default_factory=PSPLOptions)
     rescale_errors: bool = True
+    rescale_per_dataset: bool = True
     allow_error_shrink: bool = False
     method: Literal["fast", "slow"] = "fast"
     num_threads: int = 1
@@ -84,6 +89,7 @@ def find_anomalies(
     *,
     options: FinderOptions = FinderOptions(),
     group: np.ndarray | None = None,
+    independent_scales: bool = False,
 ) -> AnomalyResult:
     """Search one light curve for short anomalies on top of a single-lens event.
 
@@ -95,9 +101,12 @@ def find_anomalies(
         :func:`lcpipe.microlensing.photometry.mags_to_fit_flux` first.
     options : FinderOptions
     group : array_like, shape (N,), optional
-        Data set (camera/band) of each point: each gets its own blend flux in the PSPL fit (see
-        :func:`lcpipe.microlensing.pspl.fit_pspl`) and the scan runs on fluxes brought onto the
-        reference data set.
+        Data set of each point: each gets its own blend flux in the PSPL fit (see
+        :func:`lcpipe.microlensing.pspl.fit_pspl`) and its own error factor, and the scan runs on the
+        fluxes of every data set brought onto the reference data set's flux scale (one joint scan).
+        Build it with :func:`lcpipe.microlensing.fit_input.fit_input` from light curves.
+    independent_scales : bool
+        Data sets with unrelated flux units, each with its own source flux (see ``fit_pspl``).
 
     Returns
     -------
@@ -105,7 +114,9 @@ def find_anomalies(
         Never raises for bad data: ``status`` says why nothing was scanned.
     """
     start = _time.perf_counter()
-    fit = fit_pspl(time, flux, flux_err, options=options.pspl, group=group)
+    fit = fit_pspl(
+        time, flux, flux_err, options=options.pspl, group=group, independent_scales=independent_scales
+    )
     return scan_fit(fit, options=options, fit_seconds=_time.perf_counter() - start)
 
 
@@ -133,9 +144,15 @@ def scan_fit(
     if not fit.ok:
         return _unscanned(fit.status, fit, t, f, e, fit_seconds)
     error_scale = 1.0
-    if options.rescale_errors:
+    group = np.zeros(t.size, np.int64) if fit.group is None else np.asarray(fit.group)[order]
+    scales = np.ones(max(int(fit.n_groups), 1))
+    if options.rescale_errors and options.rescale_per_dataset and fit.n_groups > 1:
+        scales, e, error_scale = rescale_errors_by_group(fit, allow_shrink=options.allow_error_shrink)
+        e = e[order]
+    elif options.rescale_errors:
         error_scale, e = rescale_errors(fit, allow_shrink=options.allow_error_shrink)
         e = e[order]
+        scales = np.full(scales.size, error_scale)
     residuals = f - fit.model_flux(t)
     weights = 1.0 / (e * e)
     grid = build_grid(t, options.scan)
@@ -183,6 +200,12 @@ def scan_fit(
     season, dchi2 = clusters["season"].to_numpy(), clusters["dchi2"].to_numpy()
     best_score = _NAN_SCORE if best is None else score_cluster(season, teff, dchi2, best, options.score)
     top_score = best_score if top == best else score_cluster(season, teff, dchi2, top, options.score)
+    labels = _labels(fit)
+    support = {
+        name: dataset_support(t, residuals, weights, group, labels, clusters.iloc[row], options.scan,
+                              method=options.method)
+        for name, row in (("best", best), ("top", top)) if row is not None
+    }  # fmt: skip
     done = _time.perf_counter()
     timings = {
         "fit": fit_seconds,
@@ -206,7 +229,18 @@ def scan_fit(
         top,
         top_score,
         timings,
+        group=group,
+        dataset_labels=labels,
+        dataset_error_scales=np.asarray(scales, dtype=float),
+        support=support,
     )
+
+
+def _labels(fit: PSPLFit) -> np.ndarray:
+    """Label of each group code of ``fit`` (the codes as text when the fit has none)."""
+    if fit.group_labels is not None:
+        return np.asarray(fit.group_labels, dtype=str)
+    return np.arange(max(int(fit.n_groups), 1)).astype(str)
 
 
 def scan_row(fit: PSPLFit, options: FinderOptions = FinderOptions()) -> dict[str, Any]:

@@ -87,3 +87,56 @@ def dataset_labels(lc: LightCurve) -> np.ndarray:
     """Data set of each point, ``"<camera>/<band>"``, shape (N,): the groups a microlensing fit gives
     their own blend (and, when magnified, source) flux."""
     return np.char.add(np.char.add(lc.camera.astype(str), "/"), lc.band.astype(str))
+
+
+#: Fewest degrees of freedom a data set needs for its own error factor (else it takes the joint one).
+MIN_DOF_OWN_SCALE = 5.0
+
+
+class _GroupedFit(_FitWithErrors, Protocol):
+    residuals: np.ndarray
+    group: np.ndarray | None
+    n_groups: int
+
+
+def rescale_errors_by_group(
+    fit: _GroupedFit, *, allow_shrink: bool = False
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """One error-bar factor per data set (group) of a joint fit, each bringing its chi2/dof to 1.
+
+    Data set ``k`` has ``dof_k = n_k - 2 - 3 n_k / N`` (its two flux parameters and its share of the
+    three shared ones). A data set with ``dof_k < MIN_DOF_OWN_SCALE`` takes the factor of the whole fit
+    (:func:`rescale_errors`): a few points do not measure their own error scale. Factors are at least 1
+    unless ``allow_shrink``.
+
+    Parameters
+    ----------
+    fit : PSPLFit
+        A fit whose ``flux_err``, ``residuals`` and ``group`` (shape (N,)) describe its points.
+    allow_shrink : bool
+        Allow factors below 1.
+
+    Returns
+    -------
+    factors : ndarray, shape (n_groups,)
+        Factor of each group code (NaN for all when the fit is not ``ok``).
+    flux_err : ndarray, shape (N,)
+        The scaled errors (unscaled copy when the fit is not ``ok``).
+    joint : float
+        The factor of the whole fit (:func:`rescale_errors`).
+    """
+    joint, scaled = rescale_errors(fit, allow_shrink=allow_shrink)
+    n_groups = int(getattr(fit, "n_groups", 1) or 1)
+    if not np.isfinite(joint):
+        return np.full(n_groups, np.nan), scaled, joint
+    group = np.zeros(scaled.size, np.int64) if fit.group is None else np.asarray(fit.group)
+    pull2 = (np.asarray(fit.residuals, dtype=float) / np.asarray(fit.flux_err, dtype=float)) ** 2
+    n_k = np.bincount(group, minlength=n_groups).astype(float)
+    dof_k = n_k - 2.0 - 3.0 * n_k / max(group.size, 1)
+    chi2_k = np.bincount(group, pull2, n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.sqrt(chi2_k / dof_k)
+    factors = np.where((dof_k >= MIN_DOF_OWN_SCALE) & np.isfinite(own) & (own > 0), own, joint)
+    if not allow_shrink:
+        factors = np.maximum(factors, 1.0)
+    return factors, factors[group] * np.asarray(fit.flux_err, dtype=float), joint

@@ -554,6 +554,10 @@ class PSPLFit:
         Group code of each point, 0 the reference group.
     fs_groups, fb_groups : ndarray, shape (n_groups,)
         Source and blend flux of each group (input flux units; index 0 is ``fs``, ``fb``).
+    group_labels : ndarray, shape (n_groups,), str
+        Label of each group code (the ``group`` values given to :func:`fit_pspl`).
+    own_flux : ndarray, shape (n_groups,), bool
+        Groups whose source flux was fitted (the reference group always); the others share ``fs``.
     """
 
     t0: float
@@ -580,8 +584,10 @@ class PSPLFit:
     group: np.ndarray | None = field(default=None, repr=False, compare=False)
     fs_groups: np.ndarray | None = field(default=None, repr=False, compare=False)
     fb_groups: np.ndarray | None = field(default=None, repr=False, compare=False)
+    group_labels: np.ndarray | None = field(default=None, repr=False, compare=False)
+    own_flux: np.ndarray | None = field(default=None, repr=False, compare=False)
 
-    _ARRAYS = ("time", "flux", "flux_err", "group", "fs_groups", "fb_groups")
+    _ARRAYS = ("time", "flux", "flux_err", "group", "fs_groups", "fb_groups", "group_labels", "own_flux")
 
     @property
     def ok(self) -> bool:
@@ -620,8 +626,12 @@ def _plain(value: Any) -> Any:
 
 
 def clean_points(
-    time: np.ndarray, flux: np.ndarray, flux_err: np.ndarray, group: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
+    time: np.ndarray,
+    flux: np.ndarray,
+    flux_err: np.ndarray,
+    group: np.ndarray | None = None,
+    labels: bool = False,
+) -> tuple:
     """Keep finite points with positive errors, time-sorted, and code their groups.
 
     Parameters
@@ -629,6 +639,8 @@ def clean_points(
     time, flux, flux_err : array_like, shape (N,)
     group : array_like, shape (N,), optional
         Group (camera) label of each point, any hashable values; one group when omitted.
+    labels : bool
+        Also return the label of each group code (a seventh item, ndarray of shape (K,), as str).
 
     Returns
     -------
@@ -661,10 +673,10 @@ def clean_points(
     keep = finite_tf & good_err
     order = np.argsort(t[keep], kind="stable")
     n_bad_errors = int(np.count_nonzero(finite_tf & ~good_err))
-    labels, codes, counts = np.unique(g[keep][order], return_inverse=True, return_counts=True)
-    rank = np.empty(labels.size, np.int64)
-    rank[np.argsort(-counts, kind="stable")] = np.arange(labels.size)
-    return (
+    labels_found, codes, counts = np.unique(g[keep][order], return_inverse=True, return_counts=True)
+    rank = np.empty(labels_found.size, np.int64)
+    rank[np.argsort(-counts, kind="stable")] = np.arange(labels_found.size)
+    out = (
         t[keep][order],
         f[keep][order],
         e[keep][order],
@@ -672,6 +684,11 @@ def clean_points(
         int(t.size - order.size),
         n_bad_errors,
     )
+    if not labels:
+        return out
+    by_code = np.empty(labels_found.size, dtype=object)
+    by_code[rank] = labels_found
+    return (*out, by_code.astype(str))
 
 
 def _weighted_means(f: np.ndarray, e: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -744,17 +761,25 @@ class _Problem:
 
     @classmethod
     def from_data(
-        cls, t: np.ndarray, f: np.ndarray, e: np.ndarray, group: np.ndarray, options: PSPLOptions
+        cls,
+        t: np.ndarray,
+        f: np.ndarray,
+        e: np.ndarray,
+        group: np.ndarray,
+        options: PSPLOptions,
+        per_group_scale: bool = False,
     ) -> _Problem:
         n_groups = int(group.max()) + 1
         means = _weighted_means(f, e, group, n_groups)
         centred = f - means[group]
-        scale = float(np.median(np.abs(centred)))
-        scale = scale if scale > 0 else float(np.max(np.abs(centred)))
+        if per_group_scale:  # independent flux units: each group on its own robust scale
+            scale = np.array([_robust_scale(centred[group == k]) for k in range(n_groups)])
+        else:
+            scale = np.full(n_groups, _robust_scale(centred))
         margin = options.t0_margin * float(t[-1] - t[0])
         lower = np.array([t[0] - margin, np.log(options.tE_min), -options.u0_max])
         upper = np.array([t[-1] + margin, np.log(options.tE_max), options.u0_max])
-        problem = cls(t, centred / scale, (scale / e) ** 2, group, n_groups, lower, upper)
+        problem = cls(t, centred / scale[group], (scale[group] / e) ** 2, group, n_groups, lower, upper)
         problem.means, problem.scale = means, scale
         return problem
 
@@ -788,6 +813,13 @@ class _Problem:
 
     def clip(self, theta: np.ndarray) -> np.ndarray:
         return np.clip(theta, self.lower, self.upper)
+
+
+def _robust_scale(centred: np.ndarray) -> float:
+    """Median absolute value of centred fluxes (their maximum when that is 0; 1 for constant data)."""
+    scale = float(np.median(np.abs(centred))) if centred.size else 0.0
+    scale = scale if scale > 0 else float(np.max(np.abs(centred), initial=0.0))
+    return scale if scale > 0 else 1.0
 
 
 def _levenberg_marquardt(
@@ -919,6 +951,7 @@ def fit_pspl(
     options: PSPLOptions = PSPLOptions(),
     p0: tuple[float, float, float] | None = None,
     group: np.ndarray | None = None,
+    independent_scales: bool = False,
 ) -> PSPLFit:
     """Fit a PSPL model with fs and the blend fluxes solved linearly; never raises for bad data.
 
@@ -935,6 +968,13 @@ def fit_pspl(
     group : array_like, shape (N,), optional
         Camera (or telescope) label of each point: each group gets its own blend flux (see the module
         docstring). One group when omitted.
+    independent_scales : bool
+        The groups are data sets with unrelated flux units (several observatories' files, difference
+        fluxes with arbitrary zero points or inverted sign): every group with at least 3 points whose
+        magnification varies gets its own source flux, of either sign, from the start. The event is
+        first fitted on the reference group alone (the data set with the most points), then jointly.
+        Without it, groups share the reference group's source flux unless they have
+        ``options.own_flux_min_points`` magnified points (cameras of one calibrated survey).
 
     Returns
     -------
@@ -946,7 +986,7 @@ def fit_pspl(
     ValueError
         Only for malformed input (arrays of different shapes) or an invalid ``p0``.
     """
-    t, f, e, g, n_rejected, n_bad_errors = clean_points(time, flux, flux_err, group)
+    t, f, e, g, n_rejected, n_bad_errors, labels = clean_points(time, flux, flux_err, group, labels=True)
     n_groups = int(g.max()) + 1 if g.size else 1
     n_params = _n_shared_params(n_groups)
     if t.size <= n_params:
@@ -957,22 +997,16 @@ def fit_pspl(
     if np.ptp(f) == 0 or np.ptp(t) == 0:
         return _failed("degenerate", t, f, e, n_rejected, chi2_const, group=g)
 
-    problem = _Problem.from_data(t, f, e, g, options)
+    independent = bool(independent_scales) and n_groups > 1
+    problem = _Problem.from_data(t, f, e, g, options, per_group_scale=independent)
     dof = t.size - n_params
-    if p0 is not None:
-        t0, te, u0 = (float(x) for x in p0)
-        if not (np.isfinite(t0) and np.isfinite(u0) and te > 0):
-            raise ValueError(f"p0 must be finite (t0, tE > 0, u0), got {p0}")
-        starts = np.array([[t0, np.log(te), u0]])
+    if independent:
+        best = _fit_independent(problem, options, p0, dof)
     else:
         survey = problem.survey_groups()
-        coarse = coarse_starts(
-            t[survey], problem.f[survey], problem.w[survey], options.coarse, n_starts=options.n_starts
-        )
-        starts = np.column_stack([coarse[:, 0], np.log(coarse[:, 1]), coarse[:, 2]])
-    best = _refine_starts(problem, starts, options, dof)
-    if best is not None and n_groups > 1:
-        best = _with_own_fluxes(problem, best, options, dof)
+        best = _refine_starts(problem, _starts(problem, options, p0, survey), options, dof)
+        if best is not None and n_groups > 1:
+            best = _with_own_fluxes(problem, best, options, dof)
     if best is None:
         return _failed("fit_failed", t, f, e, n_rejected, chi2_const, group=g)
     theta, state, n_iter, converged = best
@@ -1013,7 +1047,63 @@ def fit_pspl(
         group=g,
         fs_groups=fs_groups,
         fb_groups=fb_groups,
+        group_labels=labels,
+        own_flux=np.concatenate([[True], problem.own_fs[1:]]),
     )
+
+
+def _starts(
+    problem: _Problem,
+    options: PSPLOptions,
+    p0: tuple[float, float, float] | None,
+    use: np.ndarray | None = None,
+) -> np.ndarray:
+    """Starting points ``(t0, ln tE, u0)``, shape (K, 3): ``p0``, else the coarse search's on the points
+    ``use`` (bool, shape (N,); all when None)."""
+    if p0 is not None:
+        t0, te, u0 = (float(x) for x in p0)
+        if not (np.isfinite(t0) and np.isfinite(u0) and te > 0):
+            raise ValueError(f"p0 must be finite (t0, tE > 0, u0), got {p0}")
+        return np.array([[t0, np.log(te), u0]])
+    use = np.ones(problem.t.size, bool) if use is None else use
+    coarse = coarse_starts(
+        problem.t[use], problem.f[use], problem.w[use], options.coarse, n_starts=options.n_starts
+    )
+    return np.column_stack([coarse[:, 0], np.log(coarse[:, 1]), coarse[:, 2]])
+
+
+def _fit_independent(
+    problem: _Problem, options: PSPLOptions, p0: tuple[float, float, float] | None, dof: int
+) -> tuple | None:
+    """Joint fit of data sets with unrelated flux units (``fit_pspl(independent_scales=True)``).
+
+    The reference group (most points) alone gives the event, from ``p0`` or its own coarse search;
+    then every group with at least 3 points whose ``A - 1`` is not constant gets its own source flux
+    and LM continues on all points. ``problem.own_fs`` is left as the returned solution used it.
+    """
+    ref = problem.group == 0
+    alone = _Problem.from_data(
+        problem.t[ref], problem.f[ref], 1.0 / np.sqrt(problem.w[ref]), problem.group[ref], options
+    )
+    first = _refine_starts(alone, _starts(alone, options, p0), options, int(ref.sum()) - N_PARAMS)
+    if first is None:
+        return None
+    theta = problem.clip(first[0])
+    a = pspl_magnification(problem.t, theta[0], float(np.exp(theta[1])), theta[2]) - 1.0
+    counts = np.bincount(problem.group, minlength=problem.n_groups)
+    sw = np.bincount(problem.group, problem.w, problem.n_groups)
+    mean_a = np.bincount(problem.group, problem.w * a, problem.n_groups) / sw
+    var_a = np.bincount(problem.group, problem.w * (a - mean_a[problem.group]) ** 2, problem.n_groups) / sw
+    rms_a = np.sqrt(np.bincount(problem.group, problem.w * a * a, problem.n_groups) / sw)
+    own = (counts >= 3) & (var_a > 1e-8 * np.maximum(rms_a, 1e-300) ** 2)
+    own[0] = False  # the reference group's source flux is fs itself
+    problem.own_fs = own
+    tight = options.chi2_rtol * max(dof - int(own.sum()), 1.0)
+    refit = _levenberg_marquardt(problem, theta, options, tight, options.max_iter)
+    if refit is None:
+        problem.own_fs = np.zeros(problem.n_groups, bool)
+        return None
+    return refit[0], refit[1], first[2] + refit[2], refit[3]
 
 
 def _with_own_fluxes(problem: _Problem, best: tuple, options: PSPLOptions, dof: int) -> tuple | None:

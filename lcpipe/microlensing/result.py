@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lcpipe.microlensing.datasets import carrying
 from lcpipe.microlensing.grid import ScanGrid
 from lcpipe.microlensing.pspl import PSPLFit
 from lcpipe.microlensing.quality import QUALITY_COLUMNS
@@ -73,6 +74,15 @@ class AnomalyResult:
     timings : dict
         Wall-clock seconds of ``fit``, ``scan``, ``clusters`` (clusters, quality, criteria, score)
         and ``total``.
+    group : ndarray, shape (N,), int64, optional
+        Data set code of each scanned point (the fit's group codes).
+    dataset_labels : ndarray, shape (K,), str, optional
+        Label of each data set code.
+    dataset_error_scales : ndarray, shape (K,), optional
+        Error factor of each data set.
+    support : dict, optional
+        ``"best"`` and ``"top"``: the :func:`lcpipe.microlensing.datasets.dataset_support` table of
+        that cluster (which data sets carry it).
     """
 
     status: str
@@ -90,6 +100,10 @@ class AnomalyResult:
     top: int | None
     top_score: ClusterScore
     timings: dict[str, float]
+    group: np.ndarray | None = field(default=None, repr=False)
+    dataset_labels: np.ndarray | None = field(default=None, repr=False)
+    dataset_error_scales: np.ndarray | None = field(default=None, repr=False)
+    support: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def has_candidate(self) -> bool:
@@ -125,6 +139,26 @@ class AnomalyResult:
             f"{prefix}score_n_reference": score.n_reference,
         }
 
+    def _dataset_fields(self) -> dict[str, Any]:
+        """``n_datasets``, ``error_scales`` (``"label=factor,..."``) and, for the best and the top
+        cluster, the data sets carrying it (``*_datasets``, share >= 10 %, largest first) and the main
+        one with its share of the delta chi-square."""
+        labels = [] if self.dataset_labels is None else [str(x) for x in self.dataset_labels]
+        scales = [] if self.dataset_error_scales is None else list(self.dataset_error_scales)
+        out: dict[str, Any] = {
+            "n_datasets": len(labels) if labels else int(self.fit.n_groups),
+            "error_scales": ",".join(
+                f"{name}={factor:.4g}" for name, factor in zip(labels, scales, strict=False)
+            ),
+        }
+        for prefix in ("best", "top"):
+            table = self.support.get(prefix)
+            empty = table is None or table.empty
+            out[f"{prefix}_datasets"] = "" if empty else ",".join(carrying(table))
+            out[f"{prefix}_main_dataset"] = "" if empty else str(table["dataset"].iloc[0])
+            out[f"{prefix}_main_share"] = math.nan if empty else float(table["share"].iloc[0])
+        return out
+
     def summary_dict(self) -> dict[str, Any]:
         """Plain-Python summary: status, candidate, best cluster, PSPL parameters, counts, timings."""
         out: dict[str, Any] = {
@@ -144,6 +178,7 @@ class AnomalyResult:
             "n_active": self.n_active,
             "n_clusters": len(self.clusters),
             "n_accepted": int(self.clusters["accepted"].sum()) if len(self.clusters) else 0,
+            **self._dataset_fields(),
         }
         out.update({f"time_{k}_s": v for k, v in self.timings.items()})
         return {k: _plain(v) for k, v in out.items()}
@@ -187,6 +222,15 @@ class AnomalyResult:
                     f"dchi2={d['top_dchi2']:.3f} "
                     f"({self.clusters['reject_reason'].iloc[self.top]})"
                 )
+        if d["n_datasets"] > 1:
+            lines.append(f"data sets         {d['n_datasets']}; error scales {d['error_scales']}")
+            for prefix in ("best", "top"):
+                table = self.support.get(prefix)
+                if table is not None and not table.empty and (prefix == "best" or self.top != self.best):
+                    parts = ", ".join(
+                        f"{r.dataset} {r.dchi2_joint:.1f} ({r.n_window} pts)" for r in table.itertuples()
+                    )
+                    lines.append(f"  {prefix} by data set  {parts}")
         lines.append("timings           " + " ".join(f"{k}={v * 1e3:.1f}ms" for k, v in self.timings.items()))
         return "\n".join(lines)
 

@@ -1,7 +1,7 @@
 """Microlensing plots of one candidate: the anomaly finder's three-panel summary and anomaly zoom.
 
 The scan stage keeps numbers, not arrays, so the plot redoes the scan of one source exactly as the
-stage does: dominant band, magnitudes to fit flux, PSPL refit started from the stored solution, then
+stage does: :func:`lcpipe.microlensing.fit_input.fit_input`, PSPL refit started from the stored solution, then
 :func:`lcpipe.microlensing.finder.scan_fit` with the stage's options. The figures themselves come from
 :mod:`lcpipe.microlensing.plots`.
 """
@@ -16,11 +16,9 @@ import numpy as np
 
 from lcpipe.lightcurve import LightCurve
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
-from lcpipe.microlensing.photometry import dataset_labels, mags_to_fit_flux
+from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.plots import summary_figure, zoom_figure
-from lcpipe.microlensing.pspl import fit_pspl
 from lcpipe.microlensing.result import AnomalyResult
-from lcpipe.stages.light_curves import dominant_band
 
 
 def finder_options(anomaly: Mapping[str, Any], pspl: Mapping[str, Any]) -> FinderOptions:
@@ -31,12 +29,9 @@ def finder_options(anomaly: Mapping[str, Any], pspl: Mapping[str, Any]) -> Finde
 
 def rescan(lc: LightCurve, row: Mapping[str, Any], options: FinderOptions) -> AnomalyResult:
     """PSPL refit (from the row's ``pspl_t0``, ``pspl_tE``, ``pspl_u0`` when finite) and anomaly scan."""
-    band = dominant_band(lc)
-    flux, flux_err = mags_to_fit_flux(band.mag, band.mag_err)
     start = tuple(float(row.get(k, np.nan)) for k in ("pspl_t0", "pspl_tE", "pspl_u0"))
     p0 = start if all(np.isfinite(start)) else None
-    fit = fit_pspl(band.time, flux, flux_err, options=options.pspl, p0=p0, group=dataset_labels(band))
-    return scan_fit(fit, options=options)
+    return scan_fit(fit_input(lc).fit(options.pspl, p0=p0), options=options)
 
 
 #: File suffixes of the two plots (``<source_id>_<suffix>.png``).

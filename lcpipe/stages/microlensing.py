@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
-from lcpipe.microlensing.photometry import dataset_labels, mags_to_fit_flux
-from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
-from lcpipe.stages.light_curves import dominant_band, load_row
+from lcpipe.microlensing.fit_input import fit_input
+from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions
+from lcpipe.stages.light_curves import load_row
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import run_shard
 from lcpipe.stages.shard_io import passthrough
@@ -91,7 +91,8 @@ def fit_source(
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """PSPL fit of one tagged source (its dominant band, magnitudes to flux on zero point 22).
+    """PSPL fit of one tagged source (see :func:`lcpipe.microlensing.fit_input.fit_input`: magnitudes as
+    flux on zero point 22 in their dominant band, measured flux as it is).
 
     Returns
     -------
@@ -121,14 +122,12 @@ def _fit(
     cleaning: Mapping[str, Any],
     p0: tuple[float, float, float] | None = None,
 ) -> tuple[PSPLFit | None, str, str]:
-    """Fit the dominant band of a row's light curve: (fit or None, read status, band)."""
+    """Fit a row's light curve through ``fit_input``: (fit or None, read status, band)."""
     lc, status = load_row(row, read, cleaning)
     if lc is None or status != "ok":
         return None, status, ""
-    lc = dominant_band(lc)
-    flux, flux_err = mags_to_fit_flux(lc.mag, lc.mag_err)
-    fit = fit_pspl(lc.time, flux, flux_err, options=options, p0=p0, group=dataset_labels(lc))
-    return fit, status, str(lc.band[0])
+    data = fit_input(lc)
+    return data.fit(options, p0=p0), status, data.band
 
 
 def scan_source(

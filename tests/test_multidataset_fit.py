@@ -1,0 +1,137 @@
+"""One event as several data sets: fit input, joint PSPL fit, per-dataset error scales, CLI = pipeline."""
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lcpipe.cli import fit as fit_cli
+from lcpipe.lightcurve import make_lightcurve
+from lcpipe.microlensing.fit_input import fit_input, load_event
+from lcpipe.microlensing.photometry import rescale_errors_by_group
+from lcpipe.microlensing.pspl import PSPLOptions, fit_pspl, pspl_magnification
+from lcpipe.stages.microlensing import _fit
+
+DATA = Path(__file__).parent / "data" / "microlensing"
+OB05390 = sorted((DATA / "OB05390").glob("*.dat"))
+MB09319 = [DATA / "MB09319" / f"lcMB09319ao.{s}" for s in ("moa61I", "ftni", "dani", "broni")]
+
+
+def _run_cli(argv):
+    parser = argparse.ArgumentParser(prog="lcpipe")
+    fit_cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["fit", *argv])
+    return args.func(args)
+
+
+def _two_sites(seed=0):
+    """One event seen by two sites with unrelated flux units, the second sign-inverted."""
+    rng = np.random.default_rng(seed)
+    t1 = np.sort(rng.uniform(0, 200, 600))
+    t2 = np.sort(rng.uniform(90, 110, 150))
+    a1, a2 = pspl_magnification(t1, 100.0, 12.0, 0.2), pspl_magnification(t2, 100.0, 12.0, 0.2)
+    f1 = 1000.0 * a1 + 300.0 + rng.normal(0, 5.0, t1.size)
+    f2 = -40.0 * a2 + 7.0 + rng.normal(0, 0.5, t2.size)
+    return (t1, f1, np.full(t1.size, 5.0)), (t2, f2, np.full(t2.size, 0.5))
+
+
+def test_joint_fit_of_unrelated_flux_units_and_inverted_sign():
+    (t1, f1, e1), (t2, f2, e2) = _two_sites()
+    curves = [
+        make_lightcurve(t1, flux=f1, flux_err=e1, dataset="survey", meta={"data_kind": "flux"}),
+        make_lightcurve(t2, flux=f2, flux_err=e2, dataset="followup", meta={"data_kind": "flux"}),
+    ]
+    data = fit_input(curves)
+    assert data.independent_scales
+    assert data.data_kind == "flux"
+    fit = data.fit()
+    assert fit.ok
+    assert fit.t0 == pytest.approx(100.0, abs=0.05)
+    assert fit.tE == pytest.approx(12.0, rel=0.05)
+    assert fit.u0 == pytest.approx(0.2, rel=0.05)
+    labels = list(fit.group_labels)
+    fs = dict(zip(labels, fit.fs_groups, strict=True))
+    assert fs["survey"] == pytest.approx(1000.0, rel=0.05)
+    assert fs["followup"] == pytest.approx(-40.0, rel=0.05)  # the inverted sign is a negative fs
+    assert fit.chi2_dof == pytest.approx(1.0, abs=0.15)
+    shared = fit_pspl(data.time, data.flux, data.flux_err, group=data.dataset)  # one shared source flux
+    assert not shared.ok or shared.chi2 > 10 * fit.chi2
+
+
+def test_error_scale_per_dataset():
+    (t1, f1, e1), (t2, f2, e2) = _two_sites(seed=3)
+    group = np.r_[np.zeros(t1.size, int), np.ones(t2.size, int)].astype(str)
+    fit = fit_pspl(
+        np.r_[t1, t2], np.r_[f1, f2], np.r_[e1 / 2.0, e2], group=group, independent_scales=True
+    )  # the survey's errors are too small by 2
+    factors, _scaled, joint = rescale_errors_by_group(fit)
+    by_label = dict(zip(fit.group_labels, factors, strict=True))
+    assert by_label["0"] == pytest.approx(2.0, rel=0.1)
+    assert by_label["1"] == pytest.approx(1.0, abs=0.12)
+    assert 1.0 < joint < 2.0
+
+
+def test_real_multi_observatory_event_ob05390():
+    """OGLE-2005-BLG-390, six observatories: Beaulieu et al. (2006) give t0 = 3582.73, tE = 11.03 d,
+    u0 = 0.359 (the single-lens part of their planetary model). With the planet's days (3590.5-3594.5)
+    masked, the joint PSPL fit reproduces them; with them, t0 still holds."""
+    curves, status, _ = load_event(OB05390)
+    assert status == "ok"
+    data = fit_input(curves)
+    assert sorted(data.datasets) == sorted(p.stem for p in OB05390)
+    assert data.independent_scales
+    everything = data.fit()
+    assert everything.ok
+    assert everything.n_groups == 6
+    assert everything.own_flux.all()
+    assert everything.t0 - 2450000 == pytest.approx(3582.73, abs=0.1)
+    keep = ~((data.time > 2453590.5) & (data.time < 2453594.5))
+    fit = fit_pspl(
+        data.time[keep], data.flux[keep], data.flux_err[keep], group=data.dataset[keep],
+        independent_scales=True,
+    )  # fmt: skip
+    assert fit.t0 - 2450000 == pytest.approx(3582.73, abs=0.02)
+    assert fit.tE == pytest.approx(11.03, rel=0.03)
+    assert fit.u0 == pytest.approx(0.359, rel=0.03)
+
+
+def test_real_difference_flux_event_mb09319_with_inverted_site():
+    """MOA-2009-BLG-319 from four difference-flux files, FTN sign-inverted; run_1.in seeds t0 = 5006.995,
+    u0 = 0.0061, tE = 16.8 d."""
+    curves, status, _ = load_event(MB09319, format="dia")
+    assert status == "ok"
+    fit = fit_input(curves).fit()
+    assert fit.ok
+    assert sorted(fit.group_labels) == sorted(p.name for p in MB09319)  # stems collide: file names
+    fs = dict(zip(fit.group_labels, fit.fs_groups, strict=True))
+    assert fs["lcMB09319ao.ftni"] < 0 < fs["lcMB09319ao.moa61I"]
+    assert fs["lcMB09319ao.dani"] > 0
+    assert fit.t0 - 2450000 == pytest.approx(5006.995, abs=0.1)
+
+
+def test_cli_and_pipeline_give_identical_fits(capsys):
+    path = DATA / "OB05390" / "OGLE_I.dat"
+    assert _run_cli([str(path), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    stage, status, _ = _fit({"path": str(path), "status": "ok"}, PSPLOptions(), {}, {})
+    assert status == "ok"
+    for key in ("t0", "tE", "u0", "fs", "fb", "chi2", "dof", "n_points"):
+        assert cli[key] == stage.as_dict()[key], key
+
+
+def test_cli_several_files_is_one_joint_fit(capsys):
+    assert _run_cli([*map(str, OB05390), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    curves, _, _ = load_event(OB05390)
+    fit = fit_input(curves).fit()
+    assert cli["n_datasets"] == 6
+    assert cli["t0"] == fit.t0
+    assert cli["chi2"] == fit.chi2
+    assert set(cli["datasets"].split(",")) == {p.stem for p in OB05390}
+
+
+def test_unreadable_file_among_several_names_it(tmp_path, capsys):
+    assert _run_cli([str(OB05390[0]), str(tmp_path / "gone.dat")]) == 1
+    assert "gone.dat" in capsys.readouterr().err
