@@ -99,11 +99,14 @@ def test_duplicates_dropped_per_camera():
 def test_flux_photometry_keeps_negative_flux():
     flux = np.array([100.0, -3.0, 98.0, 101.0])
     lc = make_lightcurve(np.arange(4.0), flux=flux, flux_err=np.full(4, 2.0))
-    _, mag_report = clean_lightcurve(lc)
+    _, mag_report = clean_lightcurve(lc, CleaningOptions(photometry="mag"))
     assert mag_report.dropped["non_finite"] == 1
     cleaned, flux_report = clean_lightcurve(lc, CleaningOptions(photometry="flux"))
     assert flux_report.n_kept == 4
     assert -3.0 in cleaned.flux
+    _, auto_report = clean_lightcurve(lc)  # the default tests what the file measured: flux here
+    assert lc.meta["data_kind"] == "flux"
+    assert auto_report.n_kept == 4
 
 
 def test_report_row_is_flat():

@@ -6,6 +6,7 @@
   flux_err`` and any further columns (frame IDs, instrumental magnitudes, a model), ``#`` comments
   anywhere; the flux is difference flux.
 - **Time-last** tables (RTModel ``mag err HJD'``): magnitudes, errors, then the time.
+- **phot** tables ``time mag mag_err [more]`` (OGLE EWS, KMTNet, PLANET), full or reduced dates.
 - **IPAC** ``.tbl`` exports (NASA Exoplanet Archive): ``\\KEY = value`` header keywords name the time
   frame, telescope and band, ``|`` lines name the columns; a ``.tbl`` holding only numbers is read as
   ``time mag mag_err``.
@@ -36,10 +37,11 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "pysis": ("time", "flux", "flux_err", "mag", "mag_err"),
     "dia": ("time", "flux", "flux_err"),
     "time_last": ("mag", "mag_err", "time"),
+    "phot": ("time", "mag", "mag_err"),
 }
 
 #: What each layout measures (the quantity that stays the fitted one).
-DATA_KINDS = {"pysis": "flux", "dia": "flux", "time_last": "mag", "ipac": "mag"}
+DATA_KINDS = {"pysis": "flux", "dia": "flux", "time_last": "mag", "phot": "mag", "ipac": "mag"}
 
 _KEYWORD = re.compile(r"^\\\s*([A-Za-z0-9_ ]+?)\s*=\s*(.*)$")
 
@@ -136,6 +138,15 @@ def read_time_last(path: str | Path, **options: Any) -> LightCurve:
     return _read_layout(path, "time_last", **options)
 
 
+def read_phot(path: str | Path, **options: Any) -> LightCurve:
+    """Read a ``time mag mag_err [more columns]`` table whose time may be full or ``HJD - 2450000``.
+
+    The OGLE EWS, KMTNet and PLANET/RoboNet files of one event mix both; ``time_offset="auto"`` puts them
+    on one axis. Options as :func:`read_pysis`.
+    """
+    return _read_layout(path, "phot", **options)
+
+
 def _ipac_keywords(text: str) -> dict[str, str]:
     """``\\KEY = value`` header keywords of an IPAC table (keys upper-case, values unquoted)."""
     keywords = {}
@@ -206,6 +217,7 @@ READERS = {
     "pysis": read_pysis,
     "dia": read_dia,
     "time_last": read_time_last,
+    "phot": read_phot,
     "ipac": read_ipac_export,
 }
 
@@ -214,5 +226,6 @@ DESCRIPTIONS = {
     "pysis": "pySIS difference imaging: HJD, difference flux, flux error, mag, mag error (flux is measured)",
     "dia": "difference-imaging text table: time, difference flux, flux error, further columns ignored",
     "time_last": "mag, mag error, time (RTModel's Magnitude Err_Magnitude HJD-2450000)",
+    "phot": "time, mag, mag error, further columns ignored; full HJD or HJD-2450000 (offset inferred)",
     "ipac": "IPAC .tbl (through astropy; time frame, telescope and band from the header keywords)",
 }
