@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lcpipe.io.event_folder import is_event_folder
 from lcpipe.sharding import shard_of
 
 logger = logging.getLogger(__name__)
@@ -153,7 +154,9 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     Parameters
     ----------
     folder : path-like
-        Folder searched (not recursively) for files with a light-curve suffix.
+        Folder searched (not recursively) for files with a light-curve suffix; each sub-folder holding
+        light-curve files is one event whose files are its data sets
+        (:mod:`lcpipe.io.event_folder`), source id the sub-folder's name.
     catalog : path-like, optional
         CSV or Parquet with ``source_id`` (:func:`folder_source_id`: the file stem) and ``ra``, ``dec``
         (deg), optionally
@@ -168,12 +171,13 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     if not folder.is_dir():
         raise ManifestError(f"light-curve folder not found: {folder}")
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in _LC_SUFFIXES and p.is_file())
+    files += sorted(p for p in folder.iterdir() if is_event_folder(p))  # one sub-folder per event
     sources = pd.DataFrame(
         {
             "source_id": [folder_source_id(p) for p in files],
             "path": [str(p) for p in files],
             "exists": True,
-            "format": [p.suffix.lower().lstrip(".") for p in files],
+            "format": ["event" if p.is_dir() else p.suffix.lower().lstrip(".") for p in files],
             "status": "ok",
         }
     )

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from lcpipe.cli import fit as fit_cli
+from lcpipe.io import load_clean
 from lcpipe.lightcurve import make_lightcurve
+from lcpipe.manifest import folder_sources
 from lcpipe.microlensing.fit_input import fit_input, load_event
 from lcpipe.microlensing.photometry import rescale_errors_by_group
 from lcpipe.microlensing.pspl import PSPLOptions, fit_pspl, pspl_magnification
@@ -135,3 +137,52 @@ def test_cli_several_files_is_one_joint_fit(capsys):
 def test_unreadable_file_among_several_names_it(tmp_path, capsys):
     assert _run_cli([str(OB05390[0]), str(tmp_path / "gone.dat")]) == 1
     assert "gone.dat" in capsys.readouterr().err
+
+
+def _event_folder(tmp_path, files, formats=None):
+    folder = tmp_path / "MB09319"
+    folder.mkdir()
+    for path in files:
+        (folder / path.name).write_bytes(path.read_bytes())
+    if formats is not None:
+        rows = "".join(f"{p.name},{fmt}\n" for p, fmt in zip(files, formats, strict=True))
+        (folder / "event.csv").write_text("file,format\n" + rows)
+    return folder
+
+
+def test_event_folder_is_one_source_with_its_files_as_datasets(tmp_path):
+    files = [*MB09319[:2], DATA / "OB05390" / "OGLE_I.dat"]  # two difference-flux files, one in mag
+    folder = _event_folder(tmp_path, files, ["dia", "dia", "phot"])
+    lc, status, report = load_clean(folder)
+    assert status == "ok"
+    assert lc.meta["data_kind"] == "mixed"
+    assert lc.meta["event_id"] == "MB09319"
+    assert report.n_kept == report.n_input  # flux sets cleaned in flux, the mag set in mag
+    assert set(lc.datasets) == {p.name for p in files}
+    from_folder = fit_input(lc)
+    curves, _, _ = load_event(files, format=["dia", "dia", "phot"])
+    from_files = fit_input(curves)
+    order_a, order_b = np.argsort(from_folder.time, kind="stable"), np.argsort(from_files.time, kind="stable")
+    np.testing.assert_array_equal(from_folder.flux[order_a], from_files.flux[order_b])
+    assert from_folder.independent_scales
+
+
+def test_folder_collection_lists_event_subfolders(tmp_path):
+    _event_folder(tmp_path, MB09319[:2], ["dia", "dia"])
+    (tmp_path / "single.csv").write_text("time,mag,mag_err\n1,15,0.01\n2,15.1,0.01\n")
+    sources = folder_sources(tmp_path)
+    rows = sources.set_index("source_id")
+    assert rows.loc["MB09319", "format"] == "event"
+    assert rows.loc["single", "format"] == "csv"
+
+
+def test_pipeline_fit_of_an_event_folder_equals_the_cli(tmp_path, capsys):
+    folder = _event_folder(tmp_path, MB09319, ["dia"] * len(MB09319))
+    stage, status, _ = _fit({"path": str(folder), "status": "ok"}, PSPLOptions(), {}, {})
+    assert status == "ok"
+    assert stage.ok
+    assert _run_cli([str(folder), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    for key in ("t0", "tE", "u0", "chi2", "n_points"):
+        assert cli[key] == stage.as_dict()[key], key
+    assert cli["n_datasets"] == len(MB09319)

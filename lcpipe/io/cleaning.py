@@ -139,6 +139,19 @@ def _first_repeats(time: np.ndarray, camera_code: np.ndarray | None) -> np.ndarr
     return repeat
 
 
+def _measured_flux(lc: LightCurve, photometry: str) -> np.ndarray:
+    """Per point, shape (N,): whether the flux (True) or the magnitude is tested. ``"auto"`` follows
+    ``meta["data_kind"]``, per data set (``meta["dataset_kinds"]``) when it is ``"mixed"``."""
+    if photometry != "auto":
+        return np.full(len(lc), photometry == "flux")
+    kind = lc.meta.get("data_kind", "mag")
+    if kind == "mixed":
+        kinds = lc.meta.get("dataset_kinds", {})
+        flux_sets = [name for name, value in kinds.items() if value == "flux"]
+        return np.isin(lc.dataset, flux_sets)
+    return np.full(len(lc), kind == "flux")
+
+
 def clean_lightcurve(
     lc: LightCurve, options: CleaningOptions | None = None
 ) -> tuple[LightCurve, CleaningReport]:
@@ -160,10 +173,9 @@ def clean_lightcurve(
     """
     options = options or CleaningOptions()
     time = lc.time
-    photometry = options.photometry
-    if photometry == "auto":
-        photometry = "flux" if lc.meta.get("data_kind") == "flux" else "mag"
-    value, err = (lc.mag, lc.mag_err) if photometry == "mag" else (lc.flux, lc.flux_err)
+    measured_flux = _measured_flux(lc, options.photometry)
+    value = np.where(measured_flux, lc.flux, lc.mag)
+    err = np.where(measured_flux, lc.flux_err, lc.mag_err)
     keep = np.ones(len(lc), dtype=bool)
     dropped: dict[str, int] = {}
 
@@ -175,8 +187,8 @@ def clean_lightcurve(
     with np.errstate(invalid="ignore"):
         apply("non_finite", ~(np.isfinite(time) & np.isfinite(value) & np.isfinite(err)))
         bad_error = ~(err > 0)
-        if photometry == "mag" and options.max_err is not None:
-            bad_error |= ~(err < options.max_err)
+        if options.max_err is not None:
+            bad_error |= ~measured_flux & ~(err < options.max_err)
         apply("bad_error", bad_error)
     apply("saturated", lc.saturated if options.drop_saturated else np.zeros(len(lc), dtype=bool))
     apply("quality", ~lc.good if options.require_good else np.zeros(len(lc), dtype=bool))

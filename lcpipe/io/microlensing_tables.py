@@ -83,8 +83,12 @@ def _read_layout(
 
 def _header_comment(path: Path) -> str:
     """The last ``#`` line above the first data line (its column names), or ``""``."""
+    return _header_comment_text(read_head_text(path))
+
+
+def _header_comment_text(text: str) -> str:
     previous = ""
-    for line in read_head_text(path).splitlines():
+    for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
@@ -92,6 +96,18 @@ def _header_comment(path: Path) -> str:
             break
         previous = stripped.lstrip("#").strip()
     return previous
+
+
+def looks_like_time_last(text: str) -> bool:
+    """Whether a ``#`` line just above the data names the time as its third column, after a magnitude
+    and its error (RTModel's ``# Magnitude Err_Magnitude HJD-2450000``)."""
+    words = _header_comment_text(text).split()
+    return (
+        len(words) >= 3
+        and words[0].lower().startswith("mag")
+        and "err" in words[1].lower()
+        and frame_from_text(words[2]) != "unknown"
+    )
 
 
 def read_pysis(path: str | Path, **options: Any) -> LightCurve:

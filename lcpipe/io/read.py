@@ -8,9 +8,11 @@ from typing import Any
 from lcpipe.io.common import check_file, data_lines, read_head_text
 from lcpipe.io.dat2 import looks_like_dat2, read_dat2
 from lcpipe.io.errors import LightCurveReadError
+from lcpipe.io.event_folder import read_event_folder
 from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
 from lcpipe.io.microlensing_tables import DESCRIPTIONS as MICROLENSING_FORMATS
 from lcpipe.io.microlensing_tables import READERS as MICROLENSING_READERS
+from lcpipe.io.microlensing_tables import looks_like_time_last
 from lcpipe.io.skypatrol import looks_like_skypatrol, read_skypatrol
 from lcpipe.io.time_frame import frame_from_text
 from lcpipe.lightcurve import LightCurve
@@ -27,6 +29,7 @@ FORMATS: dict[str, str] = {
     "npy": "NumPy .npy 2-D array (default columns time, flux, flux_err) or structured array",
     "ogle": "OGLE photometry: HJD-2450000, I mag, error (time offset 2450000, band I, camera OGLE)",
     **MICROLENSING_FORMATS,
+    "event": "a folder holding one event's files, one data set each (optional event.csv: file, format)",
 }
 
 #: Reader options implied by a named preset (explicit options override them).
@@ -58,6 +61,8 @@ def detect_format(path: str | Path) -> str:
     LightCurveReadError
         ``missing_file``, ``empty``, ``unreadable`` (binary text) or ``unknown_format``.
     """
+    if Path(path).is_dir():
+        return "event"
     path = check_file(path)
     suffix = path.suffix.lower()
     if suffix == ".dat2":
@@ -74,6 +79,8 @@ def detect_format(path: str | Path) -> str:
         raise LightCurveReadError(path, "empty", "no data lines (only blanks or comments)")
     if looks_like_dat2(lines):
         return "dat2"
+    if looks_like_time_last(text):
+        return "time_last"
     if lines[0].startswith(("|", "\\")):
         return "ipac"
     return {".csv": "csv", ".tsv": "tsv"}.get(suffix, "text")
@@ -129,6 +136,8 @@ def _dispatch(path: str | Path, format: str, options: dict[str, Any]) -> LightCu
         return read_dat2(path, **options)
     if format == "skypatrol":
         return read_skypatrol(path, **options)
+    if format == "event":
+        return read_event_folder(path, **options)
     if format in MICROLENSING_READERS:
         return MICROLENSING_READERS[format](path, **options)
     if format in PRESETS:

@@ -103,9 +103,17 @@ def _dominant_band(lc: LightCurve) -> LightCurve:
 
 
 def _fit_flux(lc: LightCurve) -> tuple[np.ndarray, np.ndarray]:
-    if lc.meta.get("data_kind") == "flux":
-        return np.asarray(lc.flux, dtype=float), np.asarray(lc.flux_err, dtype=float)
-    return mags_to_fit_flux(lc.mag, lc.mag_err)
+    """Measured flux as it is, magnitudes as flux on ``FIT_ZERO_POINT``, per data set for a
+    ``"mixed"`` curve (``meta["dataset_kinds"]``)."""
+    kind = lc.meta.get("data_kind", "mag")
+    if kind == "mixed":
+        kinds = lc.meta.get("dataset_kinds", {})
+        measured = np.isin(lc.dataset, [name for name, value in kinds.items() if value == "flux"])
+    else:
+        measured = np.full(len(lc), kind == "flux")
+    with np.errstate(invalid="ignore", over="ignore"):
+        flux, flux_err = mags_to_fit_flux(lc.mag, lc.mag_err)
+    return np.where(measured, lc.flux, flux), np.where(measured, lc.flux_err, flux_err)
 
 
 def _labels(lc: LightCurve) -> np.ndarray:
@@ -144,7 +152,7 @@ def fit_input(curves: LightCurve | Sequence[LightCurve]) -> FitInput:
         raise ValueError("fit_input needs at least one light curve")
     kinds = {str(lc.meta.get("data_kind", "mag")) for lc in parts}
     named = any(np.any(lc.dataset != lc.camera) for lc in parts)
-    independent = (many and len(parts) > 1) or "flux" in kinds or named
+    independent = (many and len(parts) > 1) or bool(kinds & {"flux", "mixed"}) or named
     if not independent:
         parts = [_dominant_band(lc) for lc in parts]
     fluxes = [_fit_flux(lc) for lc in parts]
@@ -158,7 +166,7 @@ def fit_input(curves: LightCurve | Sequence[LightCurve]) -> FitInput:
         data_kind=next(iter(kinds)) if len(kinds) == 1 else "mixed",
         band=",".join(bands),
         source_id=str(parts[0].meta.get("event_id", parts[0].source_id)),
-        zero_point=FIT_ZERO_POINT if "mag" in kinds else None,
+        zero_point=FIT_ZERO_POINT if kinds & {"mag", "mixed"} else None,
         time_frames=tuple(str(lc.meta.get("time_frame", "unknown")) for lc in parts),
     )
 
