@@ -141,8 +141,8 @@ def demo_accuracy(demo: Path) -> None:
     import pandas as pd
 
     from lcpipe.io.load import load_clean
+    from lcpipe.microlensing.fit_input import dominant_band
     from lcpipe.microlensing.photometry import dataset_labels
-    from lcpipe.stages.light_curves import dominant_band
 
     truth = pd.read_parquet(demo / "truth.parquet")
     events = truth[truth["kind"].isin(["pspl", "pspl_planet"])]

@@ -95,7 +95,9 @@ class FitInput:
         )  # fmt: skip
 
 
-def _dominant_band(lc: LightCurve) -> LightCurve:
+def dominant_band(lc: LightCurve) -> LightCurve:
+    """The points of the band with the most points (a fit with one shared source flux must not mix V
+    and g)."""
     bands, counts = np.unique(lc.band, return_counts=True)
     if bands.size <= 1:
         return lc
@@ -154,7 +156,7 @@ def fit_input(curves: LightCurve | Sequence[LightCurve]) -> FitInput:
     named = any(np.any(lc.dataset != lc.camera) for lc in parts)
     independent = (many and len(parts) > 1) or bool(kinds & {"flux", "mixed"}) or named
     if not independent:
-        parts = [_dominant_band(lc) for lc in parts]
+        parts = [dominant_band(lc) for lc in parts]
     fluxes = [_fit_flux(lc) for lc in parts]
     bands = sorted({str(b) for lc in parts for b in np.unique(lc.band)})
     return FitInput(

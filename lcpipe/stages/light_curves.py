@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from lcpipe.io import load_clean
 from lcpipe.lightcurve import LightCurve
 
@@ -22,11 +20,3 @@ def load_row(
         return None, str(row["status"])
     lc, status, _ = load_clean(row["path"], read_options=read, cleaning=cleaning)
     return lc, status
-
-
-def dominant_band(lc: LightCurve) -> LightCurve:
-    """The points of the band with the most points (a single-band fit must not mix V and g)."""
-    bands, counts = np.unique(lc.band, return_counts=True)
-    if bands.size <= 1:
-        return lc
-    return lc.select(lc.band == bands[np.argmax(counts)])
