@@ -1,4 +1,14 @@
-"""The anomaly finder: PSPL fit → residuals → grid scan → clusters → quality → criteria → score."""
+"""The anomaly finder: PSPL fit → residuals → grid scan → clusters → quality → criteria → score.
+
+Several data sets (observatories, telescopes, bands) are one joint search. The PSPL fit gives each its
+own blend (and source) flux; each data set's errors get their own factor; every data set's residuals are
+then brought onto the reference data set's flux scale (``(F_k - fb_k) fs / fs_k``; an anomaly is a
+change of magnification, the same ``fs ΔA`` for all of them) and scanned together: at every grid point
+the window holds the points of every data set within ``|t - t0| < half_width * teff`` and the template
+amplitude is common to them, so a short anomaly covered by one site counts with that site's points
+alone and one covered by several adds their evidence with no extra freedom per data set.
+:func:`lcpipe.microlensing.datasets.dataset_support` then says which data sets carry each candidate.
+"""
 
 from __future__ import annotations
 
