@@ -122,3 +122,16 @@ def test_unknown_offset_option_rejected(tmp_path):
     path.write_text("1 2 3\n4 5 6\n")
     with pytest.raises(TypeError, match="time_offset"):
         read_lightcurve(path, format="dia", time_offset="later")
+
+
+def test_text_frame_id_column_is_data_not_a_header(tmp_path):
+    """MOA/µFUN difference-flux files carry a frame ID after the error: the first row is data."""
+    path = tmp_path / "lc.moa2r"
+    path.write_text(
+        "4135.17224000    7381.8515     710.8644 B4752-gb14-R-10  -9.6704  0.1046\n"
+        "4136.16240000    7736.8785     448.5091 B4759-gb14-R-10  -9.7214  0.0629\n"
+        "#5032.91390000   5957.1437     213.8199 B20733-gb14-R-10 -9.4376  0.0390\n"
+    )
+    lc = read_lightcurve(path, format="dia")
+    assert len(lc) == 2
+    np.testing.assert_allclose(lc.flux, [7381.8515, 7736.8785])

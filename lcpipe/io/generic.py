@@ -98,7 +98,9 @@ def _commented_header(path: Path, comment: str, n_columns: int) -> list[str] | N
 
 def _read_text(path: Path, kind: str | None, columns: Sequence[str] | None, comment: str) -> pd.DataFrame:
     sep, tokens = _text_layout(path, kind, comment)
-    has_header = not all(_is_number(tok) for tok in tokens)
+    # With names by position, a header names those columns: later text columns (frame IDs) are data.
+    named = tokens if columns is None else tokens[: len(columns)]
+    has_header = not all(_is_number(tok) for tok in named)
     if columns is not None and has_header:
         return _rename_positional(parse_text_table(path, sep=sep, header=True, comment=comment), columns)
     if columns is not None:
