@@ -21,6 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -120,7 +121,11 @@ for line in sys.stdin:
 
 
 class Peer:
-    """The scan-anomaly tool in its own interpreter, one persistent process (imports paid once)."""
+    """The scan-anomaly tool in its own interpreter, one persistent process (imports paid once).
+
+    Between its runs the process is stopped (SIGSTOP, continued with SIGCONT for the next request), so
+    that idle worker threads of its runtime cannot take CPU from lcpipe's runs.
+    """
 
     def __init__(self, python: str):
         env = {**os.environ, "OMP_NUM_THREADS": "1", "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}
@@ -129,15 +134,18 @@ class Peer:
         )
 
     def run(self, path: Path) -> tuple[float, dict]:
+        os.kill(self.process.pid, signal.SIGCONT)
         self.process.stdin.write(json.dumps({"path": str(path)}) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
+        os.kill(self.process.pid, signal.SIGSTOP)
         if not line:
             raise RuntimeError("the peer process ended (see its error output above)")
         answer = json.loads(line)
         return float(answer["seconds"]), answer["summary"]
 
     def close(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
         self.process.stdin.close()
         self.process.wait(timeout=60)
 
