@@ -205,3 +205,19 @@ def test_independent_fit_is_the_least_squares_optimum():
     brute = least_squares(pulls, [100.0, 12.0, 0.2, 1000.0, -40.0, 300.0, 7.0], x_scale="jac", xtol=1e-12)
     assert fit.chi2 == pytest.approx(2 * brute.cost, rel=1e-6)
     assert fit.t0 == pytest.approx(brute.x[0], abs=1e-4)
+
+
+def test_candidate_plot_rescan_equals_the_scan_stage(tmp_path):
+    from lcpipe.microlensing.finder import FinderOptions, scan_fit
+    from lcpipe.plots.microlensing import rescan
+
+    folder = _event_folder(tmp_path, MB09319, ["dia"] * len(MB09319))
+    row = {"path": str(folder), "status": "ok"}
+    fit, _, _ = _fit(row, PSPLOptions(), {}, {})
+    stored = {"pspl_t0": fit.t0, "pspl_tE": fit.tE, "pspl_u0": fit.u0}
+    stage, _, _ = _fit(row, PSPLOptions(), {}, {}, p0=(fit.t0, fit.tE, fit.u0))
+    lc, _, _ = load_clean(folder)
+    plotted = rescan(lc, stored, FinderOptions()).summary_dict()
+    expected = scan_fit(stage, options=FinderOptions()).summary_dict()
+    untimed = [{k: v for k, v in d.items() if not k.startswith("time_")} for d in (plotted, expected)]
+    assert json.dumps(untimed[0], sort_keys=True) == json.dumps(untimed[1], sort_keys=True)
