@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lcpipe.io.event_folder import is_event_folder
+from lcpipe.io.event_folder import group_catalog_events, is_event_folder
 from lcpipe.sharding import shard_of
 
 logger = logging.getLogger(__name__)
@@ -160,7 +160,8 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     catalog : path-like, optional
         CSV or Parquet with ``source_id`` (:func:`folder_source_id`: the file stem) and ``ra``, ``dec``
         (deg), optionally
-        ``pm_ra``, ``pm_dec`` (mas/yr).
+        ``pm_ra``, ``pm_dec`` (mas/yr) and ``event_id`` (files sharing one are one event, its data
+        sets: :func:`lcpipe.io.event_folder.group_catalog_events`).
 
     Returns
     -------
@@ -186,7 +187,7 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     for column in ("ra", "dec", "pm_ra", "pm_dec"):
         if column not in sources:
             sources[column] = np.nan
-    return sources
+    return group_catalog_events(sources)
 
 
 def _read_catalog(path: Path) -> pd.DataFrame:
@@ -197,7 +198,7 @@ def _read_catalog(path: Path) -> pd.DataFrame:
     missing = {"source_id", "ra", "dec"} - set(table.columns)
     if missing:
         raise ManifestError(f"catalog {path} lacks columns {sorted(missing)}")
-    keep = [c for c in ("source_id", "ra", "dec", "pm_ra", "pm_dec") if c in table.columns]
+    keep = [c for c in ("source_id", "ra", "dec", "pm_ra", "pm_dec", "event_id") if c in table.columns]
     table = table[keep].copy()
     table["source_id"] = table["source_id"].astype(str)
     return table.drop_duplicates("source_id")

@@ -221,3 +221,23 @@ def test_candidate_plot_rescan_equals_the_scan_stage(tmp_path):
     expected = scan_fit(stage, options=FinderOptions()).summary_dict()
     untimed = [{k: v for k, v in d.items() if not k.startswith("time_")} for d in (plotted, expected)]
     assert json.dumps(untimed[0], sort_keys=True) == json.dumps(untimed[1], sort_keys=True)
+
+
+def test_catalog_event_id_groups_files_into_one_event(tmp_path):
+    folder = tmp_path / "collection"
+    folder.mkdir()
+    for path in OB05390:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "other.csv").write_text("time,mag,mag_err\n1,15,0.01\n2,15.1,0.01\n")
+    rows = [f"{p.stem},270.0,-30.0,OB05390" for p in OB05390] + ["other,10.0,5.0,"]
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("source_id,ra,dec,event_id\n" + "\n".join(rows) + "\n")
+    sources = folder_sources(folder, catalog).set_index("source_id")
+    assert sorted(sources.index) == ["OB05390", "other"]
+    assert sources.loc["OB05390", "format"] == "event"
+    lc, status, _ = load_clean(sources.loc["OB05390", "path"])
+    assert status == "ok"
+    assert sorted(lc.datasets) == sorted(p.stem for p in OB05390)
+    fit, _, _ = _fit({"path": sources.loc["OB05390", "path"], "status": "ok"}, PSPLOptions(), {}, {})
+    curves, _, _ = load_event(OB05390)
+    assert fit.chi2 == pytest.approx(fit_input(curves).fit().chi2, rel=1e-9)

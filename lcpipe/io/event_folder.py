@@ -1,4 +1,4 @@
-"""One folder = one event: its files are the event's data sets, read into one light curve.
+"""One folder (or one list of files) = one event: its files are the event's data sets, in one light curve.
 
 A folder collection may hold, next to single-file sources, one sub-folder per event (a microlensing
 event seen by several observatories). Every light-curve file in it is one data set, labelled by its file
@@ -9,10 +9,15 @@ flux tables look like magnitude tables).
 The light curve read keeps each data set's own measured quantity: ``meta["data_kind"]`` is ``"mag"``
 or ``"flux"`` when all files agree and ``"mixed"`` otherwise, with ``meta["dataset_kinds"]`` giving
 each data set's kind (cleaning and the microlensing fit honour it per point).
+
+A folder collection's catalog can also group files into events (an ``event_id`` column): the event's
+row then names its files joined by ``os.pathsep`` (:func:`event_path`), read the same way.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +34,19 @@ EVENT_TABLE = "event.csv"
 EVENT_SUFFIXES = (".dat", ".dat2", ".txt", ".csv", ".tsv", ".tbl", ".ipac", ".npy", ".parquet", ".pysis")
 
 
+def event_path(files: Sequence[str | Path]) -> str:
+    """One path naming the files of an event (joined by ``os.pathsep``), for a manifest row."""
+    return os.pathsep.join(str(p) for p in files)
+
+
+def is_file_list(path: str | Path) -> bool:
+    """Whether ``path`` is an :func:`event_path` of several files."""
+    return isinstance(path, str) and os.pathsep in path and not Path(path).exists()
+
+
 def event_files(folder: str | Path) -> list[tuple[Path, str | None]]:
-    """The data set files of an event folder and the reader of each (None: detected).
+    """The data set files of an event folder (or :func:`event_path` list) and the reader of each
+    (None: detected).
 
     Raises
     ------
@@ -38,6 +54,12 @@ def event_files(folder: str | Path) -> list[tuple[Path, str | None]]:
         ``missing_file`` if the folder or a file named in ``event.csv`` does not exist, ``empty`` if it
         holds no light-curve file, ``unreadable`` if ``event.csv`` lacks a ``file`` column.
     """
+    if is_file_list(folder):
+        files = [(Path(part), None) for part in str(folder).split(os.pathsep) if part]
+        for path, _ in files:
+            if not path.is_file():
+                raise LightCurveReadError(path, "missing_file", "file of an event not found")
+        return files
     folder = Path(folder)
     if not folder.is_dir():
         raise LightCurveReadError(folder, "missing_file", "no such folder")
@@ -105,8 +127,8 @@ def read_event_folder(path: str | Path, **options: Any) -> LightCurve:
     """
     from lcpipe.io.read import read_lightcurve  # read.py dispatches folders here
 
-    folder = Path(path)
-    files = event_files(folder)
+    files = event_files(path)
+    folder = Path(path) if not is_file_list(path) else files[0][0].parent
     labels = dataset_names([p for p, _ in files])
     parts, kinds, frames = [], {}, []
     for (file, fmt), label in zip(files, labels, strict=True):
@@ -123,10 +145,11 @@ def read_event_folder(path: str | Path, **options: Any) -> LightCurve:
     }
     arrays["dataset"] = arrays["dataset"].astype(str)
     distinct = sorted(set(kinds.values()))
+    event_id = folder.name if not is_file_list(path) else files[0][0].stem
     meta = {
-        "source_id": folder.name,
-        "event_id": folder.name,
-        "path": str(folder),
+        "source_id": event_id,
+        "event_id": event_id,
+        "path": str(path),
         "format": "event",
         "files": [str(p) for p, _ in files],
         "data_kind": distinct[0] if len(distinct) == 1 else "mixed",
@@ -138,3 +161,33 @@ def read_event_folder(path: str | Path, **options: Any) -> LightCurve:
         "dec": np.nan,
     }
     return LightCurve(**arrays, meta=meta)
+
+
+def group_catalog_events(sources: pd.DataFrame) -> pd.DataFrame:
+    """Merge the rows of a folder collection that share a catalog ``event_id`` into one row per event.
+
+    Parameters
+    ----------
+    sources : DataFrame
+        One row per file (``source_id``, ``path``, ``format``, positions, optionally ``event_id``).
+
+    Returns
+    -------
+    DataFrame
+        Rows without an ``event_id`` unchanged; one row per event with ``source_id`` the event id,
+        ``path`` its files (:func:`event_path`, in file order), ``format`` ``"event"`` and the first
+        file's position. The ``event_id`` column is dropped.
+    """
+    if "event_id" not in sources.columns:
+        return sources
+    ids = sources["event_id"].fillna("").astype(str).str.strip()
+    single = sources.loc[ids == ""].drop(columns="event_id")
+    events = []
+    for event_id, rows in sources.loc[ids != ""].groupby(ids[ids != ""], sort=True):
+        first = rows.iloc[0].to_dict()
+        first.update(source_id=str(event_id), path=event_path(rows["path"]), format="event")
+        first.pop("event_id")
+        events.append(first)
+    if not events:
+        return single.reset_index(drop=True)
+    return pd.concat([single, pd.DataFrame(events, columns=single.columns)], ignore_index=True)

@@ -8,7 +8,7 @@ from typing import Any
 from lcpipe.io.common import check_file, data_lines, read_head_text
 from lcpipe.io.dat2 import looks_like_dat2, read_dat2
 from lcpipe.io.errors import LightCurveReadError
-from lcpipe.io.event_folder import read_event_folder
+from lcpipe.io.event_folder import is_file_list, read_event_folder
 from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
 from lcpipe.io.microlensing_tables import DESCRIPTIONS as MICROLENSING_FORMATS
 from lcpipe.io.microlensing_tables import READERS as MICROLENSING_READERS
@@ -61,7 +61,7 @@ def detect_format(path: str | Path) -> str:
     LightCurveReadError
         ``missing_file``, ``empty``, ``unreadable`` (binary text) or ``unknown_format``.
     """
-    if Path(path).is_dir():
+    if Path(path).is_dir() or is_file_list(path):
         return "event"
     path = check_file(path)
     suffix = path.suffix.lower()
