@@ -110,9 +110,10 @@ def node_line() -> tuple[str, int, int]:
 
 def memory_cgroup_available() -> bool:
     """Whether the cgroup v1 memory controller is mounted (what task/cgroup needs here)."""
-    return Path("/sys/fs/cgroup/memory/memory.limit_in_bytes").exists() and Path(
-        "/sys/fs/cgroup/freezer"
-    ).is_dir()
+    return (
+        Path("/sys/fs/cgroup/memory/memory.limit_in_bytes").exists()
+        and Path("/sys/fs/cgroup/freezer").is_dir()
+    )
 
 
 @dataclass
@@ -281,7 +282,9 @@ class SlurmCluster:
 
     def start_controller(self) -> None:
         """Start slurmctld (again after :meth:`stop_controller`: it recovers its saved state)."""
-        self._spawn("slurmctld", ["slurmctld", "-D", "-f", str(self.conf)], self.root / "run" / "slurmctld.pid")
+        self._spawn(
+            "slurmctld", ["slurmctld", "-D", "-f", str(self.conf)], self.root / "run" / "slurmctld.pid"
+        )
         self._wait("slurmctld", lambda: "UP" in self.command("scontrol", "ping", check=False))
 
     def stop_controller(self) -> None:
@@ -290,7 +293,9 @@ class SlurmCluster:
 
     def _start_slurmd(self) -> None:
         if CONFIGLESS_CACHE.is_symlink() or CONFIGLESS_CACHE.exists():
-            raise SlurmUnavailable(f"{CONFIGLESS_CACHE} exists: another slurmd runs configless on this machine")
+            raise SlurmUnavailable(
+                f"{CONFIGLESS_CACHE} exists: another slurmd runs configless on this machine"
+            )
         env = {k: v for k, v in os.environ.items() if k != "SLURM_CONF"}
         self._spawn(
             "slurmd",
@@ -375,6 +380,7 @@ def write_config(cluster: SlurmCluster) -> None:
             "AccountingStorageType=accounting_storage/slurmdbd",
             "AccountingStorageHost=127.0.0.1",
             f"AccountingStoragePort={PORTS['slurmdbd']}",
+            "AccountingStoreFlags=job_comment",
         ]
     else:
         lines += ["AccountingStorageType=accounting_storage/none"]
