@@ -123,6 +123,7 @@ class QueueWatch:
     restart_after: int | None = None
     jobs: dict[int, QueueRecord] = field(default_factory=dict)
     cancelled: int | None = None
+    cancelled_sacct: str | None = None
     restarted: bool = False
 
     def __post_init__(self):
@@ -166,12 +167,27 @@ class QueueWatch:
                 if running and record.comment.startswith(self.cancel_prefix):
                     self.cluster.command("scancel", str(job_id))
                     self.cancelled = job_id
+                    self._record_sacct_state(job_id)
                     break
         done = sum(r.state == "COMPLETED" for r in self.jobs.values())
         if self.restart_after is not None and not self.restarted and done >= self.restart_after:
             self.cluster.stop_controller()
             self.cluster.start_controller()
             self.restarted = True
+
+    def _record_sacct_state(self, job_id: int) -> None:
+        """What sacct says about the cancelled job, read at once (after a slurmctld restart the
+        accounting record loses the ``by <uid>``)."""
+        if not self.cluster.accounting:
+            return
+        for _ in range(40):
+            state = self.cluster.command(
+                "sacct", "-X", "-n", "-P", "-o", "State", "-j", str(job_id), check=False
+            )
+            if state.strip().startswith("CANCELLED"):
+                self.cancelled_sacct = state.strip()
+                return
+            time.sleep(0.5)
 
     def tries(self, job_id: int) -> list[QueueRecord]:
         """Every submission with the same comment (rule or group) as ``job_id``, in order."""
@@ -288,8 +304,8 @@ def test_cancelled_job_is_resubmitted_with_more_memory_and_time(slurm_run):
     assert later[0].mem_mb == 2 * first.mem_mb, (first, later)
     assert later[0].minutes == 2 * first.minutes, (first, later)
     # what made the default sacct status check hang: the state carries the uid that cancelled it
-    state = slurm_run.cluster.command("sacct", "-X", "-n", "-P", "-o", "State", "-j", str(first.job_id))
-    assert state.strip().startswith("CANCELLED by "), state
+    assert watch.cancelled_sacct is not None, "sacct never reported the cancelled job"
+    assert watch.cancelled_sacct.startswith("CANCELLED by "), watch.cancelled_sacct
 
 
 def test_job_over_its_memory_is_resubmitted_with_more(slurm_run):
@@ -311,7 +327,8 @@ def test_one_bin_stage_rerun_through_the_profile(slurm_run, demo_run, assert_tab
     before = {p: p.stat().st_mtime_ns for p in results.rglob("*.parquet")}
     target = str(Path("results", BIN, "pspl.parquet"))
     with QueueWatch(slurm_run.cluster) as watch:
-        slurm_run.workspace.run(*_profile_args(slurm_run.profile), "--forcerun", "gather_pspl", target,
+        # the target before --forcerun, which takes every word after it as a rule name
+        slurm_run.workspace.run(*_profile_args(slurm_run.profile), target, "--forcerun", "gather_pspl",
                                 env=slurm_run.env)  # fmt: skip
     new = [r for r in watch.jobs.values() if r.job_id not in slurm_run.watch.jobs]
     assert [r.state for r in new] == ["COMPLETED"], new
