@@ -292,6 +292,8 @@ class SlurmCluster:
         self.daemons.pop("slurmctld").stop()
 
     def _start_slurmd(self) -> None:
+        if CONFIGLESS_CACHE.is_symlink() and not CONFIGLESS_CACHE.exists():
+            CONFIGLESS_CACHE.unlink()  # left dangling by a test run that was killed
         if CONFIGLESS_CACHE.is_symlink() or CONFIGLESS_CACHE.exists():
             raise SlurmUnavailable(
                 f"{CONFIGLESS_CACHE} exists: another slurmd runs configless on this machine"
