@@ -232,6 +232,17 @@ def workspace_factory(tmp_path: Path):
     return factory
 
 
+@pytest.fixture(scope="module")
+def module_workspace_factory(tmp_path_factory: pytest.TempPathFactory):
+    """``factory(name, **config_overrides)`` → a new small workspace shared by the tests of one module."""
+    root = tmp_path_factory.mktemp("module_ws")
+
+    def factory(name: str, **overrides: Any) -> Workspace:
+        return make_workspace(root / name, **overrides)
+
+    return factory
+
+
 @pytest.fixture(name="tool_env", scope="session")
 def tool_env_fixture():
     """``tool_env(extra=None, path_prefix=None)``: environment for a Snakemake subprocess."""

@@ -42,6 +42,8 @@ def test_profile_documents_every_key():
 def test_profile_selects_slurm_with_retries_latency_and_env_account():
     profile = yaml.safe_load(_profile_text())
     assert profile["executor"] == "slurm"
+    assert profile["slurm-status-command"] == "squeue"  # sacct hangs on "CANCELLED by <uid>"
+    assert "LCPIPE_SLURM_QOS" in profile["slurm-qos"]
     assert profile["retries"] >= 1
     assert profile["latency-wait"] > 0
     assert "LCPIPE_SLURM_ACCOUNT" in profile["default-resources"]["slurm_account"]
@@ -87,6 +89,27 @@ def _option(argv: list[str], name: str) -> str:
     return argv[argv.index(name) + 1]
 
 
+def _profile_groups() -> dict[str, set[str]]:
+    """Group id → its rules, from the profile's ``groups`` (``rule=group`` items)."""
+    groups: dict[str, set[str]] = {}
+    for item in yaml.safe_load(_profile_text())["groups"]:
+        rule, group = item.split("=")
+        groups.setdefault(group, set()).add(rule)
+    return groups
+
+
+def _submitted_rules(comment: str) -> set[str]:
+    """Rules of one submission from its ``--comment``: ``rule_<rule>[_wildcards_...]`` for a single job,
+    ``rule_<group>_<rules...>`` (truncated) for a group job."""
+    name = comment.removeprefix("rule_")
+    if "_wildcards_" in comment:
+        return {name.split("_wildcards_")[0]}
+    for group, rules in _profile_groups().items():
+        if name.startswith(f"{group}_"):
+            return rules
+    return {name}
+
+
 @pytest.mark.workflow
 @pytest.mark.slow
 def test_demo_runs_through_slurm_executor_with_stand_ins(
@@ -111,6 +134,7 @@ def test_demo_runs_through_slurm_executor_with_stand_ins(
             "FAKE_SLURM_OOM_FIRST": "manifest",
             "LCPIPE_SLURM_ACCOUNT": "proj42",
             "LCPIPE_SLURM_PARTITION": "short",
+            "LCPIPE_SLURM_SHARDS_PER_JOB": "2",
         },
         path_prefix=STAND_INS,
     )
@@ -120,9 +144,7 @@ def test_demo_runs_through_slurm_executor_with_stand_ins(
     )  # fmt: skip
 
     submissions = _calls(state, "sbatch")
-    submitted_rules = {
-        _option(argv, "--comment").split("_wildcards_")[0].removeprefix("rule_") for argv in submissions
-    }
+    submitted_rules = set().union(*(_submitted_rules(_option(argv, "--comment")) for argv in submissions))
     if full:
         assert submitted_rules == {p.parent.name for p in demo_run.results.glob("benchmarks/*/*")}
     else:
@@ -132,7 +154,9 @@ def test_demo_runs_through_slurm_executor_with_stand_ins(
         assert _option(argv, "-p") == "short", argv
         assert int(_option(argv, "--mem")) > 0, argv
         assert int(_option(argv, "-t")) > 0, argv
-    assert _calls(state, "sacct"), "job states were never queried"
+    assert _calls(state, "squeue"), "job states were never queried with squeue (the profile's status command)"
+    tag_groups = [argv for argv in submissions if _option(argv, "--comment").startswith("rule_tag_")]
+    assert len(tag_groups) == len(bins), "the tag shards of a bin do not share one allocation"
 
     for mag_bin in bins:
         comment = f"rule_manifest_wildcards_{mag_bin}"

@@ -1,7 +1,7 @@
 """A pretend SLURM for tests: job states in files, jobs run locally in the background.
 
-Every stand-in (``sbatch``, ``sacct``, ``squeue``, ``scancel``, ``sinfo``, ``sacctmgr``, ``srun``) is a
-thin script calling :func:`main` with its own name. State lives under ``$FAKE_SLURM_DIR``:
+Every stand-in (``sbatch``, ``sacct``, ``squeue``, ``scancel``, ``scontrol``, ``sinfo``, ``sacctmgr``,
+``srun``) is a thin script calling :func:`main` with its own name. State lives under ``$FAKE_SLURM_DIR``:
 
 - ``calls.jsonl``: one line per invocation (tool and arguments), for assertions on what was submitted;
 - ``jobs/<id>/``: ``name`` (the ``--job-name``), ``script`` (what sbatch got), ``state`` (PENDING,
@@ -148,10 +148,28 @@ def job_states(name: str | None) -> list[tuple[str, str]]:
 
 
 def sacct(argv: list[str]) -> int:
+    """Like SLURM's sacct, a cancelled job's state names who cancelled it (``CANCELLED by 0``)."""
+    options, _ = parse_options(argv)
+    for job_id, state in job_states(options.get("--name")):
+        print(f"{job_id}|{'CANCELLED by 0' if state == 'CANCELLED' else state}")
+    return 0
+
+
+def squeue(argv: list[str]) -> int:
+    """``squeue --format=%i|%T --name RUN``: one ``id|STATE`` line per job (plain ``CANCELLED``)."""
     options, _ = parse_options(argv)
     for job_id, state in job_states(options.get("--name")):
         print(f"{job_id}|{state}")
     return 0
+
+
+def scontrol(argv: list[str]) -> int:
+    """``scontrol show config``: the one line the executor reads (SLURM's default MinJobAge)."""
+    if argv[:2] == ["show", "config"]:
+        print("MinJobAge               = 300 sec")
+        return 0
+    print(f"scontrol {' '.join(argv)}: not provided by the stand-ins", file=sys.stderr)
+    return 1
 
 
 def scancel(argv: list[str]) -> int:
@@ -187,8 +205,12 @@ def main(tool: str, argv: list[str]) -> int:
     log_call(tool, argv)
     if tool == "sbatch":
         return sbatch(argv)
-    if tool in ("sacct", "squeue"):
+    if tool == "sacct":
         return sacct(argv)
+    if tool == "squeue":
+        return squeue(argv)
+    if tool == "scontrol":
+        return scontrol(argv)
     if tool == "scancel":
         return scancel(argv)
     if tool == "srun":
