@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 #: Columns of every manifest, in order.
 MANIFEST_COLUMNS = (
-    "source_id", "mag_bin", "ra", "dec", "pm_ra", "pm_dec", "path", "exists", "format", "shard", "status",
+    "source_id", "mag_bin", "ra", "dec", "pm_ra", "pm_dec", "position_source", "path", "exists", "format",
+    "shard", "status",
 )  # fmt: skip
 
 _INDEX_NAME = re.compile(r"^index(?P<num>\d+)\.csv$")
@@ -101,7 +102,15 @@ def asassn_manifest(index_root: str | Path, lc_root: str | Path, mag_bin: str, n
     duplicated = manifest["source_id"].duplicated(keep="first") & (manifest["source_id"] != "")
     manifest.loc[duplicated, "status"] = "duplicate_id"
     manifest["format"] = "dat2"
+    manifest["position_source"] = _position_source(manifest, "index")
     return _finish(manifest, mag_bin, n_shards, where=str(index_dir))
+
+
+def _position_source(table: pd.DataFrame, source: str) -> np.ndarray:
+    """``source`` where a row has a finite ra and dec, else ``"none"`` (see lcpipe.io.positions)."""
+    ra = pd.to_numeric(table["ra"], errors="coerce").to_numpy(float)
+    dec = pd.to_numeric(table["dec"], errors="coerce").to_numpy(float)
+    return np.where(np.isfinite(ra) & np.isfinite(dec), source, "none")
 
 
 def _read_index(path: Path, lc_dir: Path) -> pd.DataFrame:
@@ -162,7 +171,8 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     Returns
     -------
     DataFrame
-        ``source_id, ra, dec, pm_ra, pm_dec, path, exists, format, status``; not yet binned.
+        ``source_id, ra, dec, pm_ra, pm_dec, path, exists, format, status, position_source``
+        (``catalog`` or ``none``); not yet binned.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -182,6 +192,7 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     for column in ("ra", "dec", "pm_ra", "pm_dec"):
         if column not in sources:
             sources[column] = np.nan
+    sources["position_source"] = _position_source(sources, "catalog")
     return sources
 
 

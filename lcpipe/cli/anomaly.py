@@ -7,7 +7,8 @@ import sys
 from typing import Any
 
 from lcpipe.cli.info import READER_FLAGS
-from lcpipe.io import FORMATS, load_clean
+from lcpipe.io import FORMATS
+from lcpipe.io.load import load_clean_with_reason
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.photometry import dataset_labels
 from lcpipe.microlensing.plots import save_summary_plot, save_zoom_plot
@@ -58,9 +59,11 @@ def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Search and print; a file that cannot be read prints one error line and returns 1."""
-    lc, status, _ = load_clean(args.file, format=args.format, read_options=_reader_options(args))
+    lc, status, _, reason = load_clean_with_reason(
+        args.file, format=args.format, read_options=_reader_options(args)
+    )
     if lc is None or status != "ok":
-        print(f"lcpipe anomaly: {args.file}: {status}", file=sys.stderr)
+        print(f"lcpipe anomaly: {args.file}: {status}: {reason}", file=sys.stderr)
         return 1
     options = (FinderOptions.reference if args.reference else FinderOptions)(num_threads=args.threads)
     result = find_anomalies(lc.time, lc.flux, lc.flux_err, options=options, group=dataset_labels(lc))

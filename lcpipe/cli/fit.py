@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from lcpipe.cli.info import READER_FLAGS
-from lcpipe.io import FORMATS, load_clean
+from lcpipe.io import FORMATS
+from lcpipe.io.load import load_clean_with_reason
 from lcpipe.microlensing.fspl import fit_fspl
 from lcpipe.microlensing.photometry import dataset_labels, rescale_errors
 from lcpipe.microlensing.pspl import fit_pspl
@@ -76,9 +77,11 @@ def _strict_json(value: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Fit and print; a file that cannot be read prints one error line and returns 1."""
-    lc, status, _ = load_clean(args.file, format=args.format, read_options=_reader_options(args))
+    lc, status, _, reason = load_clean_with_reason(
+        args.file, format=args.format, read_options=_reader_options(args)
+    )
     if lc is None or status != "ok":
-        print(f"lcpipe fit: {args.file}: {status}", file=sys.stderr)
+        print(f"lcpipe fit: {args.file}: {status}: {reason}", file=sys.stderr)
         return 1
     if args.fspl:
         fit = fit_fspl(lc.time, lc.flux, lc.flux_err)
