@@ -17,6 +17,7 @@ from lcpipe.io.common import (
     require_valid_points,
 )
 from lcpipe.io.compression import data_stem
+from lcpipe.io.errors import LightCurveReadError
 from lcpipe.io.layout import WHITESPACE, sniff_layout
 from lcpipe.io.sentinels import DEFAULT_SENTINELS, mask_sentinels
 from lcpipe.io.time_base import time_flag
@@ -110,7 +111,9 @@ def read_dat2(
     """
     path = check_file(path)
     lines = data_lines(read_head_text(path))
-    decimal = sniff_layout(path, lines, "text").decimal if lines else "."
+    if not lines:
+        raise LightCurveReadError(path, "empty", "no data lines (only blanks or comments)")
+    decimal = sniff_layout(path, lines, "text").decimal
     frame = parse_text_table(
         path,
         sep=WHITESPACE,

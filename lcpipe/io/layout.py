@@ -90,8 +90,8 @@ def sniff_layout(path: Path, lines: list[str], kind: str | None = None) -> TextL
     first = lines[0]
     if kind == "tsv" or (kind is None and "\t" in first):
         sep = "\t"
-    elif kind is None and ";" in first:
-        sep = ";"
+    elif kind in (None, "csv") and ";" in first:
+        sep = ";"  # spreadsheet "CSV" of locales whose decimal mark is the comma
     elif kind == "csv" or (kind is None and "," in first):
         sep = ","
         whitespace_tokens = [tok for line in lines[:SNIFF_LINES] for tok in line.split()]
@@ -108,29 +108,34 @@ def sniff_layout(path: Path, lines: list[str], kind: str | None = None) -> TextL
 
 
 def _refuse_comma_decimals(path: Path, sample: list[list[str]]) -> None:
-    """Raise ``decimal_comma`` for a comma-separated table that looks written with decimal commas."""
-    numeric_rows = [row for row in sample if all(INTEGER.match(tok) or _is_float(tok) for tok in row if tok)]
-    header = sample[0] if sample[0] and not all(_is_float(tok) for tok in sample[0] if tok) else None
-    data = numeric_rows if header is None else [row for row in sample[1:] if row in numeric_rows]
+    """Raise ``decimal_comma`` for a comma-separated table that looks written with decimal commas.
+
+    Two signs: more fields in every data row than names in the header, or (headerless) numbers that are
+    all whole, with some written with a leading zero (``"0,016"`` split into ``"0"`` and ``"016"``).
+    """
+    header = sample[0] if not any(_is_float(tok) for tok in sample[0]) else None  # names, no numbers
+    data = sample[1:] if header is not None else sample
     if not data:
         return
-    widths = {len(row) for row in data}
-    if header is not None and min(widths) > len(header):
+    if header is not None:
+        width = min(len(row) for row in data)
+        if width > len(header):
+            raise LightCurveReadError(
+                path,
+                "decimal_comma",
+                f"{len(header)} column names but {width}+ comma-separated fields in every row: decimal "
+                "commas with a comma separator are ambiguous; re-export with '.' decimals or ';' separators",
+            )
+        return
+    numbers = [tok for row in data for tok in row if _is_float(tok)]
+    whole = all(INTEGER.match(tok) for tok in numbers)
+    leading_zero = any(len(tok) > 1 and tok.startswith("0") for tok in numbers)
+    if numbers and whole and leading_zero:
         raise LightCurveReadError(
             path,
             "decimal_comma",
-            f"{len(header)} column names but {min(widths)}+ comma-separated fields per row: decimal "
-            "commas with a comma separator are ambiguous; re-export with '.' decimals or ';' separators",
-        )
-    tokens = [tok for row in data for tok in row if tok]
-    even_width = len(widths) == 1 and min(widths) % 2 == 0
-    if header is None and even_width and len(tokens) >= 4 and all(INTEGER.match(tok) for tok in tokens):
-        raise LightCurveReadError(
-            path,
-            "decimal_comma",
-            f"every one of the {min(widths)} comma-separated fields is a whole number (decimal commas "
-            "read as separators?); "
-            "re-export with '.' decimals or ';' separators",
+            "every comma-separated number is whole and some have leading zeros (decimal commas read as "
+            "separators?); re-export with '.' decimals or ';' separators",
         )
 
 
