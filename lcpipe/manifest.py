@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lcpipe.io.compression import data_stem, data_suffix
 from lcpipe.sharding import shard_of
 
 logger = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ SKYPATROL_SUFFIX = "-light-curves"
 def folder_source_id(path: str | Path) -> str:
     """Source id of a file in a folder collection: its stem, without the Sky Patrol download suffix
     (``120259184943-light-curves.csv`` is source ``120259184943``)."""
-    stem = Path(path).stem
+    stem = data_stem(path)  # X.csv.gz is source X, like X.csv
     return stem.removesuffix(SKYPATROL_SUFFIX) or stem
 
 
@@ -162,7 +163,8 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     Parameters
     ----------
     folder : path-like
-        Folder searched (not recursively) for files with a light-curve suffix.
+        Folder searched (not recursively) for files with a light-curve suffix (also compressed:
+        ``X.csv.gz``, ``X.dat2.xz``).
     catalog : path-like, optional
         CSV or Parquet with ``source_id`` (:func:`folder_source_id`: the file stem) and ``ra``, ``dec``
         (deg), optionally
@@ -177,13 +179,13 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     folder = Path(folder)
     if not folder.is_dir():
         raise ManifestError(f"light-curve folder not found: {folder}")
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in _LC_SUFFIXES and p.is_file())
+    files = sorted(p for p in folder.iterdir() if data_suffix(p) in _LC_SUFFIXES and p.is_file())
     sources = pd.DataFrame(
         {
             "source_id": [folder_source_id(p) for p in files],
             "path": [str(p) for p in files],
             "exists": True,
-            "format": [p.suffix.lower().lstrip(".") for p in files],
+            "format": [data_suffix(p).lstrip(".") for p in files],
             "status": "ok",
         }
     )
