@@ -18,7 +18,7 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 #: Largest fraction of non-ASCII bytes in a file accepted as latin-1 text (names and units, not data).
-MAX_LATIN1_FRACTION = 0.1
+MAX_LATIN1_FRACTION = 0.3
 
 #: C0 control characters that never occur in a text table (tab, newlines, form feed are allowed).
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
