@@ -27,7 +27,7 @@ from lcpipe.io.common import (
 )
 from lcpipe.io.compression import compression_of, data_stem, data_suffix, read_raw
 from lcpipe.io.errors import LightCurveReadError
-from lcpipe.io.layout import DECIMAL_COMMA, TextLayout, sniff_layout
+from lcpipe.io.layout import DECIMAL_COMMA, TextLayout, is_float, sniff_layout
 from lcpipe.io.sentinels import DEFAULT_SENTINELS, mask_sentinels
 from lcpipe.io.time_base import time_flag, time_frame_of
 from lcpipe.lightcurve import LightCurve, make_lightcurve
@@ -80,17 +80,9 @@ def _commented_header(path: Path, comment: str, n_columns: int) -> list[str] | N
     if previous is None:
         return None
     names = previous.lstrip(comment).replace(",", " ").replace(";", " ").split()
-    if len(names) == n_columns and not any(_is_float(name) for name in names):
+    if len(names) == n_columns and not any(is_float(name) for name in names):
         return names
     return None
-
-
-def _is_float(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
 
 
 def _read_text(path: Path, kind: str | None, columns: Sequence[str] | None, comment: str) -> pd.DataFrame:
@@ -107,9 +99,7 @@ def _read_text(path: Path, kind: str | None, columns: Sequence[str] | None, comm
     if names is None:
         names = list(HEADERLESS_TEXT_COLUMNS[: frame.shape[1]])
         names += [f"col{i}" for i in range(len(names), frame.shape[1])]
-    attrs = frame.attrs
     frame.columns = names
-    frame.attrs = attrs
     return frame
 
 
@@ -157,7 +147,7 @@ def _read_ipac(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # astropy warns about IPAC keyword quirks, not data
-            table = astropy_ascii.read(content, format="ipac", guess=False)
+            table = astropy_ascii.read(content.splitlines(), format="ipac", guess=False)
     except Exception as exc:  # astropy's parsers raise many types for malformed tables
         raise LightCurveReadError(path, "unreadable", f"not an IPAC table ({type(exc).__name__})") from None
     frame = table.to_pandas()

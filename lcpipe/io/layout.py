@@ -113,7 +113,7 @@ def _refuse_comma_decimals(path: Path, sample: list[list[str]]) -> None:
     Two signs: more fields in every data row than names in the header, or (headerless) numbers that are
     all whole, with some written with a leading zero (``"0,016"`` split into ``"0"`` and ``"016"``).
     """
-    header = sample[0] if not any(_is_float(tok) for tok in sample[0]) else None  # names, no numbers
+    header = sample[0] if not any(is_float(tok) for tok in sample[0]) else None  # names, no numbers
     data = sample[1:] if header is not None else sample
     if not data:
         return
@@ -127,7 +127,7 @@ def _refuse_comma_decimals(path: Path, sample: list[list[str]]) -> None:
                 "commas with a comma separator are ambiguous; re-export with '.' decimals or ';' separators",
             )
         return
-    numbers = [tok for row in data for tok in row if _is_float(tok)]
+    numbers = [tok for row in data for tok in row if is_float(tok)]
     whole = all(INTEGER.match(tok) for tok in numbers)
     leading_zero = any(len(tok) > 1 and tok.startswith("0") for tok in numbers)
     if numbers and whole and leading_zero:
@@ -139,7 +139,8 @@ def _refuse_comma_decimals(path: Path, sample: list[list[str]]) -> None:
         )
 
 
-def _is_float(token: str) -> bool:
+def is_float(token: str) -> bool:
+    """True when ``float(token)`` parses (a number with a decimal point, or none)."""
     try:
         float(token)
     except ValueError:
