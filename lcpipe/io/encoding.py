@@ -8,7 +8,6 @@ refuses binary content instead of guessing.
 from __future__ import annotations
 
 import codecs
-import re
 
 #: Byte-order marks and the codec each implies (UTF-8 first: its BOM is not a UTF-16 one).
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -20,8 +19,11 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 #: Largest fraction of non-ASCII bytes in a file accepted as latin-1 text (names and units, not data).
 MAX_LATIN1_FRACTION = 0.3
 
-#: C0 control characters that never occur in a text table (tab, newlines, form feed are allowed).
-_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+#: C0 control bytes that never occur in a text table (tab, newlines, vertical tab, form feed are allowed).
+_CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+
+#: Every other byte (deleted by ``bytes.translate`` to leave only the control bytes: C speed).
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 
 
 class BinaryContentError(ValueError):
@@ -84,7 +86,7 @@ def decode_text(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
             return _decode(raw, codec, partial), codec
         except UnicodeDecodeError as exc:
             raise BinaryContentError(f"invalid {codec} text ({exc.reason})") from None
-    if _CONTROL.search(raw):
+    if raw.translate(None, _NOT_CONTROL):
         raise BinaryContentError("binary content (NUL or control bytes) in a text format")
     try:
         return _decode(raw, "utf-8", partial), "utf-8"
