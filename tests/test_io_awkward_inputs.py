@@ -216,3 +216,17 @@ def test_cleaning_reason_gives_the_counts(tmp_path):
     _, status, _, reason = load_clean_with_reason(path)
     assert status == "no_points_after_cleaning"
     assert reason == "0 of 3 kept; dropped non_finite 1, bad_error 2"
+
+
+def test_ipac_time_frame_from_the_column(tmp_path):
+    path = tmp_path / "x.tbl"
+    path.write_text(
+        "\\ observer = 'Núñez'\n|   mjd    |  mag  | mag_err |\n| double   | double| double  |\n"
+        " 57000.5    13.0    0.02\n 57001.5    13.1    0.02\n"
+    )
+    packed = tmp_path / "y.tbl.gz"
+    packed.write_bytes(gzip.compress(path.read_text().encode("latin-1"), mtime=0))
+    for file in (path, packed):
+        lc = read_lightcurve(file)
+        assert (lc.meta["format"], lc.meta["time_frame"]) == ("ipac", "MJD")
+        np.testing.assert_array_equal(lc.time, [57000.5, 57001.5])
