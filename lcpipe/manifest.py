@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lcpipe.io.compression import data_stem, data_suffix
 from lcpipe.io.event_folder import group_catalog_events, is_event_folder
 from lcpipe.sharding import shard_of
 
@@ -26,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: Columns of every manifest, in order.
 MANIFEST_COLUMNS = (
-    "source_id", "mag_bin", "ra", "dec", "pm_ra", "pm_dec", "path", "exists", "format", "shard", "status",
+    "source_id", "mag_bin", "ra", "dec", "pm_ra", "pm_dec", "position_source", "path", "exists", "format",
+    "shard", "status",
 )  # fmt: skip
 
 _INDEX_NAME = re.compile(r"^index(?P<num>\d+)\.csv$")
@@ -102,7 +104,15 @@ def asassn_manifest(index_root: str | Path, lc_root: str | Path, mag_bin: str, n
     duplicated = manifest["source_id"].duplicated(keep="first") & (manifest["source_id"] != "")
     manifest.loc[duplicated, "status"] = "duplicate_id"
     manifest["format"] = "dat2"
+    manifest["position_source"] = _position_source(manifest, "index")
     return _finish(manifest, mag_bin, n_shards, where=str(index_dir))
+
+
+def _position_source(table: pd.DataFrame, source: str) -> np.ndarray:
+    """``source`` where a row has a finite ra and dec, else ``"none"`` (see lcpipe.io.positions)."""
+    ra = pd.to_numeric(table["ra"], errors="coerce").to_numpy(float)
+    dec = pd.to_numeric(table["dec"], errors="coerce").to_numpy(float)
+    return np.where(np.isfinite(ra) & np.isfinite(dec), source, "none")
 
 
 def _read_index(path: Path, lc_dir: Path) -> pd.DataFrame:
@@ -144,7 +154,7 @@ SKYPATROL_SUFFIX = "-light-curves"
 def folder_source_id(path: str | Path) -> str:
     """Source id of a file in a folder collection: its stem, without the Sky Patrol download suffix
     (``120259184943-light-curves.csv`` is source ``120259184943``)."""
-    stem = Path(path).stem
+    stem = data_stem(path)  # X.csv.gz is source X, like X.csv
     return stem.removesuffix(SKYPATROL_SUFFIX) or stem
 
 
@@ -154,9 +164,9 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     Parameters
     ----------
     folder : path-like
-        Folder searched (not recursively) for files with a light-curve suffix; each sub-folder holding
-        light-curve files is one event whose files are its data sets
-        (:mod:`lcpipe.io.event_folder`), source id the sub-folder's name.
+        Folder searched (not recursively) for files with a light-curve suffix (also compressed:
+        ``X.csv.gz``, ``X.dat2.xz``); each sub-folder holding light-curve files is one event whose files
+        are its data sets (:mod:`lcpipe.io.event_folder`), source id the sub-folder's name.
     catalog : path-like, optional
         CSV or Parquet with ``source_id`` (:func:`folder_source_id`: the file stem) and ``ra``, ``dec``
         (deg), optionally
@@ -166,19 +176,20 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     Returns
     -------
     DataFrame
-        ``source_id, ra, dec, pm_ra, pm_dec, path, exists, format, status``; not yet binned.
+        ``source_id, ra, dec, pm_ra, pm_dec, path, exists, format, status, position_source``
+        (``catalog`` or ``none``); not yet binned.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise ManifestError(f"light-curve folder not found: {folder}")
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in _LC_SUFFIXES and p.is_file())
+    files = sorted(p for p in folder.iterdir() if data_suffix(p) in _LC_SUFFIXES and p.is_file())
     files += sorted(p for p in folder.iterdir() if is_event_folder(p))  # one sub-folder per event
     sources = pd.DataFrame(
         {
             "source_id": [folder_source_id(p) for p in files],
             "path": [str(p) for p in files],
             "exists": True,
-            "format": ["event" if p.is_dir() else p.suffix.lower().lstrip(".") for p in files],
+            "format": ["event" if p.is_dir() else data_suffix(p).lstrip(".") for p in files],
             "status": "ok",
         }
     )
@@ -187,7 +198,9 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     for column in ("ra", "dec", "pm_ra", "pm_dec"):
         if column not in sources:
             sources[column] = np.nan
-    return group_catalog_events(sources)
+    sources = group_catalog_events(sources)
+    sources["position_source"] = _position_source(sources, "catalog")
+    return sources
 
 
 def _read_catalog(path: Path) -> pd.DataFrame:

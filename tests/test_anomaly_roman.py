@@ -1,4 +1,4 @@
-"""The published scan-anomaly result on the simulated Roman event (../shared/data/README.md)."""
+"""The published scan-anomaly result on the simulated Roman event (the simulation set's published fit)."""
 
 from pathlib import Path
 

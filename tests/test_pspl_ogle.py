@@ -19,7 +19,7 @@ OGLE_CASES = [
 ]
 HJD_OFFSET = 2450000.0
 
-#: Published result of the reference scan-anomaly tool on the Roman example (shared/data/README.md).
+#: Published result of the reference scan-anomaly tool on the Roman example (its published fit).
 ROMAN_PUBLISHED = {"t0": 9826.5607, "tE": 8.6161, "u0": 0.35328, "chi2_dof": 0.998}
 
 

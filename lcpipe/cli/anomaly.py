@@ -8,6 +8,7 @@ from typing import Any
 
 from lcpipe.cli.info import READER_FLAGS
 from lcpipe.io import FORMATS
+from lcpipe.io.load import first_failure
 from lcpipe.microlensing.finder import FinderOptions
 from lcpipe.microlensing.fit_input import fit_input, load_event
 from lcpipe.microlensing.plots import save_summary_plot, save_zoom_plot
@@ -66,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     """Search and print; a file that cannot be read prints one error line and returns 1."""
     curves, status, _ = load_event(args.file, format=args.format, read_options=_reader_options(args))
     if status != "ok":
-        print(f"lcpipe anomaly: {status}", file=sys.stderr)
+        line = first_failure(args.file, format=args.format, read_options=_reader_options(args)) or status
+        print(f"lcpipe anomaly: {line}", file=sys.stderr)
         return 1
     options = (FinderOptions.reference if args.reference else FinderOptions)(num_threads=args.threads)
     data = fit_input(curves)

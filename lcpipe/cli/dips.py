@@ -68,8 +68,9 @@ def run(args: argparse.Namespace) -> int:
         row = detect_file(path, options)
         rows.append(row)
         if not args.quiet and (i % every == 0 or i == n):
+            detail = f": {row['reason']}" if row["reason"] else ""
             print(
-                f"[{i}/{n}] {Path(path).name}: {row['status']} dip={row['dip_significant']} "
+                f"[{i}/{n}] {Path(path).name}: {row['status']}{detail} dip={row['dip_significant']} "
                 f"jump={row['jump_significant']} ({time.perf_counter() - start:.1f} s)",
                 file=sys.stderr,
             )

@@ -12,6 +12,7 @@ import numpy as np
 
 from lcpipe.cli.info import READER_FLAGS
 from lcpipe.io import FORMATS
+from lcpipe.io.load import first_failure
 from lcpipe.microlensing.fit_input import fit_input, load_event
 from lcpipe.microlensing.fspl import fit_fspl
 from lcpipe.microlensing.photometry import rescale_errors, rescale_errors_by_group
@@ -103,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
     """Fit and print; a file that cannot be read prints one error line and returns 1."""
     curves, status, _ = load_event(args.file, format=args.format, read_options=_reader_options(args))
     if status != "ok":
-        print(f"lcpipe fit: {status}", file=sys.stderr)
+        line = first_failure(args.file, format=args.format, read_options=_reader_options(args)) or status
+        print(f"lcpipe fit: {line}", file=sys.stderr)
         return 1
     data = fit_input(curves)
     fit = fit_fspl(data.time, data.flux, data.flux_err) if args.fspl else data.fit()

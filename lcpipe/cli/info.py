@@ -78,6 +78,25 @@ def _nan_to_none(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
+#: Reader facts from ``meta`` that ``info`` reports (with the value that needs no mention).
+READ_FACTS: tuple[tuple[str, Any], ...] = (
+    ("time_frame", ""),
+    ("time_flag", ""),
+    ("encoding", "utf-8"),
+    ("decimal", "."),
+    ("n_upper_limits", 0),
+    ("n_no_photometry", 0),
+    ("position_source", "none"),
+)
+
+
+def _read_facts(meta: dict[str, Any]) -> dict[str, Any]:
+    facts = {key: meta[key] for key, _ in READ_FACTS if key in meta}
+    if facts.get("position_source", "none") != "none":
+        facts.update(ra=float(meta["ra"]), dec=float(meta["dec"]))
+    return facts
+
+
 def _format_number(value: float, digits: int) -> str:
     return "n/a" if math.isnan(value) else f"{value:.{digits}f}"
 
@@ -104,7 +123,14 @@ def _text(summary: dict[str, Any]) -> str:
     )
     lines.append(f"default cleaning keeps {cleaning['n_kept']} of {cleaning['n_input']}" + (
         f" (dropped: {dropped})" if dropped else ""))  # fmt: skip
+    read = summary["read"]
+    noted = [f"{key} {read[key]}" for key, usual in READ_FACTS if read.get(key, usual) not in (usual, "")]
+    if "ra" in read:
+        noted.append(f"ra {read['ra']:.6f} dec {read['dec']:.6f}")
+    if noted:
+        lines.append("read: " + ", ".join(noted))
     flags = [name for name in ("was_unsorted", "single_camera") if cleaning[name]]
+    flags += [read["time_flag"]] if read.get("time_flag") else []
     flags += [f"{name} {cleaning[name]}" for name in ("n_duplicates",) if cleaning[name]]
     if flags:
         lines.append("flags: " + ", ".join(flags))
@@ -122,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"lcpipe info: {args.file}: option not valid for this format ({exc})", file=sys.stderr)
         return 2
     summary = summarize_lightcurve(lc)
+    summary["read"] = _read_facts(lc.meta)
     summary["cleaning"] = clean_lightcurve(lc, CleaningOptions())[1].as_row()
     if args.json:
         print(json.dumps(_nan_to_none(summary)))

@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from lcpipe.manifest import ManifestError, bin_limits
 from lcpipe.simulate import SurveySimOptions, simulate_survey
 from lcpipe.simulate.roman import RomanSimOptions, simulate_roman
 
@@ -23,7 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "binaries, flares, PSPL events and planetary anomalies; deliberately broken and missing files). "
         "The same seed always gives byte-identical files.",
     )
-    parser.add_argument("out_dir", metavar="OUT_DIR", help="output folder (created; files are overwritten)")
+    parser.add_argument(
+        "out_dir",
+        metavar="OUT_DIR",
+        nargs="?",
+        help="output folder (created; files are overwritten); may follow --bins",
+    )
     parser.add_argument(
         "--seed", type=int, default=_SURVEY.seed, help=f"master random seed (default {_SURVEY.seed})"
     )
@@ -46,14 +52,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"also write {_ROMAN.n_planet} planetary and {_ROMAN.n_pspl} PSPL Roman-style events "
         "(15-minute cadence, six 72-day seasons, flux) to OUT_DIR/roman/",
     )
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, parser=parser)
+
+
+def _is_bin_name(text: str) -> bool:
+    try:
+        bin_limits(text)
+    except ManifestError:
+        return False
+    return True
+
+
+def _split_out_dir(args: argparse.Namespace) -> tuple[Path, list[str]]:
+    """OUT_DIR and the bins: ``--bins A B OUT`` hands OUT to --bins, so take it back from there."""
+    bins = list(args.bins)
+    if args.out_dir is not None:
+        out_dir = args.out_dir
+    elif len(bins) > 1 and not _is_bin_name(bins[-1]):
+        out_dir = bins.pop()
+    else:
+        args.parser.error("the following arguments are required: OUT_DIR")
+    bad = [name for name in bins if not _is_bin_name(name)]
+    if bad:
+        args.parser.error(f"--bins: {bad[0]!r} is not a bin name '<lo>_<hi>' (e.g. 12_12.5)")
+    return Path(out_dir), bins
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the survey (and Roman events) and print what was written; returns 0."""
-    out_dir = Path(args.out_dir)
+    out_dir, bins = _split_out_dir(args)
     start = time.perf_counter()
-    options = SurveySimOptions(seed=args.seed, stars_per_bin=args.stars_per_bin, mag_bins=tuple(args.bins))
+    options = SurveySimOptions(seed=args.seed, stars_per_bin=args.stars_per_bin, mag_bins=tuple(bins))
     tree = simulate_survey(out_dir, options=options)
     truth = tree.truth
     print(f"survey: {len(truth)} index rows in {len(tree.mag_bins)} bins ({', '.join(tree.mag_bins)})")

@@ -7,7 +7,7 @@ residuals and ``var_i`` the uncertainty of the baseline itself (GP posterior var
 a median). Methods:
 
 ``gp``
-    celerite2's SHO Gaussian process (DESIGN.md defaults) conditioned on all the group's points, with a
+    celerite2's SHO Gaussian process (reference defaults) conditioned on all the group's points, with a
     prior mean equal to the group's median. Its posterior mean and variance at every point come from the
     exact O(N) state-space (Kalman + RTS) form of the SHO kernel in `sho_smoother`, which reproduces
     celerite2's ``predict`` mean and ``return_var`` variance (tests: 1e-10 mag, rtol 1e-8); celerite2
@@ -47,7 +47,7 @@ MAD_TO_SIGMA = 1.4826
 
 @dataclass(frozen=True)
 class BaselineOptions:
-    """How the per-camera baseline is made (defaults from DESIGN.md, "Dip branch").
+    """How the per-camera baseline is made (defaults of the reference dip pipeline).
 
     Attributes
     ----------

@@ -1,6 +1,6 @@
 """The dipper score: a single number summarising how many wide, deep dips a light curve has.
 
-Definition (DESIGN.md): robust sigma = 1.4826 MAD of the baseline residuals; an event is a run of
+Definition (the reference's): robust sigma = 1.4826 MAD of the baseline residuals; an event is a run of
 consecutive (time-ordered) points with residual >= 1 sigma, extended on both sides while the residual
 stays >= 0.5 sigma; each event gets a Gaussian fit giving its FWHM and depth delta; it is valid when
 FWHM >= 1.5 d and delta >= 0.05 mag.
@@ -33,7 +33,7 @@ FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
 
 @dataclass(frozen=True)
 class DipperScoreOptions:
-    """Thresholds of the dipper score (DESIGN.md defaults).
+    """Thresholds of the dipper score (the reference dip pipeline's defaults).
 
     Attributes
     ----------

@@ -9,7 +9,7 @@ Which points count (the quality policy): a point is used when its time, magnitud
 ``0 < err <= max_mag_err``, the magnitude lies in ``mag_range`` (drops sentinels such as 99.99), it is not
 saturated and the reader's ``good`` flag is set. The SkyPatrol reader's default marks quality G and U
 good and B bad, and we keep that: U ("unknown") is the newest, not yet vetted photometry, with errors like
-G's, and dropping it loses the latest seasons. On the 28 real curves of ../shared/data/asassn_skypatrol
+G's, and dropping it loses the latest seasons. On the 28 real curves shipped in evaluation/data
 G alone flags 24, G+U 26 (two more Dippers), G+U+B also 26; B points are those the survey itself marks
 unreliable (clouds, Moon, bad subtraction), so they stay out.
 
@@ -46,7 +46,7 @@ _NESTED = {"baseline": BaselineOptions, "trigger": TriggerOptions, "score": Dipp
 
 @dataclass(frozen=True)
 class DipOptions:
-    """All settings of the dip branch (DESIGN.md defaults); nested options may be given as dicts.
+    """All settings of the dip branch (reference defaults); nested options may be given as dicts.
 
     Attributes
     ----------

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from lcpipe.dips.events import DipOptions, detect_events
-from lcpipe.io.load import load_clean
+from lcpipe.io.load import load_clean_with_reason
 from lcpipe.lightcurve import make_lightcurve
 
 
@@ -24,16 +24,17 @@ def source_id_from_name(path: str | Path) -> str:
 def detect_file(path: str | Path, options: DipOptions) -> dict[str, Any]:
     """Detection row of one file (:func:`~lcpipe.dips.events.detect_events` columns plus ``path``).
 
-    A file that cannot be read gives a row with every column defined and ``status`` the read status
-    (``missing_file``, ``unreadable`` ...): bad data never raises.
+    A file that cannot be read gives a row with every column defined, ``status`` the read status
+    (``missing_file``, ``unreadable`` ...) and ``reason`` its specific cause: bad data never raises.
     """
     path = Path(path)
-    lc, status, _ = load_clean(path)
+    lc, status, _, reason = load_clean_with_reason(path)
     if lc is None:
         empty = make_lightcurve(np.empty(0), mag=np.empty(0), mag_err=np.empty(0))
         row = detect_events(empty, options) | {"source_id": source_id_from_name(path), "status": status}
     else:
         row = detect_events(lc, options)
         row["source_id"] = row["source_id"] or source_id_from_name(path)
+    row["reason"] = reason
     row["path"] = str(path)
     return row

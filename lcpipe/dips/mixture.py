@@ -1,6 +1,6 @@
 """Bayesian two-component mixture evidence for dips (fainter) and jumps (brighter), numba and NumPy.
 
-Model (DESIGN.md, "Dip branch"), in magnitudes with per-point baseline b_i and sigma_i = sigma_eff,i::
+Model (the reference's), in magnitudes with per-point baseline b_i and sigma_i = sigma_eff,i::
 
     L(delta, p) = sum_i log[ w_base(p) N(m_i | b_i, sigma_i) + w_event(p) N(m_i | b_i + delta, sigma_i) ]
 
@@ -84,7 +84,7 @@ class MixtureResult:
 
 
 def make_grid(residual: np.ndarray, kind: Literal["dip", "jump"], n_grid: int = N_GRID) -> MixtureGrid:
-    """The DESIGN.md grid for ``kind`` from the residuals ``m - b`` (shape (N,), mag, N >= 1)."""
+    """The reference pipeline's grid for ``kind`` from the residuals ``m - b`` (shape (N,), mag, N >= 1)."""
     p5, p95 = np.percentile(residual, [5.0, 95.0])
     spread = 0.5 * max(p95 - p5, 0.05)
     if kind == "dip":

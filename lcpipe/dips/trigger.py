@@ -14,7 +14,7 @@ TRIGGER_MODES: tuple[str, ...] = ("posterior_prob", "logbf")
 
 @dataclass(frozen=True)
 class TriggerOptions:
-    """When a point triggers and how triggered points join into runs (DESIGN.md defaults).
+    """When a point triggers and how triggered points join into runs (the reference dip pipeline's defaults).
 
     Attributes
     ----------

@@ -303,7 +303,7 @@ def validation_stage(
     """Precision/recall/F1 per class of a run (``run`` + ``known``) or of the built-in ASAS-SN case.
 
     Without ``run``, the built-in case is used: the dip search runs on the labelled real light curves
-    read from ``asassn_dir`` (default ``../shared/data/asassn_skypatrol`` beside the repository).
+    read from ``asassn_dir`` (default: the copies shipped with lcpipe).
     Writes ``metrics.parquet``, ``matched.parquet`` and, for the built-in case, ``run.parquet``.
     """
     out = Path(out_dir)

@@ -14,8 +14,8 @@ A *run* is a per-source table (``source_id`` plus either a boolean detection col
 The row ``all`` pools the positive classes (micro-average).
 
 The built-in case is the labelled real ASAS-SN set (``lcpipe/evaluation/data``, see PROVENANCE.txt):
-29 known dimming objects whose 28 light curves are read from a folder, by default
-``../shared/data/asassn_skypatrol`` next to the repository.
+29 known dimming objects whose 28 light curves ship with lcpipe as gzip-compressed Sky Patrol exports
+(``lcpipe/evaluation/data/asassn_skypatrol``); another folder of exports may be given instead.
 """
 
 from __future__ import annotations
@@ -33,8 +33,11 @@ NEGATIVE_CLASSES = ("none", "constant", "non-variable", "negative")
 #: The shipped labels of the real ASAS-SN validation set.
 ASASSN_LABELS = Path(__file__).resolve().parent / "data" / "asassn_skypatrol_labels.csv"
 
-#: Default folder of the real ASAS-SN light curves: ../shared/data/asassn_skypatrol beside the repository.
-DEFAULT_ASASSN_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "asassn_skypatrol"
+#: The shipped real ASAS-SN light curves (``<source_id>-light-curves.csv.gz``), the default folder.
+DEFAULT_ASASSN_DIR = Path(__file__).resolve().parent / "data" / "asassn_skypatrol"
+
+#: File names of a labelled light curve tried in a folder, in order (plain export, then compressed).
+ASASSN_NAMES = ("{}-light-curves.csv", "{}-light-curves.csv.gz")
 
 #: Columns of the per-class table.
 METRIC_COLUMNS = ("class", "n_known", "n_flagged", "n_false", "precision", "recall", "f1")
@@ -229,14 +232,20 @@ class BuiltinCase:
     without_curve: tuple[str, ...]
 
 
+def _labelled_file(folder: Path, source_id: str) -> Path:
+    """The first of :data:`ASASSN_NAMES` present in ``folder`` (the plain name when none is)."""
+    candidates = [folder / name.format(source_id) for name in ASASSN_NAMES]
+    return next((path for path in candidates if path.is_file()), candidates[0])
+
+
 def asassn_case(folder: str | Path | None = None) -> BuiltinCase:
     """The labelled real ASAS-SN set: shipped labels, light curves read from ``folder``.
 
     Parameters
     ----------
     folder : path-like, optional
-        Folder of the SkyPatrol CSV exports ``<source_id>-light-curves.csv``; default
-        :data:`DEFAULT_ASASSN_DIR`.
+        Folder of the SkyPatrol CSV exports ``<source_id>-light-curves.csv`` (or ``.csv.gz``); default
+        (None or ``""``) :data:`DEFAULT_ASASSN_DIR`, the copies shipped with lcpipe.
 
     Raises
     ------
@@ -244,16 +253,16 @@ def asassn_case(folder: str | Path | None = None) -> BuiltinCase:
         The folder is missing or holds none of the labelled light curves (the message says where
         they were looked for and how to point elsewhere).
     """
-    folder = Path(folder) if folder is not None else DEFAULT_ASASSN_DIR
+    folder = Path(folder) if folder else DEFAULT_ASASSN_DIR
     hint = (
         "the built-in ASAS-SN validation case needs the real SkyPatrol light curves "
-        "(<source_id>-light-curves.csv, ~3.5 MB, not shipped with lcpipe); point to their folder with "
-        "--asassn-dir or the config key evaluation.validation.asassn_dir"
+        "(<source_id>-light-curves.csv or .csv.gz); point to their folder with --asassn-dir or the "
+        f"config key evaluation.validation.asassn_dir (empty for the copies shipped in {DEFAULT_ASASSN_DIR})"
     )
     if not folder.is_dir():
         raise FileNotFoundError(f"no folder {folder}: {hint}")
     known = read_known(ASASSN_LABELS, class_column="category")
-    paths = [folder / f"{sid}-light-curves.csv" for sid in known["source_id"]]
+    paths = [_labelled_file(folder, sid) for sid in known["source_id"]]
     present = np.array([p.is_file() for p in paths])
     if not present.any():
         raise FileNotFoundError(f"none of the {len(known)} labelled light curves is in {folder}: {hint}")

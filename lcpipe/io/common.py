@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lcpipe.io.compression import read_raw
+from lcpipe.io.encoding import BinaryContentError, decode_text
 from lcpipe.io.errors import LightCurveReadError
 
 #: Bytes read from the start of a file to sniff its format and reject binary garbage.
@@ -33,20 +35,25 @@ def check_file(path: str | Path) -> Path:
 
 
 def read_head_text(path: Path, nbytes: int = HEAD_BYTES) -> str:
-    """Return the first ``nbytes`` of a text file, decoded; raise ``unreadable`` for binary content."""
+    """Return the first ``nbytes`` (decompressed) of a text file, decoded; ``unreadable`` for binary content.
+
+    UTF-8 with or without a byte-order mark, UTF-16 and latin-1 are accepted (see
+    :func:`lcpipe.io.encoding.decode_text`).
+    """
+    raw = read_raw(path, nbytes)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(nbytes)
-    except OSError as exc:
-        raise LightCurveReadError(path, "unreadable", f"cannot open: {exc.strerror}") from None
-    if b"\x00" in raw:
-        raise LightCurveReadError(path, "unreadable", "binary content (NUL bytes) in a text format")
+        return decode_text(raw, partial=True)[0]
+    except BinaryContentError as exc:
+        raise LightCurveReadError(path, "unreadable", str(exc)) from None
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The whole (decompressed) text of a file and its encoding (see :func:`read_head_text`)."""
+    raw = read_raw(path)
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(raw) - 3:  # a multi-byte character cut by the read limit
-            return raw[: exc.start].decode("utf-8")
-        raise LightCurveReadError(path, "unreadable", "not UTF-8/ASCII text") from None
+        return decode_text(raw)
+    except BinaryContentError as exc:
+        raise LightCurveReadError(path, "unreadable", str(exc)) from None
 
 
 def data_lines(text: str, comment: str = "#") -> list[str]:
@@ -64,6 +71,7 @@ def parse_text_table(
     comment: str | None = "#",
     skiprows: int = 0,
     dtypes: Mapping[str | int, Any] | None = None,
+    decimal: str = ".",
 ) -> pd.DataFrame:
     """Parse a delimited text table with pandas, mapping parser failures to :class:`LightCurveReadError`.
 
@@ -83,23 +91,29 @@ def parse_text_table(
         Lines to skip at the top before parsing.
     dtypes : mapping, optional
         Column dtypes to force (e.g. ``str`` for label columns); others are inferred (fast C path).
+    decimal : str
+        Decimal mark of the numbers (``","`` for tables written with decimal commas).
 
     Returns
     -------
     DataFrame
-        Cells as pandas infers them (read them through :func:`numeric` and :func:`text`).
+        Cells as pandas infers them (read them through :func:`numeric` and :func:`text`);
+        ``frame.attrs["encoding"]`` names the file's text encoding.
 
     Raises
     ------
     LightCurveReadError
         ``unreadable``, ``header_only`` (header but no rows) or ``empty`` (nothing but comments/blanks).
     """
-    text = path.read_bytes()
-    if b"\x00" in text[:HEAD_BYTES]:
-        raise LightCurveReadError(path, "unreadable", "binary content (NUL bytes) in a text format")
+    raw = read_raw(path)
+    try:
+        decoded, encoding = decode_text(raw)
+    except BinaryContentError as exc:
+        raise LightCurveReadError(path, "unreadable", str(exc)) from None
+    data = raw if encoding == "utf-8" else decoded.encode("utf-8")  # pandas parses UTF-8 bytes fastest
     try:
         frame = pd.read_csv(
-            io.BytesIO(text),
+            io.BytesIO(data),
             sep=sep,
             header=0 if header else None,
             names=list(names) if names is not None else None,
@@ -107,6 +121,7 @@ def parse_text_table(
             skiprows=skiprows,
             dtype=dtypes,
             skip_blank_lines=True,
+            decimal=decimal,
             engine="c",
         )
     except pd.errors.EmptyDataError:
@@ -116,6 +131,8 @@ def parse_text_table(
         raise LightCurveReadError(path, "unreadable", f"cannot parse as a table ({first})") from None
     if frame.empty:
         raise LightCurveReadError(path, "header_only", "header line(s) but no data rows")
+    frame.attrs["encoding"] = encoding
+    frame.attrs["decimal"] = decimal
     return frame
 
 

@@ -12,7 +12,8 @@ READ_STATUSES: dict[str, str] = {
     "header_only": "the file has a header but no data rows",
     "no_valid_points": "no row has a finite time and a finite magnitude or flux",
     "unknown_format": "the format could not be recognised or the requested format does not exist",
-    "missing_column": "a required column (time, magnitude or flux) is not in the file",
+    "missing_column": "a required column (time, magnitude or flux, or its error) is not in the file",
+    "decimal_comma": "decimal commas that cannot be told from comma separators (re-export the table)",
 }
 
 
@@ -32,6 +33,8 @@ class LightCurveReadError(ValueError):
     ----------
     path : str
     status : str
+    detail : str
+        The specific reason, e.g. ``"mag_err: no mag_err column ..."`` (what tables record as ``reason``).
     """
 
     def __init__(self, path: str | Path, status: str, detail: str) -> None:
@@ -39,4 +42,5 @@ class LightCurveReadError(ValueError):
             raise ValueError(f"unknown read status {status!r}; expected one of {sorted(READ_STATUSES)}")
         self.path = str(path)
         self.status = status
+        self.detail = detail
         super().__init__(f"{self.path}: {status}: {detail}")

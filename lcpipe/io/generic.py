@@ -6,6 +6,7 @@ and every choice made is recorded in ``meta["columns_used"]``.
 
 from __future__ import annotations
 
+import io
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,10 +21,15 @@ from lcpipe.io.common import (
     numeric,
     parse_text_table,
     read_head_text,
+    read_text,
     require_valid_points,
     text,
 )
+from lcpipe.io.compression import compression_of, data_stem, data_suffix, read_raw
 from lcpipe.io.errors import LightCurveReadError
+from lcpipe.io.layout import DECIMAL_COMMA, TextLayout, is_float, sniff_layout
+from lcpipe.io.sentinels import DEFAULT_SENTINELS, mask_sentinels
+from lcpipe.io.time_base import time_flag, time_frame_of
 from lcpipe.lightcurve import LightCurve, make_lightcurve
 
 #: Table kinds this module parses.
@@ -53,29 +59,12 @@ TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "g", "good"})
 Column = str | int | None
 
 
-def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
-
-
-def _text_layout(path: Path, kind: str | None, comment: str) -> tuple[str, list[str]]:
-    """Separator and first data line's tokens of a text table."""
-    text = read_head_text(path)
-    lines = data_lines(text, comment)
+def _text_layout(path: Path, kind: str | None, comment: str) -> TextLayout:
+    """Separator, decimal mark and first data line's tokens of a text table."""
+    lines = data_lines(read_head_text(path), comment)
     if not lines:
         raise LightCurveReadError(path, "empty", "no data lines (only blanks or comments)")
-    first = lines[0]
-    if kind == "csv" or (kind is None and "," in first):
-        sep = ","
-    elif kind == "tsv" or (kind is None and "\t" in first):
-        sep = "\t"
-    else:
-        sep = r"\s+"
-    tokens = [tok.strip() for tok in (first.split() if sep == r"\s+" else first.split(sep))]
-    return sep, tokens
+    return sniff_layout(path, lines, kind)
 
 
 def _commented_header(path: Path, comment: str, n_columns: int) -> list[str] | None:
@@ -90,25 +79,25 @@ def _commented_header(path: Path, comment: str, n_columns: int) -> list[str] | N
         previous = stripped
     if previous is None:
         return None
-    names = previous.lstrip(comment).replace(",", " ").split()
-    if len(names) == n_columns and not any(_is_number(name) for name in names):
+    names = previous.lstrip(comment).replace(",", " ").replace(";", " ").split()
+    if len(names) == n_columns and not any(is_float(name) for name in names):
         return names
     return None
 
 
 def _read_text(path: Path, kind: str | None, columns: Sequence[str] | None, comment: str) -> pd.DataFrame:
-    sep, tokens = _text_layout(path, kind, comment)
+    layout = _text_layout(path, kind, comment)
+    tokens = layout.first_tokens
     # With names by position, a header names those columns: later text columns (frame IDs) are data.
     named = tokens if columns is None else tokens[: len(columns)]
-    has_header = not all(_is_number(tok) for tok in named)
-    if columns is not None and has_header:
-        return _rename_positional(parse_text_table(path, sep=sep, header=True, comment=comment), columns)
+    has_header = not all(layout.is_number(tok) for tok in named)
+    parse = {"sep": layout.sep, "comment": comment, "decimal": layout.decimal}
     if columns is not None:
-        return _rename_positional(parse_text_table(path, sep=sep, header=False, comment=comment), columns)
+        return _rename_positional(parse_text_table(path, header=has_header, **parse), columns)
     if has_header:
-        return parse_text_table(path, sep=sep, header=True, comment=comment)
+        return parse_text_table(path, header=True, **parse)
     names = _commented_header(path, comment, len(tokens))
-    frame = parse_text_table(path, sep=sep, header=False, comment=comment)
+    frame = parse_text_table(path, header=False, **parse)
     if names is None:
         names = list(HEADERLESS_TEXT_COLUMNS[: frame.shape[1]])
         names += [f"col{i}" for i in range(len(names), frame.shape[1])]
@@ -123,9 +112,14 @@ def _rename_positional(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFram
     return frame
 
 
+def _binary_source(path: Path) -> Path | io.BytesIO:
+    """What NumPy/pyarrow open: the path itself, or the decompressed bytes of a compressed file."""
+    return io.BytesIO(read_raw(path)) if compression_of(path) else path
+
+
 def _read_npy(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
     try:
-        array = np.load(path, allow_pickle=False)
+        array = np.load(_binary_source(path), allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise LightCurveReadError(path, "unreadable", f"not a NumPy .npy array ({exc})") from None
     if array.dtype.names:
@@ -142,7 +136,7 @@ def _read_npy(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
 
 def _read_parquet(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
     try:
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(_binary_source(path))
     except Exception as exc:  # pyarrow raises several unrelated types for a corrupt file
         raise LightCurveReadError(path, "unreadable", f"not a Parquet file ({type(exc).__name__})") from None
     return _rename_positional(frame, columns) if columns is not None else frame
@@ -151,14 +145,15 @@ def _read_parquet(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
 def _read_ipac(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
     from astropy.io import ascii as astropy_ascii
 
-    read_head_text(path)
+    content, encoding = read_text(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # astropy warns about IPAC keyword quirks, not data
-            table = astropy_ascii.read(path, format="ipac")
+            table = astropy_ascii.read(content.splitlines(), format="ipac", guess=False)
     except Exception as exc:  # astropy's parsers raise many types for malformed tables
         raise LightCurveReadError(path, "unreadable", f"not an IPAC table ({type(exc).__name__})") from None
     frame = table.to_pandas()
+    frame.attrs["encoding"] = encoding
     return _rename_positional(frame, columns) if columns is not None else frame
 
 
@@ -191,6 +186,38 @@ def _find_column(
             f"name it with the {quantity}_col option",
         )
     return None
+
+
+def _require_errors(path: Path, frame: pd.DataFrame, used: dict[str, str | None]) -> None:
+    """Raise ``missing_column`` when the photometry has no error column (mag_err, or flux_err for flux).
+
+    Errors of one kind are derived from the other, so one of them suffices.
+    """
+    if used["mag_err"] is not None or used["flux_err"] is not None:
+        return
+    missing = "mag_err" if used["mag"] is not None else "flux_err"
+    raise LightCurveReadError(
+        path,
+        "missing_column",
+        f"{missing}: no {missing} column (tried {list(DEFAULT_NAMES[missing])}) in {list(frame.columns)}; "
+        f"name it with the {'err_col' if missing == 'mag_err' else 'flux_err_col'} option",
+    )
+
+
+def _refuse_decimal_comma_text(path: Path, frame: pd.DataFrame, used: dict[str, str | None]) -> None:
+    """Raise ``decimal_comma`` when a numeric column holds text such as ``"12,3"`` (quoted decimal commas)."""
+    for quantity in ("time", "mag", "flux"):
+        column = used.get(quantity)
+        if column is None or pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        cells = frame[column].dropna().astype(str).str.strip()
+        if len(cells) and cells.str.match(DECIMAL_COMMA.pattern).mean() > 0.5:
+            raise LightCurveReadError(
+                path,
+                "decimal_comma",
+                f"{quantity} column {column!r} holds decimal-comma text such as {cells.iloc[0]!r}; "
+                "re-export with '.' decimals or ';' separators",
+            )
 
 
 def _flags(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -226,6 +253,8 @@ def read_table_lightcurve(
     zero_point: float = DEFAULT_ZERO_POINT,
     source_id: str | None = None,
     comment: str = "#",
+    sentinels: Sequence[float] = DEFAULT_SENTINELS,
+    time_frame: str | None = None,
     meta: Mapping[str, Any] | None = None,
 ) -> LightCurve:
     """Read a light curve from a generic table.
@@ -262,17 +291,28 @@ def read_table_lightcurve(
         Default: the file stem.
     comment : str
         Comment character of text tables.
+    sentinels : sequence of float
+        Magnitude/error values meaning "no measurement" (default 99.99, 99.999, -99): NaN, counted in
+        ``meta["n_upper_limits"]`` and ``meta["n_no_photometry"]``.
+    time_frame : str, optional
+        Time frame recorded in ``meta["time_frame"]`` (``"JD"``, ``"HJD"``, ``"BJD"``, ``"MJD"``);
+        default from the time column's name (``mjd`` -> ``"MJD"``), else ``""`` (unknown).
     meta : mapping, optional
         Extra metadata (e.g. ``ra``, ``dec``, ``mag_bin``).
 
     Returns
     -------
     LightCurve
+        ``meta`` records ``columns_used``, ``time_frame``, ``time_flag`` (negative or implausible
+        times, see :mod:`lcpipe.io.time_base`), ``encoding`` and ``decimal`` of text tables.
+        Compressed files (``.gz``, ``.bz2``, ``.xz``) are read as the table they hold.
 
     Raises
     ------
     LightCurveReadError
-        Missing/empty/unreadable file, header without rows, missing columns, no valid point.
+        Missing/empty/unreadable file, header without rows, missing columns (time; magnitude or flux;
+        the error of the photometry given: ``missing_column`` naming ``mag_err``/``flux_err``), no
+        valid point, decimal commas that cannot be told from separators (``decimal_comma``).
     ValueError
         Unknown ``kind``.
     """
@@ -281,7 +321,7 @@ def read_table_lightcurve(
         kind = {
             ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet", ".npy": "npy",
             ".tbl": "ipac", ".ipac": "ipac",
-        }.get(path.suffix.lower(), "text")  # fmt: skip
+        }.get(data_suffix(path), "text")  # fmt: skip
     if kind not in TABLE_KINDS:
         raise ValueError(f"unknown table kind {kind!r}; expected one of {TABLE_KINDS}")
     if kind == "npy":
@@ -304,6 +344,8 @@ def read_table_lightcurve(
         raise LightCurveReadError(
             path, "missing_column", f"neither a magnitude nor a flux column in {list(frame.columns)}"
         )
+    _require_errors(path, frame, used)
+    _refuse_decimal_comma_text(path, frame, used)
     for quantity, requested in (("camera", camera_col), ("band", band_col), ("good", good_col),
                                 ("saturated", saturated_col), ("dataset", dataset_col)):  # fmt: skip
         if requested is not None:
@@ -313,6 +355,11 @@ def read_table_lightcurve(
     values = {
         q: numeric(frame, used[q]) if used[q] is not None else None for q in DEFAULT_NAMES if q != "time"
     }
+    sentinel_counts = {"n_upper_limits": 0, "n_no_photometry": 0}
+    if values["mag"] is not None:
+        values["mag"], values["mag_err"], sentinel_counts = mask_sentinels(
+            values["mag"], values["mag_err"], sentinels
+        )
     require_valid_points(path, time, *(v for v in (values["mag"], values["flux"]) if v is not None))
     if values["mag"] is None:
         values["mag_err"] = None
@@ -331,10 +378,15 @@ def read_table_lightcurve(
         saturated=_flags(frame, used["saturated"]) if "saturated" in used else None,
         zero_point=zero_point,
         meta={
-            "source_id": source_id if source_id is not None else path.stem,
+            "source_id": source_id if source_id is not None else data_stem(path),
             "path": str(path),
             "format": kind,
             "time_offset": float(time_offset),
+            "time_frame": time_frame if time_frame is not None else time_frame_of(used["time"]),
+            "time_flag": time_flag(time),
+            "encoding": frame.attrs.get("encoding", ""),
+            "decimal": frame.attrs.get("decimal", "."),
+            **sentinel_counts,
             "ra": np.nan,
             "dec": np.nan,
             **(meta or {}),

@@ -6,13 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from lcpipe.io.common import check_file, data_lines, read_head_text
+from lcpipe.io.compression import data_suffix
 from lcpipe.io.dat2 import looks_like_dat2, read_dat2
 from lcpipe.io.errors import LightCurveReadError
-from lcpipe.io.event_folder import is_file_list, read_event_folder
+from lcpipe.io.event_folder import is_event_folder, is_file_list, read_event_folder
 from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
 from lcpipe.io.microlensing_tables import DESCRIPTIONS as MICROLENSING_FORMATS
 from lcpipe.io.microlensing_tables import READERS as MICROLENSING_READERS
 from lcpipe.io.microlensing_tables import looks_like_time_last
+from lcpipe.io.ogle import looks_like_ogle, ogle_time_offset
 from lcpipe.io.skypatrol import looks_like_skypatrol, read_skypatrol
 from lcpipe.io.time_frame import frame_from_text
 from lcpipe.lightcurve import LightCurve
@@ -27,7 +29,7 @@ FORMATS: dict[str, str] = {
     "text": "whitespace/comma/tab text table, separator sniffed (header optional)",
     "parquet": "Apache Parquet table",
     "npy": "NumPy .npy 2-D array (default columns time, flux, flux_err) or structured array",
-    "ogle": "OGLE photometry: HJD-2450000, I mag, error (time offset 2450000, band I, camera OGLE)",
+    "ogle": "OGLE photometry: HJD(-2450000), I mag, error[, seeing, sky] (band I, camera OGLE)",
     **MICROLENSING_FORMATS,
     "event": "a folder holding one event's files, one data set each (optional event.csv: file, format)",
 }
@@ -40,14 +42,14 @@ PRESETS: dict[str, dict[str, Any]] = {
         "time_offset": 2450000.0,
         "band": "I",
         "camera": "OGLE",
-        "meta": {"format": "ogle", "time_frame": "HJD"},
+        "time_frame": "HJD",
+        "meta": {"format": "ogle"},
     },
 }
 
 #: Extensions of formats lcpipe has no reader for (reported as ``unknown_format``, not parsed as text).
-UNSUPPORTED_SUFFIXES = frozenset(
-    {".fits", ".fit", ".fz", ".h5", ".hdf5", ".gz", ".bz2", ".xz", ".zip", ".feather"}
-)
+#: ``.gz``, ``.bz2`` and ``.xz`` are read transparently: the format is that of the inner name.
+UNSUPPORTED_SUFFIXES = frozenset({".fits", ".fit", ".fz", ".h5", ".hdf5", ".zip", ".feather", ".7z"})
 
 #: Extensions read as generic tables without looking at the content.
 TABLE_SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".npy": "npy", ".tbl": "ipac", ".ipac": "ipac"}
@@ -56,15 +58,17 @@ TABLE_SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".npy": "npy", ".tbl"
 def detect_format(path: str | Path) -> str:
     """Return the format name for ``path`` from its extension and, for text files, its first lines.
 
+    A compressed file (``X.csv.gz``) is detected from its inner name and decompressed content.
+
     Raises
     ------
     LightCurveReadError
         ``missing_file``, ``empty``, ``unreadable`` (binary text) or ``unknown_format``.
     """
-    if Path(path).is_dir() or is_file_list(path):
+    if is_event_folder(path) or is_file_list(path):
         return "event"
     path = check_file(path)
-    suffix = path.suffix.lower()
+    suffix = data_suffix(path)
     if suffix == ".dat2":
         return "dat2"
     if suffix in TABLE_SUFFIXES:
@@ -83,6 +87,8 @@ def detect_format(path: str | Path) -> str:
         return "time_last"
     if lines[0].startswith(("|", "\\")):
         return "ipac"
+    if looks_like_ogle(lines):
+        return "ogle"
     return {".csv": "csv", ".tsv": "tsv"}.get(suffix, "text")
 
 
@@ -140,6 +146,9 @@ def _dispatch(path: str | Path, format: str, options: dict[str, Any]) -> LightCu
         return read_event_folder(path, **options)
     if format in MICROLENSING_READERS:
         return MICROLENSING_READERS[format](path, **options)
+    if format == "ogle" and "time_offset" not in options:  # full HJD (EWS phot.dat) or HJD - 2450000
+        lines = data_lines(read_head_text(check_file(path)))
+        options = {**options, "time_offset": ogle_time_offset(lines)}
     if format in PRESETS:
         return read_table_lightcurve(path, **{**PRESETS[format], **options})
     kind = None if format == "generic" else format

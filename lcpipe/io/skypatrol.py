@@ -10,6 +10,9 @@ import numpy as np
 
 from lcpipe.io.common import check_file, numeric, parse_text_table, read_head_text, require_valid_points, text
 from lcpipe.io.errors import LightCurveReadError
+from lcpipe.io.positions import position_from_header
+from lcpipe.io.sentinels import DEFAULT_SENTINELS, is_sentinel, mask_sentinels
+from lcpipe.io.time_base import time_flag
 from lcpipe.lightcurve import LightCurve, make_lightcurve
 
 #: Header line naming the source in a SkyPatrol export.
@@ -17,9 +20,6 @@ SKYPATROL_ID_KEY = "ASAS-SN SkyPatrol ID"
 
 #: Columns a SkyPatrol export must have.
 SKYPATROL_REQUIRED = ("JD", "Mag", "Mag Error", "Flux", "Flux Error", "Filter", "Quality", "Camera")
-
-#: Error and limit values at or above this are SkyPatrol's "no measurement" sentinels (99.99, 99.999).
-SKYPATROL_SENTINEL = 99.0
 
 #: Quality letters treated as good by default: G (good) and U (unknown: the newest, not yet vetted
 #: epochs, with the same error distribution as G); B (bad) is not good.
@@ -53,7 +53,11 @@ def _source_id(header: dict[str, str], path: Path) -> str:
 
 
 def read_skypatrol(
-    path: str | Path, *, good_quality: Sequence[str] = SKYPATROL_GOOD_QUALITY, source_id: str | None = None
+    path: str | Path,
+    *,
+    good_quality: Sequence[str] = SKYPATROL_GOOD_QUALITY,
+    source_id: str | None = None,
+    sentinels: Sequence[float] = DEFAULT_SENTINELS,
 ) -> LightCurve:
     """Read a SkyPatrol CSV export.
 
@@ -66,6 +70,8 @@ def read_skypatrol(
         Quality letters that count as good (default G and U; B is bad).
     source_id : str, optional
         Overrides the SkyPatrol ID header (itself falling back to the file name's leading digits).
+    sentinels : sequence of float
+        Values meaning "no measurement" (default 99.99, 99.999, -99), as in every reader.
 
     Returns
     -------
@@ -74,7 +80,9 @@ def read_skypatrol(
         (mJy). Non-measurements are NaN: an error or limit of 99.99/99.999 is a sentinel; a row with a
         sentinel magnitude error has no magnitude (an upper limit when Limit is finite, where Mag
         repeats the limit; failed photometry otherwise). ``meta`` holds the header cross-IDs
-        (``meta["cross_ids"]``), ``n_upper_limits``, ``n_no_photometry`` and ``quality_counts``.
+        (``meta["cross_ids"]``), ``n_upper_limits``, ``n_no_photometry``, ``quality_counts``,
+        ``time_flag`` and the position decoded from the ATLAS-REFCAT2 id (``ra``, ``dec``,
+        ``position_source`` ``"refcat2_id"``; NaN and ``"none"`` without one).
         SkyPatrol has no saturation flag: ``saturated`` is all False.
 
     Raises
@@ -101,12 +109,10 @@ def read_skypatrol(
     mag, mag_err = numeric(frame, "Mag"), numeric(frame, "Mag Error")
     flux, flux_err = numeric(frame, "Flux"), numeric(frame, "Flux Error")
     limit = numeric(frame, "Limit") if "Limit" in frame.columns else np.full(time.size, np.nan)
-    no_mag = mag_err >= SKYPATROL_SENTINEL
-    limit[limit >= SKYPATROL_SENTINEL] = np.nan
-    flux_err[flux_err >= SKYPATROL_SENTINEL] = np.nan
-    n_upper_limits = int(np.sum(no_mag & np.isfinite(limit)))
-    mag[no_mag] = np.nan
-    mag_err[no_mag] = np.nan
+    limit[is_sentinel(limit, sentinels)] = np.nan
+    flux_err[is_sentinel(flux_err, sentinels)] = np.nan
+    mag, mag_err, sentinel_counts = mask_sentinels(mag, mag_err, sentinels, limit=limit)
+    no_mag = ~np.isfinite(mag)
     require_valid_points(path, time, mag, flux)
 
     quality = text(frame, "Quality")
@@ -118,6 +124,7 @@ def read_skypatrol(
         for b in np.unique(band)
         if np.any(sel := (band == b) & both)
     }
+    ra, dec, position_source = position_from_header(header)
     return make_lightcurve(
         time,
         mag=mag,
@@ -133,14 +140,17 @@ def read_skypatrol(
             "path": str(path),
             "format": "skypatrol",
             "time_offset": 0.0,
-            "ra": np.nan,
-            "dec": np.nan,
+            "time_frame": "JD",
+            "time_flag": time_flag(time),
+            "encoding": frame.attrs["encoding"],
+            "ra": ra,
+            "dec": dec,
+            "position_source": position_source,
             "cross_ids": header,
             "flux_unit": "mJy",
             "zero_point_by_band": zero_point_by_band,
             "good_quality": tuple(good_quality),
             "quality_counts": {str(k): int(c) for k, c in zip(letters, counts, strict=True)},
-            "n_upper_limits": n_upper_limits,
-            "n_no_photometry": int(np.sum(no_mag)) - n_upper_limits,
+            **sentinel_counts,
         },
     )

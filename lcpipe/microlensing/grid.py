@@ -9,7 +9,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class ScanOptions:
-    """Definition of the anomaly scan grid and of a scorable window (DESIGN.md defaults).
+    """Definition of the anomaly scan grid and of a scorable window (the reference tool's defaults).
 
     Attributes
     ----------

@@ -439,7 +439,7 @@ def _lm_kernel(
 
 @dataclass(frozen=True)
 class PSPLOptions:
-    """Options of :func:`fit_pspl` (defaults are DESIGN.md's / the reference tool's behaviour).
+    """Options of :func:`fit_pspl` (defaults are the reference tool's behaviour).
 
     Attributes
     ----------

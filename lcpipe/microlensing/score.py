@@ -10,7 +10,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class ScoreOptions:
-    """Reference population and robust statistics of the anomaly score (DESIGN.md defaults).
+    """Reference population and robust statistics of the anomaly score (the reference tool's defaults).
 
     Attributes
     ----------

@@ -1,8 +1,8 @@
 """Roman-style microlensing light curves: 15-minute cadence over six 72-day seasons, in linear flux.
 
 Fluxes are on zero point 0 (``F = 10^(-0.4 m)``, ~2.5e-9 at the RGES example's 21.5 mag) and times are
-JD - 2450000, like ``../shared/data/roman_sim/example_data.npy``. Files, when written, are ``(N, 3)``
-float64 ``.npy`` arrays with columns time, flux, flux_err, plus ``truth.parquet``.
+JD - 2450000, like the RGES PIT WG07 simulated events. Files, when written, are ``(N, 3)`` float64
+``.npy`` arrays with columns time, flux, flux_err, plus ``truth.parquet``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lcpipe.io import load_clean
+from lcpipe.io.load import load_clean_with_reason
 from lcpipe.manifest import ManifestError, asassn_manifest, folder_manifest, folder_sources
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import run_per_source
@@ -37,16 +37,33 @@ def write_collection(
     sources = folder_sources(survey["folder"], survey.get("catalog"))
 
     def median_magnitude(row: Mapping[str, Any]) -> dict[str, Any]:
-        lc, status, _ = load_clean(row["path"], read_options=read, cleaning=cleaning)
+        lc, status, _, reason = load_clean_with_reason(row["path"], read_options=read, cleaning=cleaning)
         median = float(np.nanmedian(lc.mag)) if lc is not None and status == "ok" else np.nan
-        return {"median_mag": median, "read_status": status}
+        meta = lc.meta if lc is not None else {}
+        return {
+            "median_mag": median,
+            "read_status": status,
+            "read_reason": reason,
+            "meta_ra": float(meta.get("ra", np.nan)),
+            "meta_dec": float(meta.get("dec", np.nan)),
+            "meta_position_source": str(meta.get("position_source", "none")),
+        }
 
     measured = run_per_source(
         sources.to_dict("records"), median_magnitude, stage="collection", total=len(sources)
     )
+    position = measured.reindex(columns=["meta_ra", "meta_dec", "meta_position_source"])
     table = sources.assign(
-        median_mag=measured["median_mag"].to_numpy(), read_status=measured["read_status"].to_numpy()
+        median_mag=measured["median_mag"].to_numpy(),
+        read_status=measured["read_status"].to_numpy(),
+        read_reason=measured.reindex(columns=["read_reason"])["read_reason"].fillna("").to_numpy(),
     )
+    # No catalog position: take the one the file carries (a Sky Patrol header's REFCAT2 id).
+    ra, dec = position["meta_ra"].to_numpy(float), position["meta_dec"].to_numpy(float)
+    from_file = (table["position_source"] == "none").to_numpy() & np.isfinite(ra) & np.isfinite(dec)
+    table.loc[from_file, "ra"] = ra[from_file]
+    table.loc[from_file, "dec"] = dec[from_file]
+    table.loc[from_file, "position_source"] = position["meta_position_source"].to_numpy()[from_file]
     options = {"survey": dict(survey), "read": dict(read), "cleaning": dict(cleaning)}
     write_table(table, output, stage_provenance("collection", options))
     return table

@@ -20,5 +20,6 @@ def shard_rows(table_path: str | Path, shard: int) -> pd.DataFrame:
 
 
 def passthrough(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Identity columns every per-source output carries: id, bin, shard, position, path."""
-    return {key: row[key] for key in ("mag_bin", "shard", "ra", "dec", "path") if key in row}
+    """Identity columns every per-source output carries: id, bin, shard, position (and its source), path."""
+    keys = ("mag_bin", "shard", "ra", "dec", "position_source", "path")
+    return {key: row[key] for key in keys if key in row}

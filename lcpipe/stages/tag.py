@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lcpipe.io import load_clean, summarize_lightcurve
+from lcpipe.io import summarize_lightcurve
+from lcpipe.io.load import load_clean_with_reason
 from lcpipe.stages.runner import run_shard
 from lcpipe.stages.shard_io import passthrough
 from lcpipe.vetting.vsx import match_vsx, read_vsx_catalog
@@ -52,15 +53,19 @@ def tag_source(
     dict
         Identity columns, cleaning counts, ``n_points`` (cleaned), ``span_days``, ``points_per_day``,
         ``n_cameras``, ``n_bands``, ``n_V``, ``n_g``, ``median_mag``, ``robust_scatter_mag``,
-        ``median_mag_err``, ``failed_span``, ``failed_cadence``, ``failed_cameras``, ``passed_tags``
-        and ``status`` (the manifest's status when not ``ok``, else the reading status).
+        ``median_mag_err``, ``failed_span``, ``failed_cadence``, ``failed_cameras``, ``passed_tags``,
+        ``status`` (the manifest's status when not ``ok``, else the reading status), ``reason`` (its
+        specific cause: ``"mag_err: no mag_err column ..."``, the points each cleaning rule dropped)
+        and ``time_flag`` (``negative_time``, ``implausible_time`` or ``""``).
     """
     out = passthrough(row)
     if row["status"] != "ok":
-        return {**out, "status": row["status"], "passed_tags": False}
-    lc, status, report = load_clean(row["path"], read_options=read, cleaning=cleaning)
+        return {**out, "status": row["status"], "reason": "", "passed_tags": False}
+    lc, status, report, reason = load_clean_with_reason(row["path"], read_options=read, cleaning=cleaning)
     if report is not None:
         out.update(report.as_row())
+    out["reason"] = reason
+    out["time_flag"] = str(lc.meta.get("time_flag", "")) if lc is not None else ""
     if status != "ok":
         return {**out, "status": status, "passed_tags": False}
     summary = summarize_lightcurve(lc)

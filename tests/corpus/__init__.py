@@ -1,0 +1,1 @@
+"""Generators of awkward and broken input corpora, shared by the reader, CLI and workflow tests."""
