@@ -14,6 +14,7 @@ from lcpipe.microlensing.grid import ScanGrid
 from lcpipe.microlensing.pspl import PSPLFit
 from lcpipe.microlensing.quality import QUALITY_COLUMNS
 from lcpipe.microlensing.score import ClusterScore
+from lcpipe.microlensing.verdict import Verdict
 
 #: Columns of the cluster table, in order (see :meth:`AnomalyResult.clusters_frame`).
 CLUSTER_COLUMNS = (
@@ -39,6 +40,7 @@ _BEST_FIELDS = (
     "longest_run",
 )
 _NAN_SCORE = ClusterScore(float("nan"), float("nan"), float("nan"), 0, 0, "none")
+_NO_VERDICT = Verdict(False, "not_scanned", None)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,10 @@ class AnomalyResult:
     top_score : ClusterScore
         Its score.
     timings : dict
-        Wall-clock seconds of ``fit``, ``scan``, ``clusters`` (clusters, quality, criteria, score)
-        and ``total``.
+        Wall-clock seconds of ``fit``, ``scan``, ``clusters`` (clusters, quality, criteria, score),
+        ``null`` (the verdict's null realisations) and ``total``.
+    verdict : Verdict or None
+        False-alarm probability of the best cluster and the decision (None when nothing was scanned).
     """
 
     status: str
@@ -90,11 +94,12 @@ class AnomalyResult:
     top: int | None
     top_score: ClusterScore
     timings: dict[str, float]
+    verdict: Verdict | None = None
 
     @property
     def has_candidate(self) -> bool:
-        """True when a cluster passed the candidate criteria."""
-        return self.best is not None
+        """True when the best cluster is rare in the event's own null (:mod:`lcpipe.microlensing.verdict`)."""
+        return self.verdict is not None and self.verdict.has_candidate
 
     @property
     def n_seasons(self) -> int:
@@ -144,6 +149,7 @@ class AnomalyResult:
             "n_active": self.n_active,
             "n_clusters": len(self.clusters),
             "n_accepted": int(self.clusters["accepted"].sum()) if len(self.clusters) else 0,
+            **(self.verdict or _NO_VERDICT).to_row(),
         }
         out.update({f"time_{k}_s": v for k, v in self.timings.items()})
         return {k: _plain(v) for k, v in out.items()}
@@ -168,11 +174,16 @@ class AnomalyResult:
             f"{d['n_active']} scored",
             f"clusters          {d['n_clusters']} ({d['n_accepted']} pass the criteria)",
         ]
-        if self.has_candidate:
+        if self.best is not None:
+            bound = "<=" if d["best_fap_is_bound"] else "="
             lines += [
-                f"best candidate    t0={d['best_t0']:.4f} teff={d['best_teff']:.6g} "
+                f"best cluster      t0={d['best_t0']:.4f} teff={d['best_teff']:.6g} "
                 f"dchi2={d['best_dchi2']:.3f} "
                 f"score={d['best_score']:.2f}",
+                f"  verdict         {'candidate' if self.has_candidate else 'no candidate'}"
+                f"{'' if self.has_candidate else ' (' + d['verdict_reason'] + ')'}: FAP {bound} "
+                f"{d['best_fap']:.3g} (log10 {d['best_log10_fap']:.2f}, {d['n_null']} null realisations, "
+                f"{d['n_null_exceed']} as strong)",
                 f"  score refs      median={d['best_score_median']:.3f} scale={d['best_score_scale']:.3f} "
                 f"n={d['best_score_n_reference']}",
                 f"  support         n_window={d['best_n_window']} n_contrib={d['best_n_contrib']} "

@@ -1,0 +1,282 @@
+"""The event's own null: the scan statistic on residual realisations that keep cadence and noise.
+
+A residual realisation keeps every point's time and (rescaled) error and gives it the normalised
+residual ``z = r / sigma`` of another point of the same data set and season, by a random cyclic shift
+of that data set's residual sequence within the season. The order of the residuals is kept, so their
+time correlation (night-to-night systematics, seeing trends, a slow misfit of the single-lens model)
+and their heavy tails travel with them, and each data set keeps its own error scale. The points of the
+window of the candidate being tested are left out of the pool (their values would otherwise move the
+candidate itself around the light curve) and get pool values like every other point.
+
+The statistic is the scan's largest delta chi-square (the delta chi-square of the largest cluster),
+on the same grid as the data. Its false-alarm probability is the Monte Carlo p-value of Besag &
+Clifford (1991, Biometrika 78, 301): with ``h`` of ``k`` realisations at or above the observed value,
+``(h + 1) / (k + 1)``, or ``h / k`` when the sequential run stopped early after ``h`` exceedances
+(an event whose best cluster is common in its own noise costs a few realisations only). When no
+realisation reaches it, that value is only a bound; a Gumbel law fitted to the realisations' maxima
+(moments) extrapolates the tail for ranking (:attr:`NullTest.log10_fap_model`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from lcpipe.kernels.anomaly_scan import GridScan, scan_grid
+from lcpipe.microlensing.grid import ScanGrid
+
+_EULER_GAMMA = 0.5772156649015329
+
+
+@dataclass(frozen=True)
+class NullOptions:
+    """How the null distribution of the best-cluster statistic is sampled.
+
+    Attributes
+    ----------
+    n_null : int
+        Residual realisations at most (K).
+    stop_after : int
+        Stop once this many realisations reached the observed statistic (Besag–Clifford sequential
+        p-value, then ``stop_after / k``); 0 runs all ``n_null``.
+    min_null : int
+        Realisations before the run may stop early as decided: none reached the statistic and the
+        Gumbel tail puts it ``decisive_margin`` decades below the verdict's threshold.
+    decisive_margin : float
+        See ``min_null``.
+    mask_half_width : float
+        Points with ``|t - t0| < mask_half_width * teff`` of the tested cluster are left out of the
+        residual pool (3 = the scan window).
+    seed : int
+        Seed of the random shifts (with the light curve's size, so runs are reproducible).
+    """
+
+    n_null: int = 100
+    stop_after: int = 10
+    min_null: int = 30
+    decisive_margin: float = 3.0
+    mask_half_width: float = 3.0
+    seed: int = 12
+
+    def __post_init__(self) -> None:
+        if self.n_null < 1 or self.stop_after < 0 or not self.mask_half_width >= 0 or self.min_null < 10:
+            raise ValueError(
+                f"NullOptions needs n_null >= 1, stop_after >= 0, min_null >= 10, mask_half_width >= 0; "
+                f"got {self}"
+            )
+
+
+@dataclass(frozen=True)
+class NullTest:
+    """Outcome of the null test of one statistic.
+
+    Attributes
+    ----------
+    statistic : float
+        Observed value (delta chi-square of the tested cluster).
+    n_null : int
+        Realisations run.
+    n_exceed : int
+        Realisations whose statistic reached ``statistic``.
+    fap : float
+        Monte Carlo false-alarm probability (Besag–Clifford); at least ``1 / (n_null + 1)``.
+    fap_is_bound : bool
+        No realisation reached the statistic: ``fap`` is an upper bound.
+    log10_fap_model : float
+        log10 of the Gumbel tail fitted to the realisations (NaN with fewer than 10 realisations or
+        none of spread); only used for ranking and for thresholds below ``1 / (n_null + 1)``.
+    null_max : ndarray, shape (n_null,)
+        The realisations' statistics.
+    """
+
+    statistic: float
+    n_null: int
+    n_exceed: int
+    fap: float
+    fap_is_bound: bool
+    log10_fap_model: float
+    null_max: np.ndarray
+
+    @property
+    def log10_fap(self) -> float:
+        """log10 of the false-alarm probability used for decisions and ranking.
+
+        The Monte Carlo value when some realisation reached the statistic; otherwise the Gumbel tail,
+        capped at the Monte Carlo bound (the bound itself when the tail is undefined).
+        """
+        bound = float(np.log10(self.fap))
+        if not self.fap_is_bound or not np.isfinite(self.log10_fap_model):
+            return bound
+        return min(bound, self.log10_fap_model)
+
+
+def season_dataset_blocks(time: np.ndarray, group: np.ndarray, grid: ScanGrid) -> list[np.ndarray]:
+    """Index sets (into the time-sorted points) of each (season, data set), in time order.
+
+    Parameters
+    ----------
+    time : ndarray, shape (N,)
+        Sorted times (days).
+    group : ndarray, shape (N,), int
+        Data set code of each point.
+    grid : ScanGrid
+        Scan grid (its season bounds).
+
+    Returns
+    -------
+    list of ndarray of int64
+    """
+    blocks = []
+    for s in range(grid.n_seasons):
+        a, b = int(grid.bounds[s]), int(grid.bounds[s + 1])
+        g = group[a:b]
+        for code in np.unique(g):
+            blocks.append(a + np.flatnonzero(g == code))
+    return blocks
+
+
+def shifted_residuals(
+    z: np.ndarray, error: np.ndarray, blocks: list[np.ndarray], keep: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """One residual realisation: within each block, a random cyclic shift of the kept ``z``.
+
+    Parameters
+    ----------
+    z : ndarray, shape (N,)
+        Normalised residuals ``r / sigma``.
+    error : ndarray, shape (N,)
+        Errors the realisation is scaled back with.
+    blocks : list of ndarray
+        From :func:`season_dataset_blocks`.
+    keep : ndarray, shape (N,), bool
+        Points whose ``z`` may be drawn (the tested window excluded).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray, shape (N,)
+        Flux residuals ``z' * error``; a block with no kept point keeps its own values.
+    """
+    out = z.copy()
+    for idx in blocks:
+        pool = z[idx[keep[idx]]]
+        if pool.size == 0:
+            continue
+        shift = int(rng.integers(pool.size))
+        out[idx] = pool[(np.arange(idx.size) + shift) % pool.size]
+    return out * error
+
+
+def gumbel_log10_sf(x: float, sample: np.ndarray) -> float:
+    """log10 of the survival function at ``x`` of a Gumbel law fitted to ``sample`` by moments.
+
+    ``beta = s sqrt(6) / pi``, ``mu = mean - gamma beta``; ``P(X >= x) = 1 - exp(-exp(-(x - mu) /
+    beta))``, evaluated stably far in the tail. NaN for fewer than 10 values or zero spread.
+    """
+    sample = np.asarray(sample, dtype=float)
+    if sample.size < 10:
+        return float("nan")
+    beta = float(np.std(sample, ddof=1)) * np.sqrt(6.0) / np.pi
+    if not beta > 0:
+        return float("nan")
+    mu = float(np.mean(sample)) - _EULER_GAMMA * beta
+    y = (x - mu) / beta
+    return float(np.log10(-np.expm1(-np.exp(-y)))) if y < 30 else float(-y / np.log(10.0))
+
+
+def null_test(
+    time: np.ndarray,
+    residuals: np.ndarray,
+    flux_err: np.ndarray,
+    group: np.ndarray,
+    grid: ScanGrid,
+    statistic: float,
+    t0: float,
+    teff: float,
+    *,
+    min_points: int = 4,
+    min_points_each_side: int = 1,
+    options: NullOptions = NullOptions(),
+    log10_threshold: float | None = None,
+    scanner: Callable[..., GridScan] | None = None,
+    method: Literal["fast", "slow"] = "fast",
+    num_threads: int = 1,
+) -> NullTest:
+    """False-alarm probability of a cluster's delta chi-square from residual realisations.
+
+    Parameters
+    ----------
+    time, residuals, flux_err : ndarray, shape (N,)
+        The scanned points: sorted times (days), flux residuals and (rescaled) errors.
+    group : ndarray, shape (N,), int
+        Data set code of each point.
+    grid : ScanGrid
+        The scan's grid.
+    statistic : float
+        Observed delta chi-square of the tested cluster.
+    t0, teff : float
+        Centre and timescale (days) of the tested cluster (its window is left out of the pool).
+    min_points, min_points_each_side : int
+        Scan options (as for the data).
+    options : NullOptions
+    log10_threshold : float, optional
+        log10 of the verdict's threshold, for the early decision (see ``NullOptions.min_null``);
+        None runs until ``stop_after`` exceedances or ``n_null`` realisations.
+    scanner : callable, optional
+        The scan of the data, called as ``scanner(time, residuals, weights, grid, min_points=...,
+        min_points_each_side=..., method=..., num_threads=...)``;
+        :func:`lcpipe.kernels.anomaly_scan.scan_grid` when None.
+    method : {"fast", "slow"}
+        Scan kernel.
+    num_threads : int
+        OpenMP threads of the scan.
+
+    Returns
+    -------
+    NullTest
+    """
+    scanner = scan_grid if scanner is None else scanner
+    z = residuals / flux_err
+    blocks = season_dataset_blocks(time, group, grid)
+    keep = ~(np.abs(time - t0) < options.mask_half_width * teff)
+    weights = 1.0 / (flux_err * flux_err)
+    rng = np.random.default_rng([options.seed, time.size])
+    maxima = []
+    n_exceed = 0
+    for _ in range(options.n_null):
+        fake = shifted_residuals(z, flux_err, blocks, keep, rng)
+        scan = scanner(
+            time,
+            fake,
+            weights,
+            grid,
+            min_points=min_points,
+            min_points_each_side=min_points_each_side,
+            method=method,
+            num_threads=num_threads,
+        )
+        value = float(scan.dchi2.max()) if scan.dchi2.size else 0.0
+        maxima.append(value)
+        n_exceed += value >= statistic
+        if options.stop_after and n_exceed >= options.stop_after:
+            break
+        if log10_threshold is not None and n_exceed == 0 and len(maxima) >= options.min_null:
+            tail = gumbel_log10_sf(float(statistic), np.asarray(maxima))
+            if tail < log10_threshold - options.decisive_margin:
+                break
+    k = len(maxima)
+    stopped = bool(options.stop_after) and n_exceed >= options.stop_after
+    fap = n_exceed / k if stopped else (n_exceed + 1) / (k + 1)
+    null_max = np.asarray(maxima)
+    return NullTest(
+        float(statistic),
+        k,
+        int(n_exceed),
+        float(fap),
+        n_exceed == 0,
+        gumbel_log10_sf(float(statistic), null_max),
+        null_max,
+    )
