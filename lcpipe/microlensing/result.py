@@ -177,7 +177,7 @@ class AnomalyResult:
         if self.best is not None:
             bound = "<=" if d["best_fap_is_bound"] else "="
             lines += [
-                f"best cluster      t0={d['best_t0']:.4f} teff={d['best_teff']:.6g} "
+                f"best candidate    t0={d['best_t0']:.4f} teff={d['best_teff']:.6g} "
                 f"dchi2={d['best_dchi2']:.3f} "
                 f"score={d['best_score']:.2f}",
                 f"  verdict         {'candidate' if self.has_candidate else 'no candidate'}"

@@ -9,6 +9,12 @@
 3. its false-alarm probability from the event's own null (:mod:`lcpipe.microlensing.null`) is at
    most ``fap_threshold``.
 
+The statistic tested is robust to a single point: the best cluster's delta chi-square once the
+point of its window farthest from the window's flat level is left out (its weight set to ~0), the
+largest of the scan near the cluster (``|t0' - t0| < cluster_separation (teff' + teff)``). One
+outlier, however strong, is therefore never a candidate by itself; an anomaly needs at least two
+points. The null realisations keep all points, so the comparison is conservative.
+
 The false-alarm probability is per event: the chance that the event's own residuals, shuffled by
 season- and data-set-preserving cyclic shifts, give anywhere in the light curve a cluster as strong
 as the best one. The default threshold 1e-3 is below the Monte Carlo resolution of the default 100
@@ -24,6 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from lcpipe.kernels.anomaly_scan import scan_grid
 from lcpipe.microlensing.degenerate import Degeneracy, DegeneracyOptions
 from lcpipe.microlensing.grid import ScanGrid, ScanOptions
 from lcpipe.microlensing.null import NullOptions, NullTest, null_test
@@ -75,6 +82,8 @@ class Verdict:
         ``fap`` (too common in the event's null); ``""`` for a candidate.
     test : NullTest or None
         The null test of the best cluster (None when there was none to test).
+    dchi2_loo : float
+        The tested statistic: the cluster's delta chi-square without its strongest point.
     degeneracy : Degeneracy
         Degeneracies of the single-lens fit the residuals come from.
     """
@@ -83,11 +92,12 @@ class Verdict:
     reason: str
     test: NullTest | None
     degeneracy: Degeneracy = field(default_factory=Degeneracy)
+    dchi2_loo: float = float("nan")
 
     def to_row(self) -> dict[str, Any]:
         """Flat columns: ``best_fap``, ``best_fap_is_bound``, ``best_log10_fap``,
         ``best_significance`` (``-best_log10_fap``), ``n_null``, ``n_null_exceed``,
-        ``verdict_reason`` and the ``pspl_degenerate*`` flags."""
+        ``verdict_reason``, ``best_dchi2_loo`` and the ``pspl_degenerate*`` flags."""
         test = self.test
         log10 = float("nan") if test is None else test.log10_fap
         return {
@@ -98,6 +108,7 @@ class Verdict:
             "n_null": 0 if test is None else test.n_null,
             "n_null_exceed": 0 if test is None else test.n_exceed,
             "verdict_reason": self.reason,
+            "best_dchi2_loo": self.dchi2_loo,
             **self.degeneracy.to_row(),
         }
 
@@ -151,15 +162,20 @@ def judge(
         reason = "no_cluster" if len(clusters) == 0 else "criteria"
         return Verdict(False, reason, None, degeneracy)
     row = clusters.iloc[best]
+    t0, teff = float(row["t0"]), float(row["teff"])
+    scanner = scan_grid if scanner is None else scanner
+    loo = leave_one_out_dchi2(
+        time, residuals, flux_err, grid, t0, teff, scan=scan, scanner=scanner, method=method
+    )
     test = null_test(
         time,
         residuals,
         flux_err,
         group,
         grid,
-        float(row["dchi2"]),
-        float(row["t0"]),
-        float(row["teff"]),
+        loo,
+        t0,
+        teff,
         min_points=scan.min_points,
         min_points_each_side=scan.min_points_each_side,
         options=options.null,
@@ -169,6 +185,52 @@ def judge(
         num_threads=num_threads,
     )
     if degeneracy.degenerate:
-        return Verdict(False, "degenerate_fit", test, degeneracy)
+        return Verdict(False, "degenerate_fit", test, degeneracy, loo)
     flagged = test.log10_fap <= np.log10(options.fap_threshold)
-    return Verdict(bool(flagged), "" if flagged else "fap", test, degeneracy)
+    return Verdict(bool(flagged), "" if flagged else "fap", test, degeneracy, loo)
+
+
+def leave_one_out_dchi2(
+    time: np.ndarray,
+    residuals: np.ndarray,
+    flux_err: np.ndarray,
+    grid: ScanGrid,
+    t0: float,
+    teff: float,
+    *,
+    scan: ScanOptions,
+    scanner: Any,
+    method: Literal["fast", "slow"] = "fast",
+) -> float:
+    """Largest delta chi-square near a cluster once its strongest point is left out.
+
+    The strongest point is the one of the window ``|t - t0| < window_half_width * teff`` with the
+    largest ``w (r - mu)**2`` about the window's weighted mean ``mu``; it is left out by giving it a
+    weight 1e-12 times its own (the grid stays the same). "Near" is ``|t0' - t0| <
+    cluster_separation * (teff' + teff)``, the clustering's own radius.
+
+    Returns
+    -------
+    float
+        0 when the window holds no point.
+    """
+    weights = 1.0 / (flux_err * flux_err)
+    inside = np.flatnonzero(np.abs(time - t0) < scan.window_half_width * teff)
+    if inside.size == 0:
+        return 0.0
+    w, r = weights[inside], residuals[inside]
+    mu = np.sum(w * r) / np.sum(w)
+    strongest = inside[int(np.argmax(w * (r - mu) ** 2))]
+    weights = weights.copy()
+    weights[strongest] *= 1e-12
+    result = scanner(
+        time,
+        residuals,
+        weights,
+        grid,
+        min_points=scan.min_points,
+        min_points_each_side=scan.min_points_each_side,
+        method=method,
+    )
+    near = np.abs(result.t0 - t0) < scan.cluster_separation * (grid.teff[result.level] + teff)
+    return float(result.dchi2[near].max()) if np.any(near) else 0.0
