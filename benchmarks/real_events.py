@@ -93,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --data {args.data} is not a folder", file=sys.stderr)
         return 2
     options = FinderOptions()
-    print("event     sets  best_t0     teff    dchi2      fap       n_null flag  truth   at_epoch  s")
+    print(
+        "event     sets  best_t0     teff    dchi2   dchi2_clip  fap      log10_fap n_null flag  truth   "
+        "at_epoch  s"
+    )
     for name in args.events:
         sets = load_event(args.data, name)
         start = time.perf_counter()
@@ -105,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         at_epoch = bool(windows) and any(lo <= t0 <= hi for lo, hi in windows)
         print(
             f"{name:9s} {len(sets):4d}  {t0:10.3f} {row.get('top_teff', float('nan')):8.4f} "
-            f"{row.get('top_dchi2', float('nan')):9.1f} {row.get('best_fap', float('nan')):9.2e} "
-            f"{row.get('n_null', 0):6d} {row['has_candidate']!s:5s} {'anomaly' if windows else 'none':7s} "
+            f"{row.get('top_dchi2', float('nan')):9.1f} {row['best_dchi2_clipped']:9.1f} "
+            f"{row['best_fap']:9.2e} {row['best_log10_fap']:8.2f} {row['n_null']:6d} {row['has_candidate']!s:5s} {'anomaly' if windows else 'none':7s} "
             f"{at_epoch!s:8s} {seconds:5.2f}"
         )
     return 0

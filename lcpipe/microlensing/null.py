@@ -47,9 +47,11 @@ class NullOptions:
         Gumbel tail puts it ``decisive_margin`` decades below the verdict's threshold.
     decisive_margin : float
         See ``min_null``.
+    block_length : float
+        Mean run length (points) of the stationary bootstrap of the residuals (>= 1).
     mask_half_width : float
-        Points with ``|t - t0| < mask_half_width * teff`` of the tested cluster are left out of the
-        residual pool (3 = the scan window).
+        Points with ``|t - t0| < mask_half_width * teff`` of the tested cluster enter the
+        realisations as single points only (3 = the scan window).
     seed : int
         Seed of the random shifts (with the light curve's size, so runs are reproducible).
     """
@@ -58,13 +60,21 @@ class NullOptions:
     stop_after: int = 10
     min_null: int = 30
     decisive_margin: float = 3.0
+    block_length: float = 10.0
     mask_half_width: float = 3.0
     seed: int = 12
 
     def __post_init__(self) -> None:
-        if self.n_null < 1 or self.stop_after < 0 or not self.mask_half_width >= 0 or self.min_null < 10:
+        if (
+            self.n_null < 1
+            or self.stop_after < 0
+            or not self.mask_half_width >= 0
+            or self.min_null < 10
+            or not self.block_length >= 1
+        ):
             raise ValueError(
-                f"NullOptions needs n_null >= 1, stop_after >= 0, min_null >= 10, mask_half_width >= 0; "
+                f"NullOptions needs n_null >= 1, stop_after >= 0, min_null >= 10, mask_half_width >= 0, "
+                f"block_length >= 1; "
                 f"got {self}"
             )
 
@@ -139,9 +149,22 @@ def season_dataset_blocks(time: np.ndarray, group: np.ndarray, grid: ScanGrid) -
 
 
 def shifted_residuals(
-    z: np.ndarray, error: np.ndarray, blocks: list[np.ndarray], keep: np.ndarray, rng: np.random.Generator
+    z: np.ndarray,
+    error: np.ndarray,
+    blocks: list[np.ndarray],
+    window: np.ndarray,
+    rng: np.random.Generator,
+    block_length: float = 10.0,
 ) -> np.ndarray:
-    """One residual realisation: within each block, a random cyclic shift of the kept ``z``.
+    """One residual realisation, block by block (season and data set), by a stationary bootstrap.
+
+    The stationary bootstrap of Politis & Romano (1994, JASA 89, 1303): runs of consecutive values
+    of the block (cyclically), each from a random start and ending with probability
+    ``1 / block_length`` after every point, so the correlation between neighbours up to about
+    ``block_length`` points is kept while every realisation is a new arrangement. The values of the
+    tested ``window`` stay in the pool (leaving them out takes the largest values away and makes the
+    null too weak) but only as runs of one point: their time order, which is the candidate itself,
+    is never reproduced.
 
     Parameters
     ----------
@@ -151,22 +174,37 @@ def shifted_residuals(
         Errors the realisation is scaled back with.
     blocks : list of ndarray
         From :func:`season_dataset_blocks`.
-    keep : ndarray, shape (N,), bool
-        Points whose ``z`` may be drawn (the tested window excluded).
+    window : ndarray, shape (N,), bool
+        Points of the tested window.
     rng : numpy.random.Generator
+    block_length : float
+        Mean run length in points (>= 1; 1 is the plain bootstrap).
 
     Returns
     -------
     ndarray, shape (N,)
-        Flux residuals ``z' * error``; a block with no kept point keeps its own values.
+        Flux residuals ``z' * error``.
     """
-    out = z.copy()
+    out = np.empty_like(z)
     for idx in blocks:
-        pool = z[idx[keep[idx]]]
-        if pool.size == 0:
+        sequence, single = z[idx[~window[idx]]], z[idx[window[idx]]]
+        if sequence.size == 0:
+            out[idx] = rng.permutation(single)
             continue
-        shift = int(rng.integers(pool.size))
-        out[idx] = pool[(np.arange(idx.size) + shift) % pool.size]
+        new_run = rng.random(idx.size) < 1.0 / block_length
+        new_run[0] = True
+        run_start = np.flatnonzero(new_run)
+        run = np.cumsum(new_run) - 1
+        position = np.arange(idx.size) - run_start[run]
+        start = rng.integers(sequence.size + single.size, size=run_start.size)
+        is_single = start >= sequence.size
+        # a run started on a window value: that value, then the run goes on from a random start
+        base = np.where(is_single, rng.integers(sequence.size, size=run_start.size), start)
+        offset = position - is_single[run]
+        values = sequence[(base[run] + offset) % sequence.size]
+        first_single = is_single[run] & (position == 0)
+        values[first_single] = single[start[run[first_single]] - sequence.size]
+        out[idx] = values
     return out * error
 
 
@@ -241,13 +279,13 @@ def null_test(
     scanner = scan_grid if scanner is None else scanner
     z = residuals / flux_err
     blocks = season_dataset_blocks(time, group, grid)
-    keep = ~(np.abs(time - t0) < options.mask_half_width * teff)
+    window = np.abs(time - t0) < options.mask_half_width * teff
     weights = 1.0 / (flux_err * flux_err)
     rng = np.random.default_rng([options.seed, time.size])
     maxima = []
     n_exceed = 0
     for _ in range(options.n_null):
-        fake = shifted_residuals(z, flux_err, blocks, keep, rng)
+        fake = shifted_residuals(z, flux_err, blocks, window, rng, options.block_length)
         scan = scanner(
             time,
             fake,

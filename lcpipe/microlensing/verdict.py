@@ -9,11 +9,11 @@
 3. its false-alarm probability from the event's own null (:mod:`lcpipe.microlensing.null`) is at
    most ``fap_threshold``.
 
-The statistic tested is robust to a single point: the best cluster's delta chi-square once the
-point of its window farthest from the window's flat level is left out (its weight set to ~0), the
-largest of the scan near the cluster (``|t0' - t0| < cluster_separation (teff' + teff)``). One
-outlier, however strong, is therefore never a candidate by itself; an anomaly needs at least two
-points. The null realisations keep all points, so the comparison is conservative.
+The statistic tested is robust to single points: the scan's delta chi-square near the best
+cluster (``|t0' - t0| < cluster_separation (teff' + teff)``) after every normalised residual is
+clipped to ``+-clip_sigma`` (data and null realisations alike), so that one point adds at most
+``clip_sigma**2``. An outlier, however strong, is then no more than a 3-sigma point, and a
+candidate needs several deviating points; ``best_dchi2`` still reports the unclipped value.
 
 The false-alarm probability is per event: the chance that the event's own residuals, shuffled by
 season- and data-set-preserving cyclic shifts, give anywhere in the light curve a cluster as strong
@@ -46,6 +46,8 @@ class VerdictOptions:
     ----------
     fap_threshold : float
         An event is flagged when the false-alarm probability of its best cluster is at most this.
+    clip_sigma : float
+        Normalised residuals are clipped to ``+-clip_sigma`` for the tested statistic.
     null : NullOptions
         Sampling of the event's null.
     degeneracy : DegeneracyOptions
@@ -53,6 +55,7 @@ class VerdictOptions:
     """
 
     fap_threshold: float = 1e-3
+    clip_sigma: float = 3.0
     null: NullOptions = field(default_factory=NullOptions)
     degeneracy: DegeneracyOptions = field(default_factory=DegeneracyOptions)
 
@@ -65,6 +68,8 @@ class VerdictOptions:
                 raise TypeError(
                     f"VerdictOptions.{name} must be {cls.__name__} or a mapping, got {type(value).__name__}"
                 )
+        if not self.clip_sigma > 0:
+            raise ValueError(f"VerdictOptions.clip_sigma must be > 0, got {self.clip_sigma}")
         if not 0 < self.fap_threshold < 1:
             raise ValueError(f"VerdictOptions.fap_threshold must be in (0, 1), got {self.fap_threshold}")
 
@@ -82,8 +87,8 @@ class Verdict:
         ``fap`` (too common in the event's null); ``""`` for a candidate.
     test : NullTest or None
         The null test of the best cluster (None when there was none to test).
-    dchi2_loo : float
-        The tested statistic: the cluster's delta chi-square without its strongest point.
+    dchi2_clipped : float
+        The tested statistic: the delta chi-square near the cluster with clipped residuals.
     degeneracy : Degeneracy
         Degeneracies of the single-lens fit the residuals come from.
     """
@@ -92,12 +97,12 @@ class Verdict:
     reason: str
     test: NullTest | None
     degeneracy: Degeneracy = field(default_factory=Degeneracy)
-    dchi2_loo: float = float("nan")
+    dchi2_clipped: float = float("nan")
 
     def to_row(self) -> dict[str, Any]:
         """Flat columns: ``best_fap``, ``best_fap_is_bound``, ``best_log10_fap``,
         ``best_significance`` (``-best_log10_fap``), ``n_null``, ``n_null_exceed``,
-        ``verdict_reason``, ``best_dchi2_loo`` and the ``pspl_degenerate*`` flags."""
+        ``verdict_reason``, ``best_dchi2_clipped`` and the ``pspl_degenerate*`` flags."""
         test = self.test
         log10 = float("nan") if test is None else test.log10_fap
         return {
@@ -108,7 +113,7 @@ class Verdict:
             "n_null": 0 if test is None else test.n_null,
             "n_null_exceed": 0 if test is None else test.n_exceed,
             "verdict_reason": self.reason,
-            "best_dchi2_loo": self.dchi2_loo,
+            "best_dchi2_clipped": self.dchi2_clipped,
             **self.degeneracy.to_row(),
         }
 
@@ -164,16 +169,17 @@ def judge(
     row = clusters.iloc[best]
     t0, teff = float(row["t0"]), float(row["teff"])
     scanner = scan_grid if scanner is None else scanner
-    loo = leave_one_out_dchi2(
-        time, residuals, flux_err, grid, t0, teff, scan=scan, scanner=scanner, method=method
+    clipped = np.clip(residuals / flux_err, -options.clip_sigma, options.clip_sigma) * flux_err
+    statistic = clipped_dchi2(
+        time, clipped, flux_err, grid, t0, teff, scan=scan, scanner=scanner, method=method
     )
     test = null_test(
         time,
-        residuals,
+        clipped,
         flux_err,
         group,
         grid,
-        loo,
+        statistic,
         t0,
         teff,
         min_points=scan.min_points,
@@ -185,12 +191,12 @@ def judge(
         num_threads=num_threads,
     )
     if degeneracy.degenerate:
-        return Verdict(False, "degenerate_fit", test, degeneracy, loo)
+        return Verdict(False, "degenerate_fit", test, degeneracy, statistic)
     flagged = test.log10_fap <= np.log10(options.fap_threshold)
-    return Verdict(bool(flagged), "" if flagged else "fap", test, degeneracy, loo)
+    return Verdict(bool(flagged), "" if flagged else "fap", test, degeneracy, statistic)
 
 
-def leave_one_out_dchi2(
+def clipped_dchi2(
     time: np.ndarray,
     residuals: np.ndarray,
     flux_err: np.ndarray,
@@ -202,31 +208,19 @@ def leave_one_out_dchi2(
     scanner: Any,
     method: Literal["fast", "slow"] = "fast",
 ) -> float:
-    """Largest delta chi-square near a cluster once its strongest point is left out.
+    """Largest delta chi-square near a cluster in the scan of the (already clipped) residuals.
 
-    The strongest point is the one of the window ``|t - t0| < window_half_width * teff`` with the
-    largest ``w (r - mu)**2`` about the window's weighted mean ``mu``; it is left out by giving it a
-    weight 1e-12 times its own (the grid stays the same). "Near" is ``|t0' - t0| <
-    cluster_separation * (teff' + teff)``, the clustering's own radius.
+    "Near" is ``|t0' - t0| < cluster_separation * (teff' + teff)``, the clustering's own radius.
 
     Returns
     -------
     float
-        0 when the window holds no point.
+        0 when no grid point near the cluster scores.
     """
-    weights = 1.0 / (flux_err * flux_err)
-    inside = np.flatnonzero(np.abs(time - t0) < scan.window_half_width * teff)
-    if inside.size == 0:
-        return 0.0
-    w, r = weights[inside], residuals[inside]
-    mu = np.sum(w * r) / np.sum(w)
-    strongest = inside[int(np.argmax(w * (r - mu) ** 2))]
-    weights = weights.copy()
-    weights[strongest] *= 1e-12
     result = scanner(
         time,
         residuals,
-        weights,
+        1.0 / (flux_err * flux_err),
         grid,
         min_points=scan.min_points,
         min_points_each_side=scan.min_points_each_side,
