@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:9s} {len(sets):4d}  {t0:10.3f} {row.get('top_teff', float('nan')):8.4f} "
             f"{row.get('top_dchi2', float('nan')):9.1f} {row['best_dchi2_clipped']:9.1f} "
-            f"{row['best_fap']:9.2e} {row['best_log10_fap']:8.2f} {row['n_null']:6d} {row['has_candidate']!s:5s} {'anomaly' if windows else 'none':7s} "
+            f"{row['best_fap']:9.2e} {row['best_log10_fap']:8.2f} {row['n_null']:6d} "
+            f"{row['has_candidate']!s:5s} {'anomaly' if windows else 'none':7s} "
             f"{at_epoch!s:8s} {seconds:5.2f}"
         )
     return 0

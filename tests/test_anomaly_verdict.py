@@ -156,11 +156,11 @@ def test_a_fit_that_stays_degenerate_is_flagged_not_a_candidate():
     options = FinderOptions(pspl={"u0_max": 5.0})
     result = find_anomalies(t, flux, err, options=options)
     d = result.summary_dict()
-    if d["pspl_degenerate"]:
+    if d["fit_degenerate"]:
         assert not result.has_candidate
         assert d["verdict_reason"] == "degenerate_fit"
     else:
-        assert d["pspl_refitted"] or d["pspl_degenerate_reason"] == ""
+        assert d["fit_refitted"] or d["fit_degenerate_reason"] == ""
 
 
 def test_verdict_options_from_mappings_and_bad_values():

@@ -78,7 +78,7 @@ class Degeneracy:
         names = ("u0_at_bound", "tE_at_bound", "t0_at_bound", "flux_degenerate")
         return ",".join(n for n in names if getattr(self, n))
 
-    def to_row(self, prefix: str = "pspl_") -> dict[str, object]:
+    def to_row(self, prefix: str = "fit_") -> dict[str, object]:
         """Flat columns for a per-source table."""
         return {
             f"{prefix}degenerate": self.degenerate,

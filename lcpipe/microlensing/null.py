@@ -57,8 +57,8 @@ class NullOptions:
     """
 
     n_null: int = 100
-    stop_after: int = 10
-    min_null: int = 30
+    stop_after: int = 5
+    min_null: int = 20
     decisive_margin: float = 3.0
     block_length: float = 10.0
     mask_half_width: float = 3.0

@@ -102,7 +102,7 @@ class Verdict:
     def to_row(self) -> dict[str, Any]:
         """Flat columns: ``best_fap``, ``best_fap_is_bound``, ``best_log10_fap``,
         ``best_significance`` (``-best_log10_fap``), ``n_null``, ``n_null_exceed``,
-        ``verdict_reason``, ``best_dchi2_clipped`` and the ``pspl_degenerate*`` flags."""
+        ``verdict_reason``, ``best_dchi2_clipped`` and the ``fit_degenerate*`` flags."""
         test = self.test
         log10 = float("nan") if test is None else test.log10_fap
         return {
