@@ -66,10 +66,14 @@ def test_jacobian_matches_finite_differences(event):
         down = dict(up)
         up[name] += h
         down[name] -= h
-        numeric = event.fs * (
-            pspl_magnification(event.time, up["t0"], up["tE"], up["u0"])
-            - pspl_magnification(event.time, down["t0"], down["tE"], down["u0"])
-        ) / (2 * h)
+        numeric = (
+            event.fs
+            * (
+                pspl_magnification(event.time, up["t0"], up["tE"], up["u0"])
+                - pspl_magnification(event.time, down["t0"], down["tE"], down["u0"])
+            )
+            / (2 * h)
+        )
         np.testing.assert_allclose(jac[:, k], numeric, rtol=1e-5, atol=1e-8 * np.abs(numeric).max())
 
 
