@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.degenerate import degeneracy_flags, refit_if_degenerate
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.grid import ScanOptions, build_grid
@@ -185,3 +186,15 @@ def test_verdict_options_from_mappings_and_bad_values():
         NullOptions(n_null=0)
     with pytest.raises(ValueError, match="scan_mode"):
         FinderOptions(scan_mode="wavelet")
+
+
+def test_criteria_method_is_the_former_behaviour_without_null():
+    t, flux, err = _event(1, bump=0.2)
+    options = FinderOptions(criteria=CandidateCriteria.survey_defaults(), verdict={"method": "criteria"})
+    result = find_anomalies(t, flux, err, options=options)
+    assert result.has_candidate
+    assert result.summary_dict()["n_null"] == 0
+    assert result.best is not None
+    assert bool(result.clusters["accepted"].iloc[result.best])
+    plain = find_anomalies(*_event(2), options=options)
+    assert plain.has_candidate == (plain.best is not None)

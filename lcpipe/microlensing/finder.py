@@ -104,8 +104,15 @@ class FinderOptions:
 
     @classmethod
     def reference(cls, **changes: Any) -> FinderOptions:
-        """The published tool's definitions: no error rescaling and no gap rule (for parity runs)."""
-        base = cls(rescale_errors=False, scan=ScanOptions(min_points_each_side=0), max_teff_over_tE=None)
+        """The published tool's definitions (for parity runs): no error rescaling, no gap rule, the
+        whole teff grid, and the fixed criteria instead of the null verdict."""
+        base = cls(
+            rescale_errors=False,
+            scan=ScanOptions(min_points_each_side=0),
+            max_teff_over_tE=None,
+            criteria=CandidateCriteria.survey_defaults(),
+            verdict=VerdictOptions(method="criteria"),
+        )
         return replace(base, **changes)
 
 

@@ -44,6 +44,10 @@ class VerdictOptions:
 
     Attributes
     ----------
+    method : {"null", "criteria"}
+        ``null``: the false-alarm probability decides (default); ``criteria``: the best cluster that
+        passes the criteria is a candidate, without null realisations (lcpipe 0.2 and the reference
+        tool's behaviour: use with :meth:`CandidateCriteria.survey_defaults`).
     fap_threshold : float
         An event is flagged when the false-alarm probability of its best cluster is at most this.
     clip_sigma : float
@@ -54,6 +58,7 @@ class VerdictOptions:
         Detection and refit of degenerate single-lens fits.
     """
 
+    method: Literal["null", "criteria"] = "null"
     fap_threshold: float = 1e-3
     clip_sigma: float = 3.0
     null: NullOptions = field(default_factory=NullOptions)
@@ -68,6 +73,8 @@ class VerdictOptions:
                 raise TypeError(
                     f"VerdictOptions.{name} must be {cls.__name__} or a mapping, got {type(value).__name__}"
                 )
+        if self.method not in ("null", "criteria"):
+            raise ValueError(f"VerdictOptions.method must be 'null' or 'criteria', got {self.method!r}")
         if not self.clip_sigma > 0:
             raise ValueError(f"VerdictOptions.clip_sigma must be > 0, got {self.clip_sigma}")
         if not 0 < self.fap_threshold < 1:
@@ -166,6 +173,10 @@ def judge(
     if best is None:
         reason = "no_cluster" if len(clusters) == 0 else "criteria"
         return Verdict(False, reason, None, degeneracy)
+    if options.method == "criteria":
+        if degeneracy.degenerate:
+            return Verdict(False, "degenerate_fit", None, degeneracy)
+        return Verdict(True, "", None, degeneracy)
     row = clusters.iloc[best]
     t0, teff = float(row["t0"]), float(row["teff"])
     scanner = scan_grid if scanner is None else scanner
