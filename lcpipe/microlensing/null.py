@@ -1,15 +1,20 @@
 """The event's own null: the scan statistic on residual realisations that keep cadence and noise.
 
-A residual realisation keeps every point's time and (rescaled) error and gives it the normalised
-residual ``z = r / sigma`` of another point of the same data set and season, by a random cyclic shift
-of that data set's residual sequence within the season. The order of the residuals is kept, so their
-time correlation (night-to-night systematics, seeing trends, a slow misfit of the single-lens model)
-and their heavy tails travel with them, and each data set keeps its own error scale. The points of the
-window of the candidate being tested are left out of the pool (their values would otherwise move the
-candidate itself around the light curve) and get pool values like every other point.
+A residual realisation keeps every point's time and (rescaled) error and gives it a normalised
+residual ``z = r / sigma`` of the same data set and season, arranged by a stationary bootstrap
+(:func:`shifted_residuals`): runs of consecutive residuals of mean length ``block_length`` points, so
+that their short-range time correlation (night-to-night systematics, seeing trends) and their heavy
+tails travel with them, and each data set keeps its own error scale. The points of the window of the
+candidate being tested stay in the pool, but only as runs of one point, so that the candidate itself
+is never copied elsewhere while its values still count as noise (leaving them out makes the null too
+weak: it then lacks the light curve's largest values).
 
-The statistic is the scan's largest delta chi-square (the delta chi-square of the largest cluster),
-on the same grid as the data. Its false-alarm probability is the Monte Carlo p-value of Besag &
+Known limit: a light curve of a few hundred points holds too few independent stretches for its own
+bootstrap to reproduce its largest correlated excursions, so on real survey noise the probability is
+anti-conservative (docs/evaluation.md measures the realised rate per threshold on real OGLE-II noise).
+
+The statistic of a realisation is the scan's largest delta chi-square on the same grid as the data
+(the caller clips the residuals, see :mod:`lcpipe.microlensing.verdict`). Its false-alarm probability is the Monte Carlo p-value of Besag &
 Clifford (1991, Biometrika 78, 301): with ``h`` of ``k`` realisations at or above the observed value,
 ``(h + 1) / (k + 1)``, or ``h / k`` when the sequential run stopped early after ``h`` exceedances
 (an event whose best cluster is common in its own noise costs a few realisations only). When no
