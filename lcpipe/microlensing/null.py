@@ -14,12 +14,13 @@ bootstrap to reproduce its largest correlated excursions, so on real survey nois
 anti-conservative (docs/evaluation.md measures the realised rate per threshold on real OGLE-II noise).
 
 The statistic of a realisation is the scan's largest delta chi-square on the same grid as the data
-(the caller clips the residuals, see :mod:`lcpipe.microlensing.verdict`). Its false-alarm probability is the Monte Carlo p-value of Besag &
-Clifford (1991, Biometrika 78, 301): with ``h`` of ``k`` realisations at or above the observed value,
-``(h + 1) / (k + 1)``, or ``h / k`` when the sequential run stopped early after ``h`` exceedances
-(an event whose best cluster is common in its own noise costs a few realisations only). When no
-realisation reaches it, that value is only a bound; a Gumbel law fitted to the realisations' maxima
-(moments) extrapolates the tail for ranking (:attr:`NullTest.log10_fap_model`).
+(the caller clips the residuals, see :mod:`lcpipe.microlensing.verdict`). Its false-alarm
+probability is the Monte Carlo p-value of Besag & Clifford (1991, Biometrika 78, 301): with ``h``
+of ``k`` realisations at or above the observed value, ``(h + 1) / (k + 1)``, or ``h / k`` when the
+sequential run stopped early after ``h`` exceedances (an event whose best cluster is common in its
+own noise costs a few realisations only). When no realisation reaches it, that value is only a
+bound; a Gumbel law fitted to the realisations' maxima (moments) extrapolates the tail for ranking
+(:attr:`NullTest.log10_fap_model`).
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ clipped to ``+-clip_sigma`` (data and null realisations alike), so that one poin
 ``clip_sigma**2``. An outlier, however strong, is then no more than a 3-sigma point, and a
 candidate needs several deviating points; ``best_dchi2`` still reports the unclipped value.
 
-The false-alarm probability is per event: the chance that the event's own residuals, shuffled by
-season- and data-set-preserving stationary bootstrap, give anywhere in the light curve a cluster as strong
-as the best one. The default threshold 1e-3 is below the Monte Carlo resolution of the default 100
+The false-alarm probability is per event: the chance that the event's own residuals, rearranged by
+a season- and data-set-preserving stationary bootstrap, give anywhere in the light curve a cluster
+as strong as the best one. The default threshold 1e-3 is below the Monte Carlo resolution of the default 100
 realisations, so an event is flagged only when no realisation reaches its best cluster and the Gumbel
 tail fitted to the realisations puts it beyond 1e-3; ``best_log10_fap`` ranks events by that tail.
 """
