@@ -78,7 +78,7 @@ def test_quality_of_a_single_outlier():
     assert q["longest_run"][0] == 1
     assert q["peak_frac"][0] > 0.8
     assert q["n_eff"][0] < 1.5
-    assert not CandidateCriteria(min_dchi2=0).accept(q.assign(dchi2=q["dchi2_window"]))[0][0]
+    assert not CandidateCriteria.survey_defaults().accept(q.assign(dchi2=q["dchi2_window"]))[0][0]
 
 
 def test_robust_scale_fallbacks():

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies, scan_fit, scan_row
 from lcpipe.microlensing.photometry import mags_to_fit_flux
 from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
@@ -36,7 +37,12 @@ def test_real_plain_events_have_no_candidate(name, columns):
     assert result.error_scale > 1.0  # ground-based errors are inflated to chi2/dof = 1
     assert len(result.clusters) > 10
     assert not result.has_candidate
-    assert not result.clusters["accepted"].any()
+    assert result.verdict.reason == "fap"
+    assert result.summary_dict()["best_fap"] > 1e-2
+    survey = find_anomalies(
+        time, flux, flux_err, options=FinderOptions(criteria=CandidateCriteria.survey_defaults())
+    )
+    assert not survey.clusters["accepted"].any()  # the former fixed thresholds agree
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

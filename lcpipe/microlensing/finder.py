@@ -20,17 +20,27 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.kernels.anomaly_scan import scan_grid
+from lcpipe.kernels.residual_scan import residual_scan
 from lcpipe.microlensing.clusters import find_clusters
 from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.datasets import dataset_support
-from lcpipe.microlensing.grid import ScanOptions, build_grid
+from lcpipe.microlensing.degenerate import refit_if_degenerate
+from lcpipe.microlensing.grid import ScanOptions, build_grid, limit_teff
 from lcpipe.microlensing.photometry import rescale_errors, rescale_errors_by_group
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
 from lcpipe.microlensing.quality import QUALITY_COLUMNS, window_quality
 from lcpipe.microlensing.result import _NAN_SCORE, CLUSTER_COLUMNS, AnomalyResult
 from lcpipe.microlensing.score import ScoreOptions, score_cluster
+from lcpipe.microlensing.verdict import VerdictOptions, judge
 
-_NESTED = {"scan": ScanOptions, "criteria": CandidateCriteria, "score": ScoreOptions, "pspl": PSPLOptions}
+_NESTED = {
+    "scan": ScanOptions,
+    "criteria": CandidateCriteria,
+    "score": ScoreOptions,
+    "pspl": PSPLOptions,
+    "verdict": VerdictOptions,
+}
+_SCANNERS = {"template": scan_grid, "residual": residual_scan}
 
 
 @dataclass(frozen=True)
@@ -42,11 +52,22 @@ class FinderOptions:
     scan : ScanOptions
         Grid, window and clustering definitions.
     criteria : CandidateCriteria
-        Tests a cluster must pass to be a candidate.
+        Optional filters a cluster must pass to be tested (all off by default).
     score : ScoreOptions
         Reference population and statistics of the score.
     pspl : PSPLOptions
         Options of the single-lens fit.
+    verdict : VerdictOptions
+        False-alarm threshold, null sampling and degenerate-fit handling of the verdict.
+    max_teff_over_tE : float or None
+        Scan only timescales ``teff <= max_teff_over_tE * tE`` of the single-lens fit: a deviation
+        as long as the event itself is a misfit of the model (parallax, xallarap, a wrong blend),
+        not a short anomaly, and its cluster would absorb every short one nearby (None: the whole
+        grid, as the reference tool).
+    scan_mode : {"template", "residual"}
+        ``template``: delta chi-square of the better of the two magnification templates over a flat
+        model; ``residual``: the template-free excess chi-square of a flat model (the cluster table's
+        ``template`` is then -1 and its support columns use template A0).
     rescale_errors : bool
         Scale the flux errors after the fit so that its chi2/dof becomes 1 (reported as
         ``error_scale``); ground-based errors are rarely right.
@@ -65,6 +86,9 @@ class FinderOptions:
     criteria: CandidateCriteria = field(default_factory=CandidateCriteria)
     score: ScoreOptions = field(default_factory=ScoreOptions)
     pspl: PSPLOptions = field(default_factory=PSPLOptions)
+    verdict: VerdictOptions = field(default_factory=VerdictOptions)
+    max_teff_over_tE: float | None = 0.1
+    scan_mode: Literal["template", "residual"] = "template"
     rescale_errors: bool = True
     rescale_per_dataset: bool = True
     allow_error_shrink: bool = False
@@ -82,13 +106,28 @@ class FinderOptions:
                 )
         if self.method not in ("fast", "slow"):
             raise ValueError(f"FinderOptions.method must be 'fast' or 'slow', got {self.method!r}")
+        if self.scan_mode not in _SCANNERS:
+            raise ValueError(
+                f"FinderOptions.scan_mode must be 'template' or 'residual', got {self.scan_mode!r}"
+            )
+        if self.max_teff_over_tE is not None and not self.max_teff_over_tE > 0:
+            raise ValueError(
+                f"FinderOptions.max_teff_over_tE must be > 0 or None, got {self.max_teff_over_tE}"
+            )
         if self.num_threads < 0:
             raise ValueError(f"FinderOptions.num_threads must be >= 0, got {self.num_threads}")
 
     @classmethod
     def reference(cls, **changes: Any) -> FinderOptions:
-        """The published tool's definitions: no error rescaling and no gap rule (for parity runs)."""
-        base = cls(rescale_errors=False, scan=ScanOptions(min_points_each_side=0))
+        """The published tool's definitions (for parity runs): no error rescaling, no gap rule, the
+        whole teff grid, and the fixed criteria instead of the null verdict."""
+        base = cls(
+            rescale_errors=False,
+            scan=ScanOptions(min_points_each_side=0),
+            max_teff_over_tE=None,
+            criteria=CandidateCriteria.survey_defaults(),
+            verdict=VerdictOptions(method="criteria"),
+        )
         return replace(base, **changes)
 
 
@@ -149,6 +188,7 @@ def scan_fit(
     AnomalyResult
     """
     start = _time.perf_counter()
+    fit, degeneracy = refit_if_degenerate(fit, pspl=options.pspl, options=options.verdict.degeneracy)
     order = np.argsort(fit.time, kind="stable")
     t, f, e = (np.asarray(a, dtype=float)[order] for a in (fit.time, fit.flux, fit.flux_err))
     if not fit.ok:
@@ -166,7 +206,10 @@ def scan_fit(
     residuals = f - fit.model_flux(t)
     weights = 1.0 / (e * e)
     grid = build_grid(t, options.scan)
-    scan = scan_grid(
+    if options.max_teff_over_tE is not None:
+        grid = limit_teff(grid, options.max_teff_over_tE * fit.tE)
+    scanner = _SCANNERS[options.scan_mode]
+    scan = scanner(
         t,
         residuals,
         weights,
@@ -187,7 +230,7 @@ def scan_fit(
         scan.hi[reps],
         scan.t0[reps],
         teff,
-        scan.template[reps],
+        np.maximum(scan.template[reps], 0),
         options.scan.contrib_threshold,
         method=options.method,
     )
@@ -216,11 +259,28 @@ def scan_fit(
                               method=options.method)
         for name, row in (("best", best), ("top", top)) if row is not None
     }  # fmt: skip
+    scored = _time.perf_counter()
+    verdict = judge(
+        t,
+        residuals,
+        e,
+        group,
+        grid,
+        clusters,
+        best,
+        degeneracy,
+        scan=options.scan,
+        options=options.verdict,
+        scanner=scanner,
+        method=options.method,
+        num_threads=options.num_threads,
+    )
     done = _time.perf_counter()
     timings = {
         "fit": fit_seconds,
         "scan": scanned - start,
-        "clusters": done - scanned,
+        "clusters": scored - scanned,
+        "null": done - scored,
         "total": fit_seconds + done - start,
     }
     return AnomalyResult(
@@ -243,6 +303,7 @@ def scan_fit(
         dataset_labels=labels,
         dataset_error_scales=np.asarray(scales, dtype=float),
         support=support,
+        verdict=verdict,
     )
 
 

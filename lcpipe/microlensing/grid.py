@@ -176,3 +176,31 @@ def build_grid(time: np.ndarray, options: ScanOptions) -> ScanGrid:
     n_t0 = np.ceil((last - first)[:, None] / step[None, :]).astype(np.int64)
     n_t0 = np.maximum(n_t0, 0)
     return ScanGrid(bounds, first, last, teff, step, options.window_half_width * teff, n_t0)
+
+
+def limit_teff(grid: ScanGrid, teff_max: float) -> ScanGrid:
+    """The grid without its levels of ``teff > teff_max`` (at least the first level is kept).
+
+    Parameters
+    ----------
+    grid : ScanGrid
+    teff_max : float
+        Largest timescale kept (days); ``inf`` keeps every level.
+
+    Returns
+    -------
+    ScanGrid
+        Same seasons and centres, levels ``0 .. k`` only.
+    """
+    keep = max(int(np.count_nonzero(grid.teff <= teff_max)), 1)
+    if keep == grid.teff.size:
+        return grid
+    return ScanGrid(
+        grid.bounds,
+        grid.first,
+        grid.last,
+        grid.teff[:keep],
+        grid.step[:keep],
+        grid.half_width[:keep],
+        np.ascontiguousarray(grid.n_t0[:, :keep]),
+    )

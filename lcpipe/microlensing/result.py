@@ -15,6 +15,7 @@ from lcpipe.microlensing.grid import ScanGrid
 from lcpipe.microlensing.pspl import PSPLFit
 from lcpipe.microlensing.quality import QUALITY_COLUMNS
 from lcpipe.microlensing.score import ClusterScore
+from lcpipe.microlensing.verdict import Verdict
 
 #: Columns of the cluster table, in order (see :meth:`AnomalyResult.clusters_frame`).
 CLUSTER_COLUMNS = (
@@ -40,6 +41,7 @@ _BEST_FIELDS = (
     "longest_run",
 )
 _NAN_SCORE = ClusterScore(float("nan"), float("nan"), float("nan"), 0, 0, "none")
+_NO_VERDICT = Verdict(False, "not_scanned", None)
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ class AnomalyResult:
     top_score : ClusterScore
         Its score.
     timings : dict
-        Wall-clock seconds of ``fit``, ``scan``, ``clusters`` (clusters, quality, criteria, score)
-        and ``total``.
+        Wall-clock seconds of ``fit``, ``scan``, ``clusters`` (clusters, quality, criteria, score),
+        ``null`` (the verdict's null realisations) and ``total``.
     group : ndarray, shape (N,), int64, optional
         Data set code of each scanned point (the fit's group codes).
     dataset_labels : ndarray, shape (K,), str, optional
@@ -83,6 +85,8 @@ class AnomalyResult:
     support : dict, optional
         ``"best"`` and ``"top"``: the :func:`lcpipe.microlensing.datasets.dataset_support` table of
         that cluster (which data sets carry it).
+    verdict : Verdict or None
+        False-alarm probability of the best cluster and the decision (None when nothing was scanned).
     """
 
     status: str
@@ -104,11 +108,12 @@ class AnomalyResult:
     dataset_labels: np.ndarray | None = field(default=None, repr=False)
     dataset_error_scales: np.ndarray | None = field(default=None, repr=False)
     support: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    verdict: Verdict | None = None
 
     @property
     def has_candidate(self) -> bool:
-        """True when a cluster passed the candidate criteria."""
-        return self.best is not None
+        """True when the best cluster is rare in the event's own null (:mod:`lcpipe.microlensing.verdict`)."""
+        return self.verdict is not None and self.verdict.has_candidate
 
     @property
     def n_seasons(self) -> int:
@@ -179,6 +184,7 @@ class AnomalyResult:
             "n_clusters": len(self.clusters),
             "n_accepted": int(self.clusters["accepted"].sum()) if len(self.clusters) else 0,
             **self._dataset_fields(),
+            **(self.verdict or _NO_VERDICT).to_row(),
         }
         out.update({f"time_{k}_s": v for k, v in self.timings.items()})
         return {k: _plain(v) for k, v in out.items()}
@@ -203,11 +209,16 @@ class AnomalyResult:
             f"{d['n_active']} scored",
             f"clusters          {d['n_clusters']} ({d['n_accepted']} pass the criteria)",
         ]
-        if self.has_candidate:
+        if self.best is not None:
+            bound = "<=" if d["best_fap_is_bound"] else "="
             lines += [
                 f"best candidate    t0={d['best_t0']:.4f} teff={d['best_teff']:.6g} "
                 f"dchi2={d['best_dchi2']:.3f} "
                 f"score={d['best_score']:.2f}",
+                f"  verdict         {'candidate' if self.has_candidate else 'no candidate'}"
+                f"{'' if self.has_candidate else ' (' + d['verdict_reason'] + ')'}: FAP {bound} "
+                f"{d['best_fap']:.3g} (log10 {d['best_log10_fap']:.2f}, {d['n_null']} null realisations, "
+                f"{d['n_null_exceed']} as strong)",
                 f"  score refs      median={d['best_score_median']:.3f} scale={d['best_score_scale']:.3f} "
                 f"n={d['best_score_n_reference']}",
                 f"  support         n_window={d['best_n_window']} n_contrib={d['best_n_contrib']} "

@@ -1,0 +1,108 @@
+"""Parameter uncertainties of a PSPL fit from the curvature of chi-square at the optimum.
+
+The model of a point ``i`` of data set ``g`` is ``F_i = fs A(u_i) + fb_g`` on the fit's common flux
+scale (:attr:`PSPLFit.flux`), with ``u_i = sqrt(u0**2 + ((t_i - t0) / tE)**2)``. The Fisher matrix
+``F = J^T W J`` of the Jacobian ``J`` with respect to ``(t0, tE, u0, fs, fb_0, ..., fb_{G-1})`` and
+the weights ``W = 1 / sigma**2`` is half the chi-square Hessian at the optimum (Gauss–Newton: exact for
+a model linear near the optimum, the residual terms averaging out). Its inverse is the covariance;
+the marginal errors of ``t0, tE, u0`` equal the curvature of the chi-square profiled over the fluxes.
+Errors are as good as the error bars: pass a fit whose errors were rescaled to chi2/dof = 1 (or
+multiply by ``sqrt(chi2_dof)``, done here when ``rescale`` is True).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lcpipe.microlensing.pspl import PSPLFit
+
+#: Names of the shared parameters, in the covariance's order (blend fluxes follow, one per group).
+PARAMETERS = ("t0", "tE", "u0", "fs")
+
+
+@dataclass(frozen=True)
+class PSPLUncertainty:
+    """Curvature errors of a PSPL fit.
+
+    Attributes
+    ----------
+    sigma : dict
+        1-sigma errors of ``t0`` (days), ``tE`` (days), ``u0``, ``fs`` and ``fb`` (reference data
+        set; flux units of the fit).
+    covariance : ndarray, shape (4 + G, 4 + G)
+        Covariance of ``(t0, tE, u0, fs, fb_0 .. fb_{G-1})``.
+    scale : float
+        Factor the errors were multiplied with (``sqrt(chi2_dof)`` or 1).
+    """
+
+    sigma: dict[str, float]
+    covariance: np.ndarray
+    scale: float
+
+    def to_row(self, prefix: str = "pspl_sigma_") -> dict[str, float]:
+        """Flat columns ``pspl_sigma_t0`` ... for a per-source table."""
+        return {f"{prefix}{k}": v for k, v in self.sigma.items()}
+
+
+def pspl_jacobian(fit: PSPLFit) -> np.ndarray:
+    """Jacobian of the model flux at the fit's points, shape (N, 4 + G).
+
+    Columns: ``d/dt0, d/dtE, d/du0, d/dfs`` and one ``d/dfb_g`` (indicator) per data set.
+    """
+    t = np.asarray(fit.time, dtype=float)
+    group = np.zeros(t.size, np.int64) if fit.group is None else np.asarray(fit.group, np.int64)
+    n_groups = int(group.max()) + 1 if group.size else 1
+    tau = (t - fit.t0) / fit.tE
+    u = np.sqrt(fit.u0 * fit.u0 + tau * tau)
+    d_a_du = -8.0 / (u * u * (u * u + 4.0) ** 1.5)
+    du_dt0 = -tau / (u * fit.tE)
+    du_dte = -tau * tau / (u * fit.tE)
+    du_du0 = fit.u0 / u
+    amp = (u * u + 2.0) / (u * np.sqrt(u * u + 4.0))
+    jac = np.zeros((t.size, 4 + n_groups))
+    jac[:, 0] = fit.fs * d_a_du * du_dt0
+    jac[:, 1] = fit.fs * d_a_du * du_dte
+    jac[:, 2] = fit.fs * d_a_du * du_du0
+    jac[:, 3] = amp
+    jac[np.arange(t.size), 4 + group] = 1.0
+    return jac
+
+
+def pspl_uncertainties(fit: PSPLFit, *, rescale: bool = True) -> PSPLUncertainty:
+    """1-sigma errors and covariance of a PSPL fit from its Fisher matrix.
+
+    Parameters
+    ----------
+    fit : PSPLFit
+        A successful fit (``fit.ok``).
+    rescale : bool
+        Multiply the errors by ``sqrt(chi2_dof)`` when it exceeds 1 (error bars too small).
+
+    Returns
+    -------
+    PSPLUncertainty
+
+    Raises
+    ------
+    ValueError
+        If the fit failed or its Fisher matrix is singular (a parameter the data do not constrain).
+    """
+    if not fit.ok:
+        raise ValueError(f"no uncertainties for a failed fit (status {fit.status!r})")
+    jac = pspl_jacobian(fit)
+    weights = 1.0 / np.asarray(fit.flux_err, dtype=float) ** 2
+    fisher = jac.T @ (jac * weights[:, None])
+    norm = np.sqrt(np.diag(fisher))
+    if not np.all(norm > 0):
+        raise ValueError("singular Fisher matrix: a parameter does not change the model")
+    scaled = fisher / np.outer(norm, norm)
+    if np.linalg.cond(scaled) > 1e14:
+        raise ValueError("singular Fisher matrix: parameters are degenerate")
+    covariance = np.linalg.inv(scaled) / np.outer(norm, norm)
+    scale = max(float(np.sqrt(fit.chi2_dof)), 1.0) if rescale else 1.0
+    covariance = covariance * scale * scale
+    sigma = np.sqrt(np.diag(covariance))
+    names = {**{name: float(sigma[k]) for k, name in enumerate(PARAMETERS)}, "fb": float(sigma[4])}
+    return PSPLUncertainty(names, covariance, scale)
