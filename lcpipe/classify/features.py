@@ -110,7 +110,9 @@ def lightcurve_features(lc: LightCurve, options: FeatureOptions = FeatureOptions
     out["feat_amplitude_mag"] = float(hi - lo)
     out["feat_scatter_mag"] = float(1.4826 * np.median(np.abs(mag - np.median(mag))))
     out["feat_skew"] = float(skew(mag))
-    frequency = np.linspace(1.0 / options.max_period_days, 1.0 / options.min_period_days, options.n_frequencies)
+    frequency = np.linspace(
+        1.0 / options.max_period_days, 1.0 / options.min_period_days, options.n_frequencies
+    )
     power = LombScargle(time, mag, err).power(frequency, method="fast")
     peak = int(np.argmax(power))
     period = float(1.0 / frequency[peak])

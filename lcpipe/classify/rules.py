@@ -97,7 +97,11 @@ def _column(table: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _text(table: pd.DataFrame, name: str) -> pd.Series:
-    return table[name].astype(object).fillna("").astype(str) if name in table else pd.Series("", index=table.index)
+    return (
+        table[name].astype(object).fillna("").astype(str)
+        if name in table
+        else pd.Series("", index=table.index)
+    )
 
 
 def class_scores(table: pd.DataFrame, options: ClassifyOptions = ClassifyOptions()) -> pd.DataFrame:
@@ -141,7 +145,10 @@ def class_scores(table: pd.DataFrame, options: ClassifyOptions = ClassifyOptions
         "microlensing_anomaly": ml * anomaly,
         "microlensing": ml * (1.0 - anomaly),
         "eclipsing_binary": not_ml * dip * repeating * narrow * fainter,
-        "starspot": not_ml * periodic * broad * _soft(_column(table, "feat_amplitude_mag"), o.max_spot_amplitude_mag, -0.03),
+        "starspot": not_ml
+        * periodic
+        * broad
+        * _soft(_column(table, "feat_amplitude_mag"), o.max_spot_amplitude_mag, -0.03),
         "flare": not_ml
         * jump
         * (1.0 - dip)
@@ -153,10 +160,7 @@ def class_scores(table: pd.DataFrame, options: ClassifyOptions = ClassifyOptions
         * _soft(_column(table, "jump_amplitude_mag"), o.min_cv_amplitude_mag, 0.2)
         * _soft(_column(table, "jump_n_runs"), 1.5, 0.25)
         * _soft(_column(table, "gaia_bp_rp"), o.max_cv_bp_rp, -0.1),
-        "dipper": not_ml
-        * dip
-        * (1.0 - repeating)
-        * _soft(dip_duration, o.min_fade_days, -5.0),
+        "dipper": not_ml * dip * (1.0 - repeating) * _soft(dip_duration, o.min_fade_days, -5.0),
         "fade": not_ml * dip * (1.0 - repeating) * _soft(dip_duration, o.min_fade_days, 5.0),
         "yso": not_ml * variable * class_12 * 0.9,
         "disk": not_ml * dip * disk_ir * (1.0 - class_12) * 0.8,

@@ -31,11 +31,11 @@ def source_features(
 
 def classify_table(
     table: pd.DataFrame,
-    options: ClassifyOptions = ClassifyOptions(),
+    options: ClassifyOptions | None = None,
     *,
     read: Mapping[str, Any] | None = None,
     cleaning: Mapping[str, Any] | None = None,
-    features: FeatureOptions = FeatureOptions(),
+    features: FeatureOptions | None = None,
 ) -> pd.DataFrame:
     """Features, class scores and the final class of every candidate.
 
@@ -43,10 +43,12 @@ def classify_table(
     ----------
     table : DataFrame
         Candidates (``vetted.parquet``): ``source_id``, ``path`` and the branch and catalog columns.
-    options : ClassifyOptions
+    options : ClassifyOptions, optional
+        Default ``ClassifyOptions()``.
     read, cleaning : mapping, optional
         Reader and cleaning options of the light curves (the run's).
-    features : FeatureOptions
+    features : FeatureOptions, optional
+        Default ``FeatureOptions()``.
 
     Returns
     -------
@@ -54,15 +56,22 @@ def classify_table(
         ``source_id``, ``mag_bin`` (when given), ``status``, :data:`FEATURE_COLUMNS`,
         ``class_score_*``, ``class_final`` and ``class_final_score``; one row per candidate.
     """
+    options = options or ClassifyOptions()
+    features = features or FeatureOptions()
     rows = table.to_dict("records")
     found = run_per_source(
-        rows, lambda row: source_features(row, read or {}, cleaning or {}, features), stage="classify", total=len(rows)
+        rows,
+        lambda row: source_features(row, read or {}, cleaning or {}, features),
+        stage="classify",
+        total=len(rows),
     )
     for column in FEATURE_COLUMNS:
         if column not in found:
             found[column] = pd.Series(float("nan"), index=found.index)
     found = found.set_index(table.index)
-    merged = pd.concat([table.drop(columns=[c for c in FEATURE_COLUMNS if c in table]), found[list(FEATURE_COLUMNS)]], axis=1)
+    merged = pd.concat(
+        [table.drop(columns=[c for c in FEATURE_COLUMNS if c in table]), found[list(FEATURE_COLUMNS)]], axis=1
+    )
     scores = class_scores(merged, options)
     label, score = final_class(scores, options.min_score)
     keys = ["source_id", *(["mag_bin"] if "mag_bin" in table else [])]

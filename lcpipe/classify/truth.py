@@ -23,7 +23,7 @@ DEMO_KIND_CLASSES: dict[str, str] = {
 
 
 def truth_labels(truth: pd.DataFrame) -> pd.DataFrame:
-    """``source_id`` (str), ``mag_bin`` and ``label`` of every demo star with a class (:data:`DEMO_KIND_CLASSES`)."""
+    """``source_id`` (str), ``mag_bin`` and ``label`` of every demo star with a class."""
     labels = truth["kind"].astype(str).map(DEMO_KIND_CLASSES)
     keep = labels.notna()
     return pd.DataFrame(

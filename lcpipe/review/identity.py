@@ -12,7 +12,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-#: Columns hashed into the fingerprint and the decimals each is rounded to (days, u0, natural-log Bayes factors).
+#: Columns hashed into the fingerprint and the decimals each is rounded to (days, u0, ln Bayes factors).
 FINGERPRINT_COLUMNS: dict[str, int] = {
     "pspl_t0": 1,
     "pspl_tE": 1,
@@ -52,7 +52,9 @@ def fingerprint(table: pd.DataFrame) -> pd.Series:
     Series of str
         Same index as ``table``; equal for rows whose families and rounded key numbers are equal.
     """
-    kinds = table["candidate_type"].astype(str) if "candidate_type" in table else pd.Series("", index=table.index)
+    kinds = (
+        table["candidate_type"].astype(str) if "candidate_type" in table else pd.Series("", index=table.index)
+    )
     columns = {c: d for c, d in FINGERPRINT_COLUMNS.items() if c in table}
     values = []
     for position, kind in enumerate(kinds):

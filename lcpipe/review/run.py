@@ -1,8 +1,9 @@
 """A finished run as the review app sees it: every candidate of every bin, and the options it ran with.
 
 The candidates are the rows of ``results/<bin>/vetted.parquet``, one per source, with the bin's
-``classified.parquet`` (rule-based classes), the plot files of ``plots.parquet`` and the review
-fingerprint (:func:`lcpipe.review.identity.fingerprint`) joined on ``source_id``.
+``classified.parquet`` (light-curve features and rule-based classes), the plot files of
+``plots.parquet`` and the review fingerprint (:func:`lcpipe.review.identity.fingerprint`) joined
+on ``source_id``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _bin_candidates(root: Path, mag_bin: str) -> pd.DataFrame:
     if (folder / "classified.parquet").is_file():
         classes = read_table(folder / "classified.parquet")
         classes["source_id"] = classes["source_id"].astype(str)
-        keep = ["source_id", *(c for c in classes if c.startswith("class_") and c not in table)]
+        keep = ["source_id", *(c for c in classes if c.startswith(("class_", "feat_")) and c not in table)]
         table = table.merge(classes[keep], on="source_id", how="left")
     plots = folder / "plots.parquet"
     files = read_table(plots, columns=["source_id", "files"]) if plots.is_file() else None
@@ -64,7 +65,7 @@ def load_candidates(results_dir: str | Path, bins: Sequence[str] | None = None) 
     -------
     DataFrame
         The vetted columns, ``mag_bin``, ``plot_files`` (comma-separated PNG names in
-        ``<bin>/plots/``), the ``class_*`` columns when classified, and ``fingerprint``.
+        ``<bin>/plots/``), the ``feat_*`` and ``class_*`` columns when classified, and ``fingerprint``.
 
     Raises
     ------
@@ -78,7 +79,11 @@ def load_candidates(results_dir: str | Path, bins: Sequence[str] | None = None) 
         wanted = f" among {', '.join(bins)}" if bins else ""
         raise RunError(f"{root}: no bin{wanted} has {CANDIDATE_TABLE} (is the run finished?)")
     frames = [_bin_candidates(root, b) for b in chosen]
-    table = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[0]
+    table = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else frames[0]
+    )
     table["fingerprint"] = fingerprint(table)
     return table.reset_index(drop=True)
 

@@ -167,7 +167,9 @@ def connect(path: str | Path, *, timeout_s: float = 30.0) -> sqlite3.Connection:
         raise ReviewStoreError(f"{path}: not a review store ({exc})") from exc
     if int(version) > SCHEMA_VERSION:
         connection.close()
-        raise ReviewStoreError(f"{path}: schema version {version} is newer than this lcpipe ({SCHEMA_VERSION})")
+        raise ReviewStoreError(
+            f"{path}: schema version {version} is newer than this lcpipe ({SCHEMA_VERSION})"
+        )
     return connection
 
 
@@ -334,14 +336,23 @@ def _conflicts(states: pd.DataFrame) -> list[MergeConflict]:
     for (source_id, mag_bin), group in states.groupby(["source_id", "mag_bin"], sort=True):
         if group["_store"].nunique() < 2:
             continue
-        contents = {(None if pd.isna(s) else int(s), label) for s, label in zip(group["score"], group["label"])}
+        contents = {
+            (None if pd.isna(s) else int(s), label)
+            for s, label in zip(group["score"], group["label"], strict=True)
+        }
         if len(contents) > 1:
             conflicts.append(
                 MergeConflict(
                     str(source_id),
                     str(mag_bin),
                     tuple(
-                        (r._store, r.reviewer, None if pd.isna(r.score) else int(r.score), r.label, r.changed_at)
+                        (
+                            r._store,
+                            r.reviewer,
+                            None if pd.isna(r.score) else int(r.score),
+                            r.label,
+                            r.changed_at,
+                        )
                         for r in group.itertuples()
                     ),
                 )
