@@ -16,8 +16,11 @@ from plotly.subplots import make_subplots
 
 from lcpipe.kernels.anomaly_scan import template_values
 from lcpipe.microlensing.result import AnomalyResult
-from lcpipe.plots.dips import KIND_COLOURS, DipPlotData
+from lcpipe.plots.dips import DipPlotData
 from lcpipe.plots.time_axis import time_offset
+
+#: Colours of the two searches (matplotlib's tab:red and tab:blue, as in the run's PNGs).
+KIND_COLOURS = {"dip": "#d62728", "jump": "#1f77b4"}
 
 _LAYOUT = {
     "template": "plotly_white",
@@ -247,7 +250,9 @@ def fold_figure(
 
 def fold_period(row: Mapping[str, Any], min_r2: float = 0.3) -> tuple[float, str]:
     """The period to fold at and where it comes from: the known variable's, else the features' fold when
-    periodic (``feat_fold_r2 >= min_r2``); NaN when neither."""
+    periodic (``feat_fold_r2 >= min_r2``); NaN when neither or for a microlensing candidate."""
+    if bool(row.get("family_microlensing")):  # one long bump folds "well" at any long period
+        return float("nan"), ""
     known = row.get("vsx_period")
     if known is not None and np.isfinite(float(known)) and float(known) > 0:
         return float(known), "known-variable catalog"

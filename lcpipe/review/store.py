@@ -307,7 +307,7 @@ def merge_stores(inputs: Sequence[str | Path], out: str | Path) -> list[MergeCon
             connection.close()
         rows["origin"] = rows["origin"].where(rows["origin"] != "", Path(path).name)
         frames.append(rows)
-        states.append(current.assign(_store=Path(path).name))
+        states.append(current.assign(store_name=Path(path).name))
     merged = pd.concat(frames, ignore_index=True).drop_duplicates(subset=list(REVIEW_COLUMNS), keep="first")
     merged = merged.sort_values("changed_at", kind="stable")
     connection = connect(out)
@@ -334,7 +334,7 @@ def _records(frame: pd.DataFrame) -> Iterable[tuple]:
 def _conflicts(states: pd.DataFrame) -> list[MergeConflict]:
     conflicts = []
     for (source_id, mag_bin), group in states.groupby(["source_id", "mag_bin"], sort=True):
-        if group["_store"].nunique() < 2:
+        if group["store_name"].nunique() < 2:
             continue
         contents = {
             (None if pd.isna(s) else int(s), label)
@@ -347,7 +347,7 @@ def _conflicts(states: pd.DataFrame) -> list[MergeConflict]:
                     str(mag_bin),
                     tuple(
                         (
-                            r._store,
+                            r.store_name,
                             r.reviewer,
                             None if pd.isna(r.score) else int(r.score),
                             r.label,
