@@ -135,6 +135,7 @@ rule bin_report:
         events=result("{mag_bin}", "events.parquet"),
         candidates=result("{mag_bin}", "candidates.parquet"),
         vetted=result("{mag_bin}", "vetted.parquet"),
+        plots=result("{mag_bin}", "plots.parquet"),
     output:
         attrition_tsv=result("{mag_bin}", "report", "attrition.tsv"),
         attrition=report(
@@ -163,6 +164,7 @@ rule bin_report:
         runtime=10,
     params:
         max_table_rows=config["report"]["max_table_rows"],
+        plots_dir=result("{mag_bin}", "plots"),
         version=LCPIPE_VERSION,
     script:
         "../scripts/bin_report.py"

@@ -1,4 +1,4 @@
-"""Snakemake adapter: a bin's report pages (attrition, candidate table)."""
+"""Snakemake adapter: a bin's report pages (attrition, candidate table linked to the plots)."""
 
 from lcpipe.report.stage import write_bin_report
 from lcpipe.stages.logs import log_to
@@ -14,4 +14,6 @@ if __name__ == "__main__":
             snakemake.output.candidates,
             mag_bin=snakemake.wildcards.mag_bin,
             max_table_rows=snakemake.params.max_table_rows,
+            plots_path=snakemake.input.plots,
+            plot_href=lambda name: str(snakemake.report_href(snakemake.params.plots_dir).child_path(name)),
         )

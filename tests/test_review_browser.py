@@ -132,9 +132,20 @@ def _screenshot(driver, tmp_path: Path, name: str) -> Path:
 
 
 def _wait(driver, condition, timeout: float = 90.0, what: str = ""):
+    """Wait for ``condition(driver)``; elements Dash re-renders meanwhile (stale, missing) are retried."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.3).until(condition, message=what)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    wait = WebDriverWait(driver, timeout, poll_frequency=0.3, ignored_exceptions=ignored)
+    return wait.until(condition, message=what)
+
+
+def _click_first_row(driver) -> bool:
+    from selenium.webdriver.common.by import By
+
+    driver.find_elements(By.CSS_SELECTOR, "#queue-table tbody tr td")[0].click()
+    return True
 
 
 def test_review_in_browser(app_server, browser, tmp_path):
@@ -160,11 +171,11 @@ def test_review_in_browser(app_server, browser, tmp_path):
     search = browser.find_element(By.ID, "f-search")
     search.send_keys(target, Keys.ENTER)
     _wait(browser, lambda d: d.find_element(By.ID, "queue-count").text.startswith("1 of "), what="filtered")
-    assert target in rows(browser)[0].text
+    _wait(browser, lambda d: target in rows(d)[0].text, what="the searched row")
 
     reviewer = browser.find_element(By.ID, "reviewer")
     reviewer.send_keys(REVIEWER)
-    rows(browser)[0].click()
+    _wait(browser, _click_first_row, what="click the row")
     _wait(browser, lambda d: d.find_element(By.ID, "candidate-view").is_displayed(), what="candidate view")
     _wait(
         browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#graph-lightcurve .main-svg"), what="light curve"
