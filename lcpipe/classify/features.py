@@ -82,7 +82,7 @@ def fold_quality(time: np.ndarray, mag: np.ndarray, period: float, n_bins: int) 
         ``1 - var(mag - phase curve) / var(mag)`` (0 for no periodic signal, 1 for a perfect fold).
     faint_fraction : float
         Fraction of phase bins fainter than half the phase curve's range above its median: small for
-        eclipses (narrow minima), near one half for a sinusoid.
+        eclipses (narrow minima), about a third for a sinusoid.
     """
     phase_bin = np.minimum((np.mod(time / period, 1.0) * n_bins).astype(int), n_bins - 1)
     counts = np.bincount(phase_bin, minlength=n_bins)

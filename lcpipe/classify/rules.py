@@ -55,7 +55,7 @@ class ClassifyOptions:
     min_fold_r2 : float
         Fraction of the variance a phase curve explains above which a source is periodic.
     max_eclipse_faint_fraction : float
-        Eclipses are faint in at most this fraction of the phase; sinusoids in about half.
+        Eclipses are faint in at most this fraction of the phase; a sinusoid in about a third.
     max_spot_amplitude_mag : float
         Largest 5–95 % amplitude of a starspot modulation (mag).
     min_eclipse_runs : int
@@ -74,7 +74,7 @@ class ClassifyOptions:
 
     min_score: float = 0.5
     min_fold_r2: float = 0.3
-    max_eclipse_faint_fraction: float = 0.3
+    max_eclipse_faint_fraction: float = 0.2
     max_spot_amplitude_mag: float = 0.2
     min_eclipse_runs: int = 3
     max_flare_days: float = 30.0
