@@ -493,7 +493,6 @@ def create_app(session: ReviewSession) -> Any:
     app.layout = html.Div(
         [
             dcc.Location(id="url"),
-            dcc.Store(id="reviewer-store", storage_type="local"),
             dcc.Store(id="order", storage_type="session"),
             dcc.Store(id="saved"),
             html.Div(
@@ -503,25 +502,19 @@ def create_app(session: ReviewSession) -> Any:
                     html.Span(str(session.results_dir), className="note"),
                     html.Span(id="progress", className="progress"),
                     html.Label("reviewer", className="label"),
-                    dcc.Input(id="reviewer", type="text", placeholder="your name", debounce=False),
+                    dcc.Input(
+                        id="reviewer",
+                        type="text",
+                        placeholder="your name",
+                        persistence=True,
+                        persistence_type="local",
+                    ),
                 ],
             ),
             queue_view,
             candidate_view,
         ]
     )
-
-    @app.callback(
-        Output("reviewer", "value"),
-        Input("reviewer-store", "modified_timestamp"),
-        State("reviewer-store", "data"),
-    )
-    def restore_reviewer(_, stored):
-        return stored or ""
-
-    @app.callback(Output("reviewer-store", "data"), Input("reviewer", "value"), prevent_initial_call=True)
-    def keep_reviewer(name):
-        return name
 
     @app.callback(
         Output("queue-table", "data"),

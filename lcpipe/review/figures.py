@@ -211,6 +211,15 @@ def microlensing_figure(result: AnomalyResult) -> go.Figure:
             row=2,
             col=1,
         )
+    near = np.abs(result.time - fit.t0) < 3.0 * fit.tE
+    if near.sum() > 10:  # open on the event (t0 ± 3 tE); the modebar's autoscale shows everything
+        figure.update_xaxes(range=[fit.t0 - 3.0 * fit.tE - shift, fit.t0 + 3.0 * fit.tE - shift])
+        pad = 2.0 * float(np.nanmedian(result.flux_err[near]))
+        figure.update_yaxes(
+            range=[np.nanmin(result.flux[near]) - pad, np.nanmax(result.flux[near]) + pad], row=1
+        )
+        resid = result.residuals[near]
+        figure.update_yaxes(range=[np.nanmin(resid) - pad, np.nanmax(resid) + pad], row=2)
     figure.update_yaxes(title="flux", row=1, col=1)
     figure.update_yaxes(title="residual", row=2, col=1)
     figure.update_xaxes(title=f"JD − {shift:.0f}" if shift else "time (d)", row=2, col=1)
