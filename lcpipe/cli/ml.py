@@ -104,6 +104,7 @@ def run_train(args: argparse.Namespace) -> int:
         f"{metrics['accuracy']:.3f}"
     )
     table = pd.DataFrame(metrics["per_class"]).T[["n_true", "n_predicted", "precision", "recall"]]
+    table = table.astype({"n_true": int, "n_predicted": int})
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if metrics["left_out_classes"]:
         print(f"left out (too few labels): {metrics['left_out_classes']}")

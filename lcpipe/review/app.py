@@ -648,6 +648,7 @@ def create_app(session: ReviewSession) -> Any:
                 )
             )
         known = " · known variable" if bool(row.get("known_variable")) else ""
+        lensing = bool(row.get("family_microlensing"))  # PSPL numbers of other candidates mean nothing
         title = f"{row['source_id']} · bin {row['mag_bin']} · {row.get('candidate_type', '')}{known}"
         numbers = [
             html.H3("Key numbers"),
@@ -655,7 +656,9 @@ def create_app(session: ReviewSession) -> Any:
                 [
                     (label, _fmt(row.get(c), f))
                     for c, label, f in KEY_NUMBERS
-                    if c in row and _fmt(row.get(c), f)
+                    if c in row
+                    and _fmt(row.get(c), f)
+                    and (lensing or not c.startswith(("pspl_", "anomaly_")))
                 ]
             ),
             html.H3("Catalog matches"),
