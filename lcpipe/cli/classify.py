@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lcpipe.classify import ClassifyOptions, classify_table
-from lcpipe.classify.truth import precision_recall, truth_labels
+from lcpipe.classify.rules import ClassifyOptions
 from lcpipe.tables import read_table, write_table
 
 _DEFAULTS = ClassifyOptions()
@@ -45,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Classify; a bad input prints one error line and returns 1."""
+    from lcpipe.classify.stage import classify_table
+    from lcpipe.classify.truth import precision_recall, truth_labels
+
     options = dataclasses.replace(_DEFAULTS, min_score=args.min_score)
     frames = []
     try:
