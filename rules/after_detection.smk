@@ -164,7 +164,6 @@ rule bin_report:
         runtime=10,
     params:
         max_table_rows=config["report"]["max_table_rows"],
-        plots_dir=result("{mag_bin}", "plots"),
         version=LCPIPE_VERSION,
     script:
         "../scripts/bin_report.py"
