@@ -181,6 +181,12 @@ def test_review_in_browser(app_server, browser, tmp_path):
         browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#graph-lightcurve .main-svg"), what="light curve"
     )
     assert target in browser.current_url
+    assert "not readable" not in browser.find_element(By.ID, "cand-plots").text
+    _wait(
+        browser,
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#graph-lightcurve .scatterlayer .trace"),
+        what="points",
+    )
     title = browser.find_element(By.ID, "cand-title")
     assert target in title.text
     _screenshot(browser, tmp_path, "candidate")

@@ -25,7 +25,14 @@ from lcpipe.plots.dips import dip_plot_data
 from lcpipe.plots.microlensing import finder_options, rescan
 from lcpipe.plots.stage import strength
 from lcpipe.review import figures
-from lcpipe.review.run import FAMILIES, StageOptions, load_candidates, load_points, stage_options
+from lcpipe.review.run import (
+    FAMILIES,
+    StageOptions,
+    load_candidates,
+    load_points,
+    resolve_path,
+    stage_options,
+)
 from lcpipe.review.store import REVIEW_CLASSES, Review, connect, current_reviews, record, with_change_flags
 
 #: Keyboard letter of each review class (shown underlined on its button).
@@ -217,7 +224,7 @@ class ReviewSession:
             self._views.move_to_end(key)
             return self._views[key]
         options = self.options(row["mag_bin"])
-        lc, status = load_points(row["path"], options)
+        lc, status = load_points(resolve_path(row["path"], self.results_dir), options)
         out: dict[str, Any] = {}
         if lc is None or status != "ok":
             out["lightcurve"] = figures.message_figure(f"light curve not readable: {status} ({row['path']})")

@@ -129,6 +129,16 @@ def stage_options(results_dir: str | Path, mag_bin: str) -> StageOptions:
     )
 
 
+def resolve_path(path: str | Path, results_dir: str | Path) -> Path:
+    """A light-curve path of the run's tables: relative paths are relative to the workflow's folder (the
+    results folder's parent) unless they exist from the current folder."""
+    path = Path(path)
+    if path.is_absolute() or path.exists():
+        return path
+    candidate = Path(results_dir).resolve().parent / path
+    return candidate if candidate.exists() else path
+
+
 def load_points(path: str | Path, options: StageOptions) -> tuple[LightCurve | None, str]:
     """The cleaned light curve of a candidate, as the pipeline's stages read it.
 
