@@ -58,6 +58,19 @@ def classify_table(
     """
     options = options or ClassifyOptions()
     features = features or FeatureOptions()
+    if table.empty:  # an empty bin (its table may have no columns at all): the columns, no rows
+        scores = class_scores(pd.DataFrame(), options)
+        columns = [
+            "source_id",
+            "mag_bin",
+            "status",
+            *FEATURE_COLUMNS,
+            *scores,
+            "class_final",
+            "class_final_score",
+        ]
+        return pd.DataFrame({c: pd.Series(dtype=float if c.startswith(("feat_", "class_score")) else object)
+                             for c in columns})  # fmt: skip
     rows = table.to_dict("records")
     found = run_per_source(
         rows,

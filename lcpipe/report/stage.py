@@ -63,8 +63,9 @@ def write_bin_report(
     Path(attrition_html).write_text(attrition_page(shown, f"Attrition of bin {mag_bin}", note))
     plot_files = None
     if plots_path is not None:
-        index = read_table(plots_path, columns=["source_id", "files"])
-        plot_files = dict(zip(index["source_id"].astype(str), index["files"].fillna(""), strict=True))
+        index = read_table(plots_path)
+        if {"source_id", "files"} <= set(index.columns):  # an empty bin's index may have no columns
+            plot_files = dict(zip(index["source_id"].astype(str), index["files"].fillna(""), strict=True))
     page = candidates_page(
         vetted, mag_bin, max_table_rows, n_sources=len(events), plot_files=plot_files, plot_href=plot_href
     )
