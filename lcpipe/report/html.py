@@ -146,7 +146,7 @@ td.text, th.text { text-align: left; }
 tr:hover td { background: #fafbfd; }
 .headline { display: flex; flex-wrap: wrap; gap: 8px; margin: 0.4em 0 1em; }
 .count { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 12px; background: #f6f8fa; }
-.count b { display: block; font-size: 1.5em; }
+.count strong { display: block; font-size: 1.5em; }
 .count span { color: #555; font-size: 0.9em; }
 pre { background: #f6f8fa; padding: 0.8em; border-radius: 4px; font-size: 12px; }
 """
@@ -260,7 +260,7 @@ def headline_counts(vetted: pd.DataFrame, n_sources: int) -> dict[str, int]:
 def headline_html(counts: Mapping[str, int]) -> str:
     """The headline counts as a row of boxes (:func:`headline_counts`)."""
     boxes = "".join(
-        f'<div class="count"><b>{int(value)}</b><span>{html.escape(name)}</span></div>'
+        f'<div class="count"><strong>{int(value)}</strong><span>{html.escape(name)}</span></div>'
         for name, value in counts.items()
     )
     return f'<div class="headline">{boxes}</div>'
