@@ -1,5 +1,5 @@
 # lcpipe: event search in survey light curves, per magnitude bin.
-#   manifest → tag → PSPL fit → anomaly scan → dip events → filter → characterize → vetting
+#   manifest → tag → PSPL fit → anomaly scan → dip events → filter → characterize → vetting → classify
 # Configuration: config/config.yaml (documented in workflow/schemas/config.schema.yaml).
 
 
@@ -21,6 +21,7 @@ include: "rules/tag.smk"
 include: "rules/microlensing.smk"
 include: "rules/dips.smk"
 include: "rules/after_detection.smk"
+include: "rules/classify.smk"
 include: "rules/evaluation.smk"
 include: "rules/summary.smk"
 

@@ -135,6 +135,7 @@ rule bin_report:
         events=result("{mag_bin}", "events.parquet"),
         candidates=result("{mag_bin}", "candidates.parquet"),
         vetted=result("{mag_bin}", "vetted.parquet"),
+        plots=result("{mag_bin}", "plots.parquet"),
     output:
         attrition_tsv=result("{mag_bin}", "report", "attrition.tsv"),
         attrition=report(

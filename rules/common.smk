@@ -66,7 +66,7 @@ def shard_files(name):
 
 def final_outputs():
     """Everything `rule all` asks for."""
-    tables = ["anomaly_clusters", "vetted", "plots", "failures"]
+    tables = ["anomaly_clusters", "vetted", "classified", "plots", "failures"]
     per_bin = expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)
     reports = expand(result("{mag_bin}", "report", "attrition.tsv"), mag_bin=BINS)
     return [

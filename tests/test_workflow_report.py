@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 import zipfile
 from pathlib import PurePosixPath
 
@@ -52,3 +54,30 @@ def test_candidate_pages_name_the_families_and_vetted_table(demo_run, report_zip
     assert any("<h2>Microlensing</h2>" in page for page in pages)
     for mag_bin in demo_run.config["bins"]:
         assert any(f"results/{mag_bin}/vetted.parquet" in page for page in pages)
+
+
+def test_candidate_pages_start_with_headline_counts_and_link_every_plot(demo_run, report_zip):
+    archive, names = report_zip
+    members = set(archive.namelist())
+    n_links = 0
+    for member in names["candidates.html"]:
+        page = archive.read(member).decode()
+        assert page.index('class="headline"') < page.index('<p class="note">')  # the counts come first
+        for label in ("sources", "candidates", "microlensing", "dip", "jump", "new", "known variables"):
+            assert f"<span>{label}</span>" in page
+        for href in re.findall(r'<a href="([^"]+\.png)"', page):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(member), href))
+            assert target in members, f"{member}: link {href} leads nowhere"
+            n_links += 1
+    plotted = sum(
+        len([n for n in files.split(",") if n])
+        for mag_bin in demo_run.config["bins"]
+        for files in pd.read_parquet(demo_run.results / mag_bin / "plots.parquet")["files"]
+    )
+    assert n_links >= plotted  # every plot linked at least once (a source in two families: twice)
+    (run_page,) = [
+        archive.read(m).decode()
+        for m in names["attrition.html"]
+        if "Attrition of the run" in archive.read(m).decode()
+    ]
+    assert run_page.index("The run in numbers") < run_page.index("<table>")

@@ -119,3 +119,33 @@ def combine_attrition(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
     wide["all bins"] = wide.sum(axis=1)
     wide.columns.name = None
     return wide
+
+
+#: Attrition stages shown as the run's headline counts, and their names there.
+HEADLINE_STAGES: dict[str, str] = {
+    "sources in the bin": "sources",
+    "candidates after the filter": "candidates",
+    "candidates in the microlensing family": "microlensing",
+    "anomaly found by the scan": "with anomaly (scan)",
+    "candidates in the dip family": "dip",
+    "candidates in the jump family": "jump",
+    "new candidates (not known variables)": "new",
+    "known variables": "known variables",
+}
+
+
+def headline_from_attrition(wide: pd.DataFrame) -> dict[str, int]:
+    """The run's headline counts from :func:`combine_attrition` (the ``all bins`` column).
+
+    Returns
+    -------
+    dict
+        :data:`HEADLINE_STAGES` names → counts, for the stages present.
+    """
+    if "all bins" not in wide:
+        return {}
+    return {
+        label: int(wide.loc[stage, "all bins"])
+        for stage, label in HEADLINE_STAGES.items()
+        if stage in wide.index
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -26,11 +26,14 @@ class ReportColumn:
         Header shown, with units.
     fmt : str
         Format spec of numbers (empty: four significant digits).
+    html : bool
+        The values are HTML already (links), inserted unescaped.
     """
 
     name: str
     label: str
     fmt: str = ""
+    html: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class FamilySection:
 #: Columns every candidate table starts with (those present are shown).
 LEAD_COLUMNS: tuple[ReportColumn, ...] = (
     ReportColumn("source_id", "source"),
+    ReportColumn("plot_links", "plots", html=True),
     ReportColumn("candidate_type", "families"),
     ReportColumn("vsx_name", "known variable"),
     ReportColumn("vsx_class", "class"),
@@ -140,16 +144,20 @@ th { background: #f2f4f7; position: sticky; top: 0; vertical-align: bottom; }
 th { white-space: normal; max-width: 7em; }
 td.text, th.text { text-align: left; }
 tr:hover td { background: #fafbfd; }
+.headline { display: flex; flex-wrap: wrap; gap: 8px; margin: 0.4em 0 1em; }
+.count { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 12px; background: #f6f8fa; }
+.count strong { display: block; font-size: 1.5em; }
+.count span { color: #555; font-size: 0.9em; }
 pre { background: #f6f8fa; padding: 0.8em; border-radius: 4px; font-size: 12px; }
 """
 
 
-def page(title: str, body: str, note: str = "") -> str:
-    """A complete HTML page with the report's style."""
+def page(title: str, body: str, note: str = "", lead: str = "") -> str:
+    """A complete HTML page with the report's style; ``lead`` (HTML) comes first, under the title."""
     intro = f'<p class="note">{html.escape(note)}</p>' if note else ""
     return (
         f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{intro}{body}</body></html>\n"
+        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{lead}{intro}{body}</body></html>\n"
     )
 
 
@@ -188,6 +196,9 @@ def table_html(
     for record in frame[[c.name for c in columns]].itertuples(index=False):
         cells = []
         for column, value in zip(columns, record, strict=True):
+            if column.html:
+                cells.append(f'<td class="text">{value or ""}</td>')
+                continue
             text, is_text = _cell(value.item() if hasattr(value, "item") else value, column.fmt)
             cells.append(f'<td class="text">{text}</td>' if is_text else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -216,31 +227,96 @@ def _family_table(vetted: pd.DataFrame, section: FamilySection, max_rows: int) -
     )
 
 
-def candidates_page(vetted: pd.DataFrame, mag_bin: str, max_rows: int) -> str:
-    """The candidates of one bin, one table per family (:data:`FAMILY_SECTIONS`).
+def headline_counts(vetted: pd.DataFrame, n_sources: int) -> dict[str, int]:
+    """Headline numbers of a bin or run: sources, candidates, per family, new and known.
+
+    Parameters
+    ----------
+    vetted : DataFrame
+        The vetted candidates (``family_*``, ``candidate_type``, ``known_variable``).
+    n_sources : int
+        Sources searched.
+
+    Returns
+    -------
+    dict
+        ``sources``, ``candidates``, ``microlensing`` (of which ``with anomaly``), ``dip``, ``jump``,
+        ``new`` and ``known variables``.
+    """
+    known = int(flag_column(vetted, "known_variable").sum())
+    types = vetted["candidate_type"].astype(str) if "candidate_type" in vetted else pd.Series([], dtype=str)
+    return {
+        "sources": int(n_sources),
+        "candidates": len(vetted),
+        "microlensing": int(flag_column(vetted, "family_microlensing").sum()),
+        "with anomaly": int(types.str.startswith("microlensing_anomaly").sum()),
+        "dip": int(flag_column(vetted, "family_dip").sum()),
+        "jump": int(flag_column(vetted, "family_jump").sum()),
+        "new": len(vetted) - known,
+        "known variables": known,
+    }
+
+
+def headline_html(counts: Mapping[str, int]) -> str:
+    """The headline counts as a row of boxes (:func:`headline_counts`)."""
+    boxes = "".join(
+        f'<div class="count"><strong>{int(value)}</strong><span>{html.escape(name)}</span></div>'
+        for name, value in counts.items()
+    )
+    return f'<div class="headline">{boxes}</div>'
+
+
+def plot_links(files: str, href: Callable[[str], str]) -> str:
+    """Links to a candidate's PNGs: ``files`` comma-separated names, ``href(name)`` each link's target."""
+    names = [n for n in str(files or "").split(",") if n]
+    labels = {"lightcurve": "light curve", "pspl-summary": "PSPL", "anomaly-zoom": "anomaly"}
+    parts = []
+    for name in names:
+        kind = name.rsplit("_", 1)[-1].removesuffix(".png")
+        parts.append(f'<a href="{html.escape(href(name))}">{html.escape(labels.get(kind, kind))}</a>')
+    return " · ".join(parts)
+
+
+def candidates_page(
+    vetted: pd.DataFrame,
+    mag_bin: str,
+    max_rows: int,
+    *,
+    n_sources: int | None = None,
+    plot_files: Mapping[str, str] | None = None,
+    plot_href: Callable[[str], str] | None = None,
+) -> str:
+    """The candidates of one bin: headline counts, then one table per family (:data:`FAMILY_SECTIONS`).
 
     A candidate in several families (a microlensing event is also a brightening) is listed in each;
     a family's rows list new candidates before known variables, each ranked by the family's evidence.
-    A missing ``family_*`` column leaves its section out.
+    A missing ``family_*`` column leaves its section out. With ``plot_files`` (source id → its PNG
+    names) and ``plot_href`` (PNG name → link target), each row links to its plots.
     """
     new = int((~flag_column(vetted, "known_variable")).sum())
     note = (
         f"{len(vetted)} candidate(s)"
         + (f", {new} not known variables" if "known_variable" in vetted else "")
         + f". All columns are in results/{mag_bin}/vetted.parquet (hover a header for its column name); "
-        "plots are under Candidate plots, labelled by source. Times are as in the light curves (JD), "
+        "the plots column links each candidate to its plots. Times are as in the light curves (JD), "
         "log Bayes factors natural, amplitudes in mag."
     )
+    headline = headline_html(headline_counts(vetted, len(vetted) if n_sources is None else n_sources))
     if vetted.empty:
-        return page(f"Candidates of bin {mag_bin}", "<p>No candidates in this bin.</p>", note)
+        return page(f"Candidates of bin {mag_bin}", "<p>No candidates in this bin.</p>", note, headline)
+    if plot_files is not None and plot_href is not None:
+        ids = vetted["source_id"].astype(str)
+        vetted = vetted.assign(plot_links=[plot_links(plot_files.get(i, ""), plot_href) for i in ids])
     sections = [s for s in FAMILY_SECTIONS if s.family in vetted]
     body = "".join(_family_table(vetted, section, max_rows) for section in sections)
-    return page(f"Candidates of bin {mag_bin}", body, note)
+    return page(f"Candidates of bin {mag_bin}", body, note, headline)
 
 
-def attrition_page(table: pd.DataFrame, title: str, note: str = "", index: bool = False) -> str:
-    """An attrition table as a page."""
-    return page(title, table_html(table, index=index), note)
+def attrition_page(
+    table: pd.DataFrame, title: str, note: str = "", index: bool = False, lead: str = ""
+) -> str:
+    """An attrition table as a page (``lead``: HTML shown first, such as :func:`headline_html`)."""
+    return page(title, table_html(table, index=index), note, lead)
 
 
 def package_versions(names: Sequence[str] = REPORTED_PACKAGES) -> dict[str, str]:

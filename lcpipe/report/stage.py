@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
 from lcpipe.options_check import effective_config
-from lcpipe.report.attrition import attrition_table, combine_attrition
-from lcpipe.report.html import attrition_page, candidates_page, package_versions, run_info_page
+from lcpipe.report.attrition import attrition_table, combine_attrition, headline_from_attrition
+from lcpipe.report.html import (
+    attrition_page,
+    candidates_page,
+    headline_html,
+    package_versions,
+    run_info_page,
+)
 from lcpipe.tables import read_table
 
 logger = logging.getLogger(__name__)
@@ -31,8 +37,13 @@ def write_bin_report(
     *,
     mag_bin: str,
     max_table_rows: int = 500,
+    plots_path: str | Path | None = None,
+    plot_href: Callable[[str], str] | None = None,
 ) -> pd.DataFrame:
     """Write one bin's attrition (TSV and HTML page) and candidate page.
+
+    With ``plots_path`` (the bin's ``plots.parquet``) and ``plot_href`` (a PNG's file name → the link to
+    it in the report), each candidate row links to its plots.
 
     Returns
     -------
@@ -50,7 +61,15 @@ def write_bin_report(
     )
     shown = table.drop(columns=["mag_bin", "step"])
     Path(attrition_html).write_text(attrition_page(shown, f"Attrition of bin {mag_bin}", note))
-    Path(candidates_html).write_text(candidates_page(vetted, mag_bin, max_table_rows))
+    plot_files = None
+    if plots_path is not None:
+        index = read_table(plots_path)
+        if {"source_id", "files"} <= set(index.columns):  # an empty bin's index may have no columns
+            plot_files = dict(zip(index["source_id"].astype(str), index["files"].fillna(""), strict=True))
+    page = candidates_page(
+        vetted, mag_bin, max_table_rows, n_sources=len(events), plot_files=plot_files, plot_href=plot_href
+    )
+    Path(candidates_html).write_text(page)
     logger.info("report: bin %s, %d sources, %d candidates", mag_bin, len(events), len(candidates))
     return table
 
@@ -112,7 +131,8 @@ def write_run_report(
     for path in (attrition_html, attrition_png, run_info_html):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     note = "Sources left after each stage, per magnitude bin."
-    Path(attrition_html).write_text(attrition_page(wide, "Attrition of the run", note, index=True))
+    lead = "<h2>The run in numbers (all bins)</h2>" + headline_html(headline_from_attrition(wide))
+    Path(attrition_html).write_text(attrition_page(wide, "Attrition of the run", note, index=True, lead=lead))
     attrition_figure(wide).savefig(attrition_png, dpi=110)
     Path(run_info_html).write_text(run_info_page(effective_config(config), package_versions()))
     return wide

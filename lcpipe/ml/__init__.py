@@ -1,0 +1,1 @@
+"""Classifier of candidates trained on review labels (LightGBM)."""
