@@ -36,6 +36,11 @@ def benchmark_file(rule_name, *parts):
     return str(RESULTS.joinpath("benchmarks", rule_name, *parts)) + ".tsv"
 
 
+def timing_file(rule_name, *parts):
+    """Seconds per source of one job (beside its benchmark; kept out of the science tables)."""
+    return str(RESULTS.joinpath("benchmarks", rule_name, *parts)) + ".sources.parquet"
+
+
 def demo_truth():
     """Truth table the demo generator writes last (its presence means the demo is complete)."""
     return str(Path(config["demo"]["out_dir"], "truth.parquet"))
@@ -66,13 +71,14 @@ def shard_files(name):
 
 def final_outputs():
     """Everything `rule all` asks for."""
-    tables = ["anomaly_clusters", "vetted", "plots", "failures"]
+    tables = ["anomaly_clusters", "vetted", "plots", "failures", "ledger"]
     per_bin = expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)
     reports = expand(result("{mag_bin}", "report", "attrition.tsv"), mag_bin=BINS)
     return [
         *per_bin,
         *reports,
         result("report", "attrition.html"),
+        result("ledger_unbinned.parquet"),
         result("run_summary.json"),
     ]
 

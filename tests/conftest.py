@@ -38,11 +38,6 @@ SMALL_CONFIG: dict[str, Any] = {
 #: Seconds any single Snakemake invocation may take before the test fails.
 SNAKEMAKE_TIMEOUT_S = 600
 
-#: Columns that hold measured run times (seconds) and legitimately differ between runs: ``elapsed_s``,
-#: ``time_scan_s``, ``anomaly_elapsed_s``, ``anomaly_time_fit_s`` ... (not data such as ``time_span``).
-TIMING_COLUMN = re.compile(r"(?:^|_)(?:elapsed|time_\w+)_s$")
-
-
 def snakemake_command() -> list[str]:
     """The Snakemake of the interpreter running the tests."""
     return [sys.executable, "-m", "snakemake"]
@@ -125,8 +120,13 @@ class Workspace:
         return parse_dry_run(proc.stdout + proc.stderr)
 
     def tables(self) -> dict[str, Path]:
-        """Every Parquet output under ``results`` keyed by its path relative to ``results``."""
-        return {str(p.relative_to(self.results)): p for p in sorted(self.results.rglob("*.parquet"))}
+        """Every Parquet output under ``results`` keyed by its path relative to ``results``; the per-job
+        timing tables under ``results/benchmarks`` (measurements, not results) are left out."""
+        return {
+            str(p.relative_to(self.results)): p
+            for p in sorted(self.results.rglob("*.parquet"))
+            if p.relative_to(self.results).parts[0] != "benchmarks" and not p.name.startswith(".")
+        }
 
 
 @dataclass(frozen=True)
@@ -195,17 +195,16 @@ def make_workspace(root: Path, **overrides: Any) -> Workspace:
 
 
 def read_tables_equal(left: Path, right: Path) -> None:
-    """Assert two Parquet tables hold the same values, ignoring timing columns (:data:`TIMING_COLUMN`)."""
+    """Assert two Parquet files are byte-identical; when they are not, show how their values differ."""
     import pandas as pd
 
-    from lcpipe.tables import read_table
+    from lcpipe.tables import read_provenance, read_table
 
-    a, b = read_table(left), read_table(right)
-    pd.testing.assert_frame_equal(
-        a.drop(columns=[c for c in a.columns if TIMING_COLUMN.search(c)]),
-        b.drop(columns=[c for c in b.columns if TIMING_COLUMN.search(c)]),
-        obj=str(left.name),
-    )
+    if left.read_bytes() == right.read_bytes():
+        return
+    pd.testing.assert_frame_equal(read_table(left), read_table(right), obj=str(left.name))
+    assert read_provenance(left) == read_provenance(right), f"{left.name}: provenance differs"
+    pytest.fail(f"{left} and {right} hold the same values and provenance but differ in their bytes")
 
 
 @pytest.fixture(scope="session")
@@ -240,5 +239,5 @@ def tool_env_fixture():
 
 @pytest.fixture(scope="session")
 def assert_tables_equal():
-    """``check(left, right)``: two Parquet tables hold the same values (timing columns ignored)."""
+    """``check(left, right)``: two Parquet tables are byte-identical (with a readable diff when not)."""
     return read_tables_equal

@@ -25,6 +25,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "plot",
     "evaluate",
     "provenance",
+    "ledger",
 )
 
 

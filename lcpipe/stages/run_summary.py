@@ -1,4 +1,5 @@
-"""Run summary: per-bin and per-stage source counts, the failures, and the time spent per rule.
+"""Run summary: per-bin and per-stage source counts, the failures, the ledger totals (every entry of the
+layout by disposition and status, per bin and for the run), and the time spent per rule.
 
 Written as ``results/run_summary.json`` at the end of every run; ``lcpipe provenance`` prints it.
 """
@@ -19,6 +20,7 @@ import pyarrow.parquet as pq
 
 from lcpipe._version import __version__
 from lcpipe.stages.failures import stage_name
+from lcpipe.stages.ledger import run_ledger_totals
 from lcpipe.stages.provenance import config_hash
 from lcpipe.tables import read_table
 
@@ -121,6 +123,8 @@ def build_run_summary(
     *,
     config: Mapping[str, Any],
     max_listed: int = 1000,
+    ledgers: Sequence[str | Path] = (),
+    unbinned: str | Path | None = None,
 ) -> dict[str, Any]:
     """The run summary as a JSON-serialisable dictionary.
 
@@ -136,12 +140,17 @@ def build_run_summary(
         The workflow configuration of the run (hashed; recorded in full).
     max_listed : int
         Failure rows listed in full.
+    ledgers : sequence of path-like
+        The ``ledger.parquet`` of each bin.
+    unbinned : path-like, optional
+        ``results/ledger_unbinned.parquet``.
 
     Returns
     -------
     dict
         ``lcpipe_version``, ``config_hash``, ``generated_utc``, ``bins`` (bin → list of
-        :func:`stage_counts` entries), ``failures`` (:func:`failure_listing`), ``rules``
+        :func:`stage_counts` entries), ``failures`` (:func:`failure_listing`), ``ledger``
+        (:func:`lcpipe.stages.ledger.run_ledger_totals`: per bin, unbinned and run), ``rules``
         (:func:`rule_times`), ``wall_s_total`` (sum over all benchmarked jobs, seconds) and ``config``.
     """
     bins: dict[str, list[dict[str, Any]]] = {}
@@ -155,6 +164,7 @@ def build_run_summary(
         "generated_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "bins": bins,
         "failures": failure_listing(failure_tables, max_listed),
+        "ledger": run_ledger_totals(ledgers, unbinned),
         "rules": rules,
         "wall_s_total": math.fsum(walls),
         "config": dict(config),
@@ -185,8 +195,18 @@ def write_run_summary(
     *,
     config: Mapping[str, Any],
     max_listed: int = 1000,
+    ledgers: Sequence[str | Path] = (),
+    unbinned: str | Path | None = None,
 ) -> dict[str, Any]:
     """Build the run summary (see :func:`build_run_summary`) and write it to ``output`` atomically."""
-    summary = build_run_summary(tables, failure_tables, benchmark_dir, config=config, max_listed=max_listed)
+    summary = build_run_summary(
+        tables,
+        failure_tables,
+        benchmark_dir,
+        config=config,
+        max_listed=max_listed,
+        ledgers=ledgers,
+        unbinned=unbinned,
+    )
     write_json_atomic(summary, output)
     return summary
