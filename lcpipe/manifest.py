@@ -216,7 +216,7 @@ def asassn_layout(index_root: str | Path, lc_root: str | Path, mag_bin: str, n_s
     entry_rows = rows.assign(
         status=rows["status"].where(~rows["status"].isin(["missing_file", "not_in_index"]), "ok")
     )
-    entries += entry_rows[list(ENTRY_COLUMNS[:3]) + ["status", "reason", "duplicate_of"]].to_dict("records")
+    entries += entry_rows[[*ENTRY_COLUMNS[:3], "status", "reason", "duplicate_of"]].to_dict("records")
     manifest = _finish(sources, mag_bin, n_shards, where=str(index_dir))
     return Layout(manifest, _entries(entries).assign(mag_bin=mag_bin))
 
@@ -262,9 +262,16 @@ def _read_index(path: Path, lc_dir: Path) -> tuple[pd.DataFrame, dict]:
     folder = lc_dir / f"lc{num}_cal"
     rows = _index_rows(ids, [i + 2 for i in range(len(index))], index, path)  # line 1 is the header
     problems = [check_source_id(i) for i in ids]
-    rows["status"] = ["bad_index_row" if not i else ("bad_id" if why else "ok") for i, why in zip(ids, problems)]
-    rows["reason"] = [why if i else "index row without an asas_sn_id" for i, why in zip(ids, problems)]
-    rows["path"] = [str(folder / f"{i}.dat2") if s == "ok" else "" for i, s in zip(ids, rows["status"])]
+    rows["status"] = [
+        "bad_index_row" if not i else ("bad_id" if why else "ok")
+        for i, why in zip(ids, problems, strict=True)
+    ]
+    rows["reason"] = [
+        why if i else "index row without an asas_sn_id" for i, why in zip(ids, problems, strict=True)
+    ]
+    rows["path"] = [
+        str(folder / f"{i}.dat2") if s == "ok" else "" for i, s in zip(ids, rows["status"], strict=True)
+    ]
     missing = [c for c in ("ra_deg", "dec_deg") if c not in index.columns]
     if missing:
         logger.warning("index file %s has no %s column: positions are NaN", path, " or ".join(missing))
@@ -315,7 +322,12 @@ def _dat2_files(lc_dir: Path) -> tuple[dict[str, Path], list[dict]]:
 def _foreign(path: Path, reason: str) -> dict:
     """The entry of a folder entry that is not a light curve (broken symlinks named as such)."""
     status, why = _symlink_problem(path)
-    return {"entry": str(path), "kind": _kind(path), "status": status or "not_a_light_curve", "reason": why or reason}
+    return {
+        "entry": str(path),
+        "kind": _kind(path),
+        "status": status or "not_a_light_curve",
+        "reason": why or reason,
+    }
 
 
 def _symlink_problem(path: Path) -> tuple[str, str]:
@@ -352,7 +364,11 @@ def _folder_entry(path: Path) -> dict:
     if status:
         return {**entry, "status": status, "reason": why}
     if entry["kind"] != "file":
-        return {**entry, "status": "not_a_light_curve", "reason": f"a {entry['kind']}, not a light-curve file"}
+        return {
+            **entry,
+            "status": "not_a_light_curve",
+            "reason": f"a {entry['kind']}, not a light-curve file",
+        }
     suffixes = [s.lower() for s in path.suffixes[-2:]]
     compression = suffixes[-1] if suffixes and suffixes[-1] in COMPRESSED_SUFFIXES else ""
     inner = Path(path.name.removesuffix(path.suffix) if compression else path.name).suffix.lower()
@@ -360,7 +376,11 @@ def _folder_entry(path: Path) -> dict:
         what = f"extension {inner!r}" if inner else "no extension"
         return {**entry, "status": "not_a_light_curve", "reason": f"{what}: not a light-curve format"}
     if compression and compression in UNSUPPORTED_SUFFIXES:
-        return {**entry, "status": "unsupported_format", "reason": f"compressed ({compression}) files are not read"}
+        return {
+            **entry,
+            "status": "unsupported_format",
+            "reason": f"compressed ({compression}) files are not read",
+        }
     source_id = folder_source_id(path)
     why = check_source_id(source_id)
     if why:
@@ -457,7 +477,8 @@ def _binned(collection: pd.DataFrame, bins: list[str]) -> pd.DataFrame:
     outside = readable & (table["mag_bin"] == "")
     table.loc[outside, "status"] = "outside_bins"
     table.loc[outside, "reason"] = [
-        f"median magnitude {m:.3f} is in no bin of {', '.join(bins)}" for m in table.loc[outside, "median_mag"]
+        f"median magnitude {m:.3f} is in no bin of {', '.join(bins)}"
+        for m in table.loc[outside, "median_mag"]
     ]
     return table
 

@@ -5,4 +5,6 @@ from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":
     with log_to(snakemake.log[0]):
-        write_bin_ledger(dict(snakemake.input.items()), snakemake.output[0], mag_bin=snakemake.wildcards.mag_bin)
+        write_bin_ledger(
+            dict(snakemake.input.items()), snakemake.output[0], mag_bin=snakemake.wildcards.mag_bin
+        )

@@ -38,6 +38,7 @@ SMALL_CONFIG: dict[str, Any] = {
 #: Seconds any single Snakemake invocation may take before the test fails.
 SNAKEMAKE_TIMEOUT_S = 600
 
+
 def snakemake_command() -> list[str]:
     """The Snakemake of the interpreter running the tests."""
     return [sys.executable, "-m", "snakemake"]

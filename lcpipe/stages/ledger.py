@@ -128,10 +128,14 @@ def source_dispositions(tables: Mapping[str, str | Path]) -> pd.DataFrame:
     rejected = _table(tables["rejected"], ["source_id", "reject_reason"]).set_index("source_id")
     is_candidate = out.index.isin(candidates.index)
     out.loc[is_candidate, ["disposition", "status", "stage"]] = ["candidate", "candidate", "filter"]
-    out.loc[is_candidate, "families"] = candidates["candidate_type"].reindex(out.index[is_candidate]).fillna("")
+    out.loc[is_candidate, "families"] = (
+        candidates["candidate_type"].reindex(out.index[is_candidate]).fillna("")
+    )
     decided = is_candidate.copy()
     for key, stage in SOURCE_STAGES:
-        frame = _table(tables[key], ["source_id", "status", *REASON_COLUMNS]).set_index("source_id", drop=False)
+        frame = _table(tables[key], ["source_id", "status", *REASON_COLUMNS]).set_index(
+            "source_id", drop=False
+        )
         frame = frame.loc[~frame.index.duplicated()].reindex(out.index)
         status = frame["status"].astype(object).where(frame["status"].notna(), "missing_status").astype(str)
         bad = ~decided & (status != "ok") & ~status.isin(SKIPPED_STATUSES).to_numpy()
@@ -295,8 +299,10 @@ def run_ledger_totals(ledger_tables: Sequence[str | Path], unbinned: str | Path 
     frames = {Path(p).parent.name: read_table(p) for p in ledger_tables}
     if unbinned is not None:
         frames["unbinned"] = read_table(unbinned)
-    run = pd.concat(list(frames.values()), ignore_index=True) if frames else pd.DataFrame(
-        columns=list(LEDGER_COLUMNS)
+    run = (
+        pd.concat(list(frames.values()), ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=list(LEDGER_COLUMNS))
     )
     return {
         "bins": {name: ledger_totals(frame) for name, frame in frames.items() if name != "unbinned"},

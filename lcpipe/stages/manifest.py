@@ -56,7 +56,10 @@ def write_collection(
         return {"median_mag": np.nan, "read_status": status, "read_reason": _read_reason(row["path"], read)}
 
     measured = run_per_source(
-        sources.loc[readable].to_dict("records"), median_magnitude, stage="collection", total=int(readable.sum())
+        sources.loc[readable].to_dict("records"),
+        median_magnitude,
+        stage="collection",
+        total=int(readable.sum()),
     )
     measured = measured.reindex(columns=["status", "error", "median_mag", "read_status", "read_reason"])
     raised = (measured["status"] == "error").to_numpy()  # the stage runner caught an exception

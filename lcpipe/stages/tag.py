@@ -115,9 +115,7 @@ def tag_shard(
     func = partial(tag_source, options=options, read=read, cleaning=cleaning)
     settings = {"tag": asdict(options), "read": dict(read), "cleaning": dict(cleaning)}
     if options.known_variables is None:
-        return run_shard(
-            manifest, shard, output, func, stage="tag", options=settings, timings_output=timings
-        )
+        return run_shard(manifest, shard, output, func, stage="tag", options=settings, timings_output=timings)
     return run_shard(
         manifest,
         shard,
