@@ -112,8 +112,8 @@ def check_source_id(source_id: str) -> str:
 
 def _entries(rows: list[dict]) -> pd.DataFrame:
     """An entries table from row dicts (missing columns empty)."""
-    frame = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
-    return frame.fillna({c: "" for c in ENTRY_COLUMNS}).astype(str)
+    frame = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)).astype(object)
+    return frame.where(frame.notna(), "").astype(str)
 
 
 def bin_limits(mag_bin: str) -> tuple[float, float]:
@@ -187,13 +187,14 @@ def asassn_layout(index_root: str | Path, lc_root: str | Path, mag_bin: str, n_s
     listed = pd.concat(frames, ignore_index=True) if frames else _index_rows([], [], None, Path())
     on_disk, foreign = _dat2_files(lc_dir)
     entries += foreign
-    unlisted = sorted(set(on_disk) - set(listed["source_id"]))
+    named = set(listed["path"])
+    unlisted = [p for p in on_disk if str(p) not in named]
     extra = pd.DataFrame(
         {
-            "source_id": unlisted,
-            "path": [str(on_disk[s]) for s in unlisted],
+            "source_id": [p.stem for p in unlisted],
+            "path": [str(p) for p in unlisted],
             "status": "not_in_index",
-            "entry": [str(on_disk[s]) for s in unlisted],
+            "entry": [str(p) for p in unlisted],
             "kind": "file",
             "reason": "light-curve file that no index row names (no coordinates)",
         }
@@ -285,13 +286,13 @@ def _bad_index(path: Path, reason: str) -> tuple[pd.DataFrame, dict]:
     return rows, {"entry": str(path), "kind": "index_file", "status": "bad_index_file", "reason": reason}
 
 
-def _dat2_files(lc_dir: Path) -> tuple[dict[str, Path], list[dict]]:
-    """Every ``lc*_cal/*.dat2`` under a bin's light-curve folder keyed by file stem (the first of a repeated
-    stem), and the entries of everything else in those folders (foreign files, repeats, bad names)."""
+def _dat2_files(lc_dir: Path) -> tuple[list[Path], list[dict]]:
+    """Every ``lc*_cal/*.dat2`` with a usable id under a bin's light-curve folder, in name order, and the
+    entries of everything else in those folders (foreign files and folders, bad names)."""
     if not lc_dir.is_dir():
         logger.warning("light-curve folder %s does not exist: every listed source is missing", lc_dir)
-        return {}, []
-    files: dict[str, Path] = {}
+        return [], []
+    files: list[Path] = []
     foreign: list[dict] = []
     for folder in sorted(lc_dir.iterdir()):
         if not (folder.name.startswith("lc") and folder.name.endswith("_cal") and folder.is_dir()):
@@ -303,19 +304,8 @@ def _dat2_files(lc_dir: Path) -> tuple[dict[str, Path], list[dict]]:
                 foreign.append(_foreign(path, "not a .dat2 light curve"))
             elif why:
                 foreign.append({"entry": str(path), "kind": "file", "status": "bad_id", "reason": why})
-            elif path.stem in files:
-                foreign.append(
-                    {
-                        "entry": str(path),
-                        "kind": "file",
-                        "source_id": path.stem,
-                        "status": "duplicate_id",
-                        "reason": "an earlier light-curve file has the same id",
-                        "duplicate_of": str(files[path.stem]),
-                    }
-                )
             else:
-                files[path.stem] = path
+                files.append(path)
     return files, foreign
 
 

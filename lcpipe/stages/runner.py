@@ -149,7 +149,7 @@ def check_systemic(table: pd.DataFrame, stage: str) -> None:
         When at least :data:`SYSTEMIC_MIN_SOURCES` rows and more than :data:`SYSTEMIC_FRACTION` of all
         rows have ``status == "error"`` with the same ``error`` text; the message quotes it.
     """
-    if len(table) < SYSTEMIC_MIN_SOURCES or "error" not in table:
+    if len(table) < SYSTEMIC_MIN_SOURCES or not {"status", "error"} <= set(table.columns):
         return
     errors = table.loc[table["status"] == "error", "error"].astype(str)
     if errors.empty:
