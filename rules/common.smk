@@ -6,10 +6,10 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from lcpipe import __version__ as LCPIPE_VERSION
-from lcpipe.options_check import check_options
+from lcpipe.options_check import check_config
 
 validate(config, schema="../workflow/schemas/config.schema.yaml", set_default=True)
-check_options(config)
+check_config(config)  # every section, the reader options, the layout's folders, the bins
 
 RESULTS = Path(config["results_dir"])
 BINS = list(config["bins"])
