@@ -67,6 +67,13 @@ STATUS_REASONS: dict[str, str] = {
     "missing_file": "the index lists it, its light-curve file does not exist",
     "not_in_index": "light-curve file that no index row names (no coordinates)",
     "no_points_after_cleaning": "no point survived the cleaning cuts",
+    "too_few_points": "no more usable points than the fit has parameters",
+    "bad_errors": "too few points with a positive, finite error",
+    "degenerate": "all magnitudes or all times are equal",
+    "fit_failed": "no start gave a finite fit",
+    "no_points": "no point passed the dip search's quality policy",
+    "constant_magnitudes": "every magnitude is the same",
+    "missing_status": "the stage table has no row or no status for it",
 }
 
 #: The tag cuts, as flag column → name in ``reason``.

@@ -50,10 +50,16 @@ def write_collection(
     readable = sources["status"] == "ok"
 
     def median_magnitude(row: Mapping[str, Any]) -> dict[str, Any]:
-        lc, status, _ = load_clean(row["path"], read_options=read, cleaning=cleaning)
+        lc, status, report = load_clean(row["path"], read_options=read, cleaning=cleaning)
         if lc is not None and status == "ok":
             return {"median_mag": float(np.nanmedian(lc.mag)), "read_status": status, "read_reason": ""}
-        return {"median_mag": np.nan, "read_status": status, "read_reason": _read_reason(row["path"], read)}
+        if report is not None:  # read, but the cleaning left nothing: say which cuts took the points
+            dropped = {k: v for k, v in report.as_row().items() if k.startswith("dropped_") and v}
+            counts = ", ".join(f"{k.removeprefix('dropped_')} {v}" for k, v in dropped.items())
+            reason = f"no points left after cleaning (dropped: {counts or 'none'})"
+        else:
+            reason = _read_reason(row["path"], read)
+        return {"median_mag": np.nan, "read_status": status, "read_reason": reason}
 
     measured = run_per_source(
         sources.loc[readable].to_dict("records"),
@@ -75,12 +81,12 @@ def write_collection(
 
 
 def _read_reason(path: str, read: Mapping[str, Any]) -> str:
-    """The reader's message for a file that could not be read or cleaned (empty when it reads)."""
+    """The reader's message (without the path and status) for a file that could not be read."""
     try:
         read_lightcurve(path, **dict(read))
     except LightCurveReadError as exc:
-        return str(exc).removeprefix(f"{path}: ")
-    return "no points left after cleaning"
+        return str(exc).removeprefix(f"{exc.path}: ").removeprefix(f"{exc.status}: ")
+    return "the file reads now but did not a moment ago"
 
 
 def write_bin_manifest(
