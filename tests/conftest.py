@@ -232,6 +232,17 @@ def workspace_factory(tmp_path: Path):
     return factory
 
 
+@pytest.fixture(scope="session")
+def workspace_maker(tmp_path_factory: pytest.TempPathFactory):
+    """``maker(name, **config_overrides)`` → a new small workspace in a session-wide temporary folder
+    (for module- or session-scoped fixtures that run Snakemake once for several tests)."""
+
+    def maker(name: str, **overrides: Any) -> Workspace:
+        return make_workspace(tmp_path_factory.mktemp(name), **overrides)
+
+    return maker
+
+
 @pytest.fixture(name="tool_env", scope="session")
 def tool_env_fixture():
     """``tool_env(extra=None, path_prefix=None)``: environment for a Snakemake subprocess."""

@@ -93,9 +93,7 @@ def test_unlisted_file_repeating_a_listed_id_is_a_duplicate(tmp_path):
     assert entries.loc[extra, "duplicate_of"] == f"{index_root / '13_13.5' / 'index0.csv'}:2"
 
 
-@pytest.mark.parametrize(
-    "bad_id", ["../../../../x/evil", "a/b", "..", "a\\b", "line\nbreak", "nul\x00id"]
-)
+@pytest.mark.parametrize("bad_id", ["../../../../x/evil", "a/b", "..", "a\\b", "line\nbreak", "nul\x00id"])
 def test_ids_that_cannot_be_file_names_are_bad_id_and_never_become_paths(tmp_path, bad_id):
     index_root, lc_root = _tree(tmp_path, {0: ["101"]}, {0: ["101"]})
     index = index_root / "13_13.5" / "index0.csv"
