@@ -9,7 +9,8 @@ from lcpipe import __version__ as LCPIPE_VERSION
 from lcpipe.options_check import check_config
 
 validate(config, schema="../workflow/schemas/config.schema.yaml", set_default=True)
-check_config(config)  # every section, the reader options, the layout's folders, the bins
+# Every option section, the reader options, the layout's folders and the bins, before the first job.
+check_config(config)
 
 RESULTS = Path(config["results_dir"])
 BINS = list(config["bins"])
