@@ -253,3 +253,27 @@ def tool_env_fixture():
 def assert_tables_equal():
     """``check(left, right)``: two Parquet tables are byte-identical (with a readable diff when not)."""
     return read_tables_equal
+
+
+def _mount_tmpfs(folder: Path, options: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({proc.stderr.strip() or 'mount failed'})")
+
+
+@pytest.fixture
+def mounted(tmp_path):
+    """``mount(folder, options)``: a tmpfs at ``folder`` (skipped if mount is refused); unmounted after."""
+    folders: list[Path] = []
+
+    def mount(folder: Path, options: str) -> Path:
+        _mount_tmpfs(folder, options)
+        folders.append(folder)
+        return folder
+
+    yield mount
+    for folder in reversed(folders):
+        subprocess.run(["umount", "-l", str(folder)], check=False)

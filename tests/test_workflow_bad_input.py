@@ -97,30 +97,6 @@ def test_empty_bin_runs_through_with_empty_tables(demo_run, workspace_factory, t
     assert len(read_table(workspace.results / "11_11.5" / "failures.parquet")) == 0
 
 
-def _mount_tmpfs(folder: Path, options: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True
-    )
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({proc.stderr.strip() or 'mount failed'})")
-
-
-@pytest.fixture
-def mounted(tmp_path):
-    """``mount(folder, options)``: a tmpfs at ``folder`` (skipped if mount is refused); unmounted after."""
-    folders: list[Path] = []
-
-    def mount(folder: Path, options: str) -> Path:
-        _mount_tmpfs(folder, options)
-        folders.append(folder)
-        return folder
-
-    yield mount
-    for folder in reversed(folders):
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
 @pytest.mark.workflow
 def test_read_only_results_folder_is_reported_and_nothing_is_written(workspace_factory, mounted):
     workspace = workspace_factory("read_only")
