@@ -192,7 +192,8 @@ def entry_ledger(entries: pd.DataFrame, sources: pd.DataFrame | None = None) -> 
     LedgerError
         When an ``ok`` entry has no source, or a source has no ``ok`` entry or several.
     """
-    entries = entries.loc[:, list(ENTRY_COLUMNS)].fillna("").astype(str).reset_index(drop=True)
+    entries = entries.loc[:, list(ENTRY_COLUMNS)].astype(object).reset_index(drop=True)
+    entries = entries.where(entries.notna(), "").astype(str)
     ok = entries["status"] == "ok"
     ledger = entries.assign(disposition="excluded", stage="manifest", families="")
     ledger.loc[entries["status"] == "index_file", "disposition"] = "index"
