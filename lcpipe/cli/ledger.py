@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import pandas as pd
@@ -47,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
         if args.status:
             print()
             print(format_rows(ledger, args.status, args.max_rows))
-    except BrokenPipeError:  # piped into head
-        sys.stderr.close()
+    except BrokenPipeError:  # piped into head: stop quietly, and let the exit flush go nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
