@@ -4,12 +4,15 @@ and timings stay out of the stage tables."""
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from lcpipe.stages.runner import SystemicFailure, run_per_source, run_shard, write_timings
 from lcpipe.tables import read_table, write_table
+
+DATA = Path(__file__).parent / "data"
 
 
 def _rows(n: int) -> list[dict]:
@@ -86,3 +89,27 @@ def test_timings_go_to_their_own_table_not_the_stage_table(tmp_path):
 def test_empty_timings_write_a_readable_table(tmp_path):
     path = write_timings([], tmp_path / "t.parquet", stage="tag")
     assert read_table(path).columns.tolist() == ["source_id", "elapsed_s"]
+
+
+def test_a_full_disk_while_plotting_fails_the_plots_job_instead_of_marking_the_candidate(
+    tmp_path, monkeypatch
+):
+    from lcpipe.plots import stage as plots_stage
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "plots" / "x_lightcurve.png"))
+
+    monkeypatch.setattr(plots_stage, "dip_plot_data", lambda *args, **kwargs: None)
+    monkeypatch.setattr(plots_stage, "save_dip_plot", no_space)
+    vetted = tmp_path / "vetted.parquet"
+    path = str(DATA / "asassn_dips" / "377957522430-light-curves.csv")
+    write_table(
+        pd.DataFrame({"source_id": ["377957522430"], "path": [path], "family_dip": [True], "mag_bin": ["x"]}),
+        vetted,
+    )
+    index = tmp_path / "plots.parquet"
+    with pytest.raises(OSError, match="No space left"):
+        plots_stage.write_bin_plots(
+            vetted, tmp_path / "plots", index, plots={}, read={}, cleaning={}, dips={}, pspl={}, anomaly={}
+        )
+    assert not index.exists()  # no index that would make Snakemake think the plots were done
