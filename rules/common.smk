@@ -39,7 +39,7 @@ def benchmark_file(rule_name, *parts):
 
 def timing_file(rule_name, *parts):
     """Seconds per source of one job (beside its benchmark; kept out of the science tables)."""
-    return str(RESULTS.joinpath("benchmarks", rule_name, *parts)) + ".sources.parquet"
+    return str(RESULTS.joinpath("benchmarks", rule_name, *parts)) + ".sources.tsv"
 
 
 def demo_truth():

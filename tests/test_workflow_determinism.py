@@ -95,13 +95,13 @@ def test_science_tables_hold_no_timings_and_the_timings_are_kept_beside_the_benc
         for source in read_provenance(path)["input_checksums"]:
             assert "benchmarks" not in Path(source).parts, (name, source)
     for rule in ("tag", "pspl_fit", "anomaly_scan", "dip_events"):
-        files = sorted((demo_run.results / "benchmarks" / rule).rglob("*.sources.parquet"))
+        files = sorted((demo_run.results / "benchmarks" / rule).rglob("*.sources.tsv"))
         assert len(files) == len(demo_run.config["bins"]) * demo_run.config["shards"], rule
-        timings = pd.concat([pq.read_table(p).to_pandas() for p in files])
+        timings = pd.concat([pd.read_csv(p, sep="\t") for p in files])
         assert (timings["elapsed_s"] >= 0).all()
     scans = pd.concat(
-        pq.read_table(p).to_pandas()
-        for p in (demo_run.results / "benchmarks" / "anomaly_scan").rglob("*.sources.parquet")
+        pd.read_csv(p, sep="\t")
+        for p in (demo_run.results / "benchmarks" / "anomaly_scan").rglob("*.sources.tsv")
     )
     assert any(c.startswith("time_") for c in scans.columns)  # the scan's own timings moved here
 

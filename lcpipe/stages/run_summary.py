@@ -27,6 +27,9 @@ from lcpipe.tables import read_table
 #: Snakemake benchmark TSV columns read here: wall seconds, peak resident memory (MB), CPU seconds.
 BENCHMARK_COLUMNS = {"s": "wall_s", "max_rss": "max_rss_mb", "cpu_time": "cpu_s"}
 
+#: Suffix of the per-source timing tables written beside the benchmarks (see lcpipe.stages.runner).
+SOURCE_TIMINGS_SUFFIX = ".sources.tsv"
+
 
 def stage_counts(path: str | Path) -> dict[str, Any]:
     """Source counts of one stage table.
@@ -70,6 +73,8 @@ def rule_times(benchmark_dir: str | Path) -> dict[str, dict[str, float]]:
     root = Path(benchmark_dir)
     per_rule: dict[str, list[pd.DataFrame]] = {}
     for tsv in sorted(root.glob("*/**/*.tsv")):
+        if tsv.name.endswith(SOURCE_TIMINGS_SUFFIX):  # seconds per source, not a job's benchmark
+            continue
         frame = pd.read_csv(tsv, sep="\t")
         present = [c for c in BENCHMARK_COLUMNS if c in frame]
         frame = frame[present].apply(pd.to_numeric, errors="coerce").rename(columns=BENCHMARK_COLUMNS)

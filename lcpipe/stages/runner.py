@@ -24,7 +24,9 @@ separate timing table (:func:`write_timings`) when the job names one.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import tempfile
 import time
 import traceback
 from collections import Counter
@@ -162,20 +164,29 @@ def check_systemic(table: pd.DataFrame, stage: str) -> None:
         )
 
 
-def write_timings(timings: list[dict[str, Any]], output: str | Path, *, stage: str) -> Path:
-    """Write the per-source timings of one job (see :func:`run_per_source`) as a Parquet table.
+def write_timings(timings: list[dict[str, Any]], output: str | Path) -> Path:
+    """Write the per-source timings of one job (see :func:`run_per_source`) as a tab-separated table.
 
     Parameters
     ----------
     timings : list of dict
         ``source_id``, ``elapsed_s`` and ``time_*_s`` (seconds) per source.
     output : path-like
-        Destination (a file beside the job's Snakemake benchmark, not a science table).
-    stage : str
-        Stage name recorded in the provenance.
+        Destination TSV, beside the job's Snakemake benchmark (a measurement, not a science table;
+        written atomically through a temporary file).
     """
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame(timings) if timings else pd.DataFrame({"source_id": [], "elapsed_s": []})
-    return write_table(frame, output, stage_provenance(f"{stage}_timings", {}))
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            frame.to_csv(handle, sep="\t", index=False)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return output
 
 
 def run_shard(
@@ -225,5 +236,5 @@ def run_shard(
         result = postprocess(result)
     write_table(result, output, stage_provenance(stage, options, [table, *extra_inputs]))
     if timings_output is not None:
-        write_timings(timings, timings_output, stage=stage)
+        write_timings(timings, timings_output)
     return result
