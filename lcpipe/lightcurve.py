@@ -223,3 +223,12 @@ def make_lightcurve(
         dataset=labels["dataset"],
         meta={"data_kind": data_kind, **(meta or {}), "zero_point": float(zero_point)},
     )
+
+
+def dominant_band(lc: LightCurve) -> LightCurve:
+    """The points of the band with the most points, shape (M,) of the (N,) points (a fit with one
+    shared source flux must not mix V and g)."""
+    bands, counts = np.unique(lc.band, return_counts=True)
+    if bands.size <= 1:
+        return lc
+    return lc.select(lc.band == bands[np.argmax(counts)])

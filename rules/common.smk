@@ -6,10 +6,11 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from lcpipe import __version__ as LCPIPE_VERSION
-from lcpipe.options_check import check_options
+from lcpipe.options_check import check_config
 
 validate(config, schema="../workflow/schemas/config.schema.yaml", set_default=True)
-check_options(config)
+# Every option section, the reader options, the layout's folders and the bins, before the first job.
+check_config(config)
 
 RESULTS = Path(config["results_dir"])
 BINS = list(config["bins"])
@@ -34,6 +35,11 @@ def log_file(rule_name, *parts):
 def benchmark_file(rule_name, *parts):
     """Time/memory TSV of one job."""
     return str(RESULTS.joinpath("benchmarks", rule_name, *parts)) + ".tsv"
+
+
+def timing_file(rule_name, *parts):
+    """Seconds per source of one job (beside its benchmark; kept out of the science tables)."""
+    return str(RESULTS.joinpath("benchmarks", rule_name, *parts)) + ".sources.tsv"
 
 
 def demo_truth():
@@ -66,13 +72,14 @@ def shard_files(name):
 
 def final_outputs():
     """Everything `rule all` asks for."""
-    tables = ["anomaly_clusters", "vetted", "classified", "plots", "failures"]
+    tables = ["anomaly_clusters", "vetted", "classified", "plots", "failures", "ledger"]
     per_bin = expand(result("{mag_bin}", "{table}.parquet"), mag_bin=BINS, table=tables)
     reports = expand(result("{mag_bin}", "report", "attrition.tsv"), mag_bin=BINS)
     return [
         *per_bin,
         *reports,
         result("report", "attrition.html"),
+        result("ledger_unbinned.parquet"),
         result("run_summary.json"),
     ]
 

@@ -5,6 +5,7 @@ rule dip_events:
         result("{mag_bin}", "shards", "dips_{shard}.parquet"),
     log:
         log_file("dip_events", "{mag_bin}", "{shard}"),
+        timings=timing_file("dip_events", "{mag_bin}", "{shard}"),
     benchmark:
         benchmark_file("dip_events", "{mag_bin}", "{shard}")
     conda:

@@ -27,7 +27,8 @@ rule manifest:
         survey_ready,
         collection=collection_table,
     output:
-        result("{mag_bin}", "manifest.parquet"),
+        manifest=result("{mag_bin}", "manifest.parquet"),
+        entries=result("{mag_bin}", "entries.parquet"),
     log:
         log_file("manifest", "{mag_bin}"),
     benchmark:

@@ -5,6 +5,7 @@ rule pspl_fit:
         result("{mag_bin}", "shards", "pspl_{shard}.parquet"),
     log:
         log_file("pspl_fit", "{mag_bin}", "{shard}"),
+        timings=timing_file("pspl_fit", "{mag_bin}", "{shard}"),
     benchmark:
         benchmark_file("pspl_fit", "{mag_bin}", "{shard}")
     conda:
@@ -52,6 +53,7 @@ rule anomaly_scan:
         clusters=result("{mag_bin}", "shards", "anomaly_clusters_{shard}.parquet"),
     log:
         log_file("anomaly_scan", "{mag_bin}", "{shard}"),
+        timings=timing_file("anomaly_scan", "{mag_bin}", "{shard}"),
     benchmark:
         benchmark_file("anomaly_scan", "{mag_bin}", "{shard}")
     conda:

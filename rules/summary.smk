@@ -4,7 +4,8 @@
 
 
 # Names of the per-bin stage tables (results/{mag_bin}/<stage>.parquet) that the rules included so far
-# write; only these rules can be seen here, hence "include this file last".
+# write; only these rules can be seen here, hence "include this file last". The bin's entries
+# (entries.parquet: index files, duplicates, ...) are not stage tables: the ledger accounts for them.
 BIN_TABLES = sorted(
     {
         Path(pattern.apply_wildcards({"mag_bin": "{mag_bin}"})).name
@@ -15,7 +16,58 @@ BIN_TABLES = sorted(
         == Path(result("{mag_bin}"))
         and pattern.endswith(".parquet")
     }
+    - {"entries.parquet"}
 )
+
+
+rule ledger:
+    input:
+        entries=result("{mag_bin}", "entries.parquet"),
+        manifest=result("{mag_bin}", "manifest.parquet"),
+        tags=result("{mag_bin}", "tags.parquet"),
+        pspl=result("{mag_bin}", "pspl.parquet"),
+        anomaly=result("{mag_bin}", "anomaly.parquet"),
+        dips=result("{mag_bin}", "dips.parquet"),
+        candidates=result("{mag_bin}", "candidates.parquet"),
+        rejected=result("{mag_bin}", "rejected.parquet"),
+    output:
+        result("{mag_bin}", "ledger.parquet"),
+    log:
+        log_file("ledger", "{mag_bin}"),
+    benchmark:
+        benchmark_file("ledger", "{mag_bin}")
+    conda:
+        "../envs/core.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        version=LCPIPE_VERSION,
+    script:
+        "../scripts/ledger.py"
+
+
+rule ledger_unbinned:
+    input:
+        collection=collection_table,
+    output:
+        result("ledger_unbinned.parquet"),
+    log:
+        log_file("ledger_unbinned", "run"),
+    benchmark:
+        benchmark_file("ledger_unbinned", "run")
+    conda:
+        "../envs/core.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        bins=BINS,
+        version=LCPIPE_VERSION,
+    script:
+        "../scripts/ledger_unbinned.py"
 
 
 rule failures:
@@ -43,6 +95,8 @@ rule run_summary:
     input:
         tables=expand(result("{mag_bin}", "{table}"), mag_bin=BINS, table=BIN_TABLES),
         failures=expand(result("{mag_bin}", "failures.parquet"), mag_bin=BINS),
+        ledgers=expand(result("{mag_bin}", "ledger.parquet"), mag_bin=BINS),
+        unbinned=result("ledger_unbinned.parquet"),
     output:
         result("run_summary.json"),
     log:

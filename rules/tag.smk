@@ -5,6 +5,7 @@ rule tag:
         result("{mag_bin}", "shards", "tags_{shard}.parquet"),
     log:
         log_file("tag", "{mag_bin}", "{shard}"),
+        timings=timing_file("tag", "{mag_bin}", "{shard}"),
     benchmark:
         benchmark_file("tag", "{mag_bin}", "{shard}")
     conda:

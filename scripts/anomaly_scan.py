@@ -14,4 +14,5 @@ if __name__ == "__main__":
             pspl=snakemake.params.pspl,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
+            timings=snakemake.log.timings,
         )

@@ -12,4 +12,5 @@ if __name__ == "__main__":
             dips=snakemake.params.dips,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
+            timings=snakemake.log.timings,
         )

@@ -6,7 +6,8 @@ from lcpipe.stages.manifest import write_bin_manifest
 if __name__ == "__main__":
     with log_to(snakemake.log[0]):
         write_bin_manifest(
-            snakemake.output[0],
+            snakemake.output.manifest,
+            entries_output=snakemake.output.entries,
             mag_bin=snakemake.wildcards.mag_bin,
             survey=snakemake.params.survey,
             shards=snakemake.params.shards,

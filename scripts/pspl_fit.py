@@ -13,4 +13,5 @@ if __name__ == "__main__":
             events=snakemake.params.events,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
+            timings=snakemake.log.timings,
         )

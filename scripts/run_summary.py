@@ -1,4 +1,5 @@
-"""Snakemake adapter: write results/run_summary.json (counts per stage and bin, failures, time per rule)."""
+"""Snakemake adapter: write results/run_summary.json (counts per stage and bin, failures, ledger totals,
+time per rule)."""
 
 from lcpipe.stages.logs import log_to
 from lcpipe.stages.run_summary import write_run_summary
@@ -12,4 +13,6 @@ if __name__ == "__main__":
             snakemake.output[0],
             config=snakemake.params.config,
             max_listed=snakemake.params.max_listed,
+            ledgers=list(snakemake.input.ledgers),
+            unbinned=snakemake.input.unbinned,
         )

@@ -12,4 +12,5 @@ if __name__ == "__main__":
             tag=snakemake.params.tag,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
+            timings=snakemake.log.timings,
         )

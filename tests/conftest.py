@@ -38,10 +38,6 @@ SMALL_CONFIG: dict[str, Any] = {
 #: Seconds any single Snakemake invocation may take before the test fails.
 SNAKEMAKE_TIMEOUT_S = 600
 
-#: Columns that hold measured run times (seconds) and legitimately differ between runs: ``elapsed_s``,
-#: ``time_scan_s``, ``anomaly_elapsed_s``, ``anomaly_time_fit_s`` ... (not data such as ``time_span``).
-TIMING_COLUMN = re.compile(r"(?:^|_)(?:elapsed|time_\w+)_s$")
-
 
 def snakemake_command() -> list[str]:
     """The Snakemake of the interpreter running the tests."""
@@ -125,8 +121,13 @@ class Workspace:
         return parse_dry_run(proc.stdout + proc.stderr)
 
     def tables(self) -> dict[str, Path]:
-        """Every Parquet output under ``results`` keyed by its path relative to ``results``."""
-        return {str(p.relative_to(self.results)): p for p in sorted(self.results.rglob("*.parquet"))}
+        """Every Parquet output under ``results`` keyed by its path relative to ``results``; the per-job
+        timing tables under ``results/benchmarks`` (measurements, not results) are left out."""
+        return {
+            str(p.relative_to(self.results)): p
+            for p in sorted(self.results.rglob("*.parquet"))
+            if p.relative_to(self.results).parts[0] != "benchmarks" and not p.name.startswith(".")
+        }
 
 
 @dataclass(frozen=True)
@@ -195,17 +196,16 @@ def make_workspace(root: Path, **overrides: Any) -> Workspace:
 
 
 def read_tables_equal(left: Path, right: Path) -> None:
-    """Assert two Parquet tables hold the same values, ignoring timing columns (:data:`TIMING_COLUMN`)."""
+    """Assert two Parquet files are byte-identical; when they are not, show how their values differ."""
     import pandas as pd
 
-    from lcpipe.tables import read_table
+    from lcpipe.tables import read_provenance, read_table
 
-    a, b = read_table(left), read_table(right)
-    pd.testing.assert_frame_equal(
-        a.drop(columns=[c for c in a.columns if TIMING_COLUMN.search(c)]),
-        b.drop(columns=[c for c in b.columns if TIMING_COLUMN.search(c)]),
-        obj=str(left.name),
-    )
+    if left.read_bytes() == right.read_bytes():
+        return
+    pd.testing.assert_frame_equal(read_table(left), read_table(right), obj=str(left.name))
+    assert read_provenance(left) == read_provenance(right), f"{left.name}: provenance differs"
+    pytest.fail(f"{left} and {right} hold the same values and provenance but differ in their bytes")
 
 
 @pytest.fixture(scope="session")
@@ -243,6 +243,17 @@ def module_workspace_factory(tmp_path_factory: pytest.TempPathFactory):
     return factory
 
 
+@pytest.fixture(scope="session")
+def workspace_maker(tmp_path_factory: pytest.TempPathFactory):
+    """``maker(name, **config_overrides)`` → a new small workspace in a session-wide temporary folder
+    (for module- or session-scoped fixtures that run Snakemake once for several tests)."""
+
+    def maker(name: str, **overrides: Any) -> Workspace:
+        return make_workspace(tmp_path_factory.mktemp(name), **overrides)
+
+    return maker
+
+
 @pytest.fixture(name="tool_env", scope="session")
 def tool_env_fixture():
     """``tool_env(extra=None, path_prefix=None)``: environment for a Snakemake subprocess."""
@@ -251,5 +262,29 @@ def tool_env_fixture():
 
 @pytest.fixture(scope="session")
 def assert_tables_equal():
-    """``check(left, right)``: two Parquet tables hold the same values (timing columns ignored)."""
+    """``check(left, right)``: two Parquet tables are byte-identical (with a readable diff when not)."""
     return read_tables_equal
+
+
+def _mount_tmpfs(folder: Path, options: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({proc.stderr.strip() or 'mount failed'})")
+
+
+@pytest.fixture
+def mounted(tmp_path):
+    """``mount(folder, options)``: a tmpfs at ``folder`` (skipped if mount is refused); unmounted after."""
+    folders: list[Path] = []
+
+    def mount(folder: Path, options: str) -> Path:
+        _mount_tmpfs(folder, options)
+        folders.append(folder)
+        return folder
+
+    yield mount
+    for folder in reversed(folders):
+        subprocess.run(["umount", "-l", str(folder)], check=False)

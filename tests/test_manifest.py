@@ -1,13 +1,25 @@
-"""Manifest of ASAS-SN-style trees: listing, missing and duplicated sources, clear errors."""
+"""Manifest and entries of ASAS-SN-style trees and folders: listing, missing, duplicated and bad entries."""
 
+import csv
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lcpipe.manifest import MANIFEST_COLUMNS, ManifestError, asassn_manifest, bin_limits, folder_sources
+from lcpipe.io.read import UNSUPPORTED_SUFFIXES
+from lcpipe.manifest import (
+    MANIFEST_COLUMNS,
+    ManifestError,
+    asassn_layout,
+    asassn_manifest,
+    bin_limits,
+    check_source_id,
+    folder_sources,
+    unbinned_entries,
+)
 from lcpipe.sharding import shard_of
 from lcpipe.stages.manifest import write_bin_manifest, write_collection
+from lcpipe.tables import read_table
 
 DAT2_LINE = "7000.1 13.2 0.02 1 3 1 0 bd/field1\n"
 
@@ -44,16 +56,75 @@ def test_lists_sources_with_positions_paths_and_shards(tmp_path):
 
 def test_missing_unlisted_and_duplicated_sources_get_a_status(tmp_path):
     index_root, lc_root = _tree(tmp_path, {0: ["101", "102", "101"]}, {0: ["101", "999"]})
-    manifest = asassn_manifest(index_root, lc_root, "13_13.5", n_shards=2)
-    status = dict(
-        zip(manifest["source_id"] + "#" + manifest.index.astype(str), manifest["status"], strict=True)
-    )
-    assert status == {
-        "101#0": "ok",
-        "102#1": "missing_file",
-        "101#2": "duplicate_id",
-        "999#3": "not_in_index",
+    layout = asassn_layout(index_root, lc_root, "13_13.5", n_shards=2)
+    manifest = layout.manifest
+    assert dict(zip(manifest["source_id"], manifest["status"], strict=True)) == {
+        "101": "ok",
+        "102": "missing_file",
+        "999": "not_in_index",
     }
+    entries = layout.entries.set_index("entry")
+    index = str(index_root / "13_13.5" / "index0.csv")
+    assert entries.loc[f"{index}:4", "status"] == "duplicate_id"  # third data row, line 4 of the file
+    assert entries.loc[f"{index}:4", "duplicate_of"] == f"{index}:2"
+    assert entries.loc[index, "status"] == "index_file"
+    assert entries.loc[str(lc_root / "13_13.5" / "lc0_cal" / "999.dat2"), "status"] == "ok"
+    assert len(entries) == 5  # the index file, its three rows, the unlisted file
+
+
+def test_repeated_ids_across_index_files_keep_the_first(tmp_path):
+    index_root, lc_root = _tree(tmp_path, {0: ["101"], 1: ["101", "201"]}, {0: ["101"], 1: ["101", "201"]})
+    layout = asassn_layout(index_root, lc_root, "13_13.5", n_shards=2)
+    assert sorted(layout.manifest["source_id"]) == ["101", "201"]
+    kept = layout.manifest.set_index("source_id").loc["101", "path"]
+    assert Path(kept) == lc_root / "13_13.5" / "lc0_cal" / "101.dat2"
+    repeat = layout.entries.loc[layout.entries["status"] == "duplicate_id"]
+    assert repeat["duplicate_of"].tolist() == [f"{index_root / '13_13.5' / 'index0.csv'}:2"]
+    assert len(layout.entries) == 5  # two index files, three rows (lc1_cal/101.dat2 is its row's file)
+
+
+def test_unlisted_file_repeating_a_listed_id_is_a_duplicate(tmp_path):
+    index_root, lc_root = _tree(tmp_path, {0: ["101"], 1: ["201"]}, {0: ["101"], 1: ["101", "201"]})
+    layout = asassn_layout(index_root, lc_root, "13_13.5", n_shards=2)
+    assert sorted(layout.manifest["source_id"]) == ["101", "201"]
+    entries = layout.entries.set_index("entry")
+    extra = str(lc_root / "13_13.5" / "lc1_cal" / "101.dat2")
+    assert entries.loc[extra, "status"] == "duplicate_id"
+    assert entries.loc[extra, "duplicate_of"] == f"{index_root / '13_13.5' / 'index0.csv'}:2"
+
+
+@pytest.mark.parametrize("bad_id", ["../../../../x/evil", "a/b", "..", "a\\b", "line\nbreak", "nul\x00id"])
+def test_ids_that_cannot_be_file_names_are_bad_id_and_never_become_paths(tmp_path, bad_id):
+    index_root, lc_root = _tree(tmp_path, {0: ["101"]}, {0: ["101"]})
+    index = index_root / "13_13.5" / "index0.csv"
+    with open(index, "a", newline="") as handle:
+        csv.writer(handle).writerow([bad_id, 1.0, 2.0, 0.0, 0.0])
+    layout = asassn_layout(index_root, lc_root, "13_13.5", n_shards=2)
+    assert layout.manifest["source_id"].tolist() == ["101"]
+    bad = layout.entries.loc[layout.entries["status"] == "bad_id"]
+    assert len(bad) == 1
+    assert check_source_id(bad_id) in bad["reason"].tolist()
+    assert check_source_id(bad_id)
+
+
+def test_valid_ids_pass_the_check():
+    for good in ("120259184943", "star-1_b", "OGLE-2008-BLG-092", "a.b"):
+        assert check_source_id(good) == ""
+
+
+def test_unusable_index_file_is_an_entry_and_the_others_are_read(tmp_path):
+    index_root, lc_root = _tree(tmp_path, {0: ["101"]}, {0: ["101"]})
+    folder = index_root / "13_13.5"
+    (folder / "index1.csv").write_text("id,ra_deg\n1,2\n")
+    (folder / "index2.csv").write_bytes(b"\xff\xfe\x00garbage\x00\n\x00")
+    (folder / "notes.txt").write_text("not an index\n")
+    layout = asassn_layout(index_root, lc_root, "13_13.5", n_shards=2)
+    assert layout.manifest["source_id"].tolist() == ["101"]
+    entries = layout.entries.set_index("entry")
+    assert entries.loc[str(folder / "index1.csv"), "status"] == "bad_index_file"
+    assert "no 'asas_sn_id' column" in entries.loc[str(folder / "index1.csv"), "reason"]
+    assert entries.loc[str(folder / "index2.csv"), "status"] == "bad_index_file"
+    assert entries.loc[str(folder / "notes.txt"), "status"] == "not_a_light_curve"
 
 
 def test_missing_index_folder_is_a_clear_error(tmp_path):
@@ -73,14 +144,6 @@ def test_bin_folder_with_no_light_curves_lists_every_source_as_missing(tmp_path)
     assert (manifest["status"] == "missing_file").all()
 
 
-def test_index_without_id_column_names_the_file(tmp_path):
-    folder = tmp_path / "index" / "13_13.5"
-    folder.mkdir(parents=True)
-    (folder / "index0.csv").write_text("id,ra_deg\n1,2\n")
-    with pytest.raises(ManifestError, match=r"index0.csv has no 'asas_sn_id' column"):
-        asassn_manifest(tmp_path / "index", tmp_path / "lc", "13_13.5", n_shards=2)
-
-
 def test_shards_are_stable_and_in_range():
     ids = [str(i) for i in range(1000)]
     shards = shard_of(ids, 7)
@@ -90,7 +153,7 @@ def test_shards_are_stable_and_in_range():
     assert np.bincount(shards).min() > 100  # roughly balanced
 
 
-def test_folder_layout_bins_by_median_magnitude_and_keeps_unreadable_files(tmp_path):
+def test_folder_layout_bins_by_median_magnitude_and_lists_the_rest_as_unbinned(tmp_path):
     folder = tmp_path / "lcs"
     folder.mkdir()
     rng = np.random.default_rng(5)
@@ -110,15 +173,51 @@ def test_folder_layout_bins_by_median_magnitude_and_keeps_unreadable_files(tmp_p
         tmp_path / "a.parquet", mag_bin="12_12.5", survey=survey, shards=2, bins=bins, collection=collection
     )
     second = write_bin_manifest(
-        tmp_path / "b.parquet", mag_bin="13_13.5", survey=survey, shards=2, bins=bins, collection=collection
+        tmp_path / "b.parquet",
+        entries_output=tmp_path / "b_entries.parquet",
+        mag_bin="13_13.5",
+        survey=survey,
+        shards=2,
+        bins=bins,
+        collection=collection,
     )
-    assert dict(zip(first["source_id"], first["status"], strict=True)) == {
-        "bright": "ok",
-        "broken": "unreadable",
-    }
+    assert dict(zip(first["source_id"], first["status"], strict=True)) == {"bright": "ok"}
     assert list(second["source_id"]) == ["faint"]
     assert second["ra"].iloc[0] == pytest.approx(10.5)
     assert np.isnan(first.set_index("source_id").loc["bright", "ra"])
+    assert read_table(tmp_path / "b_entries.parquet")["source_id"].tolist() == ["faint"]
+    unbinned = unbinned_entries(read_table(collection), bins).set_index("entry")
+    assert unbinned.loc[str(folder / "outside.csv"), "status"] == "outside_bins"
+    assert "15.0" in unbinned.loc[str(folder / "outside.csv"), "reason"]
+    assert unbinned.loc[str(folder / "broken.csv"), "status"] == "header_only"
+    assert unbinned.loc[str(folder / "broken.csv"), "reason"]
+
+
+def test_every_folder_entry_is_listed_with_a_status(tmp_path):
+    folder = tmp_path / "lcs"
+    folder.mkdir()
+    for name in ("X.csv", "X.dat2", "a.fits", "noext", "c.csv.gz", ".hidden"):
+        (folder / name).write_text("time,mag,mag_err\n")
+    (folder / "looks_like.csv").mkdir()
+    (folder / "loop.csv").symlink_to(folder / "loop.csv")
+    (folder / "dangling.csv").symlink_to(folder / "nowhere.csv")
+    (folder / "good_link.csv").symlink_to(folder / "X.csv")
+    entries = folder_sources(folder).set_index("entry")
+    status = {Path(e).name: s for e, s in entries["status"].items()}
+    assert status == {
+        ".hidden": "not_a_light_curve",
+        "X.csv": "ok",
+        "X.dat2": "duplicate_id",
+        "a.fits": "not_a_light_curve",
+        "c.csv.gz": "ok" if ".gz" not in UNSUPPORTED_SUFFIXES else "unsupported_format",
+        "dangling.csv": "dangling_symlink",
+        "good_link.csv": "ok",
+        "looks_like.csv": "not_a_light_curve",
+        "loop.csv": "symlink_loop",
+        "noext": "not_a_light_curve",
+    }
+    assert entries.loc[str(folder / "X.dat2"), "duplicate_of"] == str(folder / "X.csv")
+    assert all(entries.loc[entries["status"] != "ok", "reason"] != "")
 
 
 def test_bin_names_must_encode_magnitude_limits():

@@ -51,22 +51,39 @@ def _survey_copy(demo_run, root: Path, empty_bin: str | None = None) -> dict:
 
 
 @pytest.mark.workflow
-def test_missing_bin_fails_its_own_jobs_with_a_clear_message_and_keeps_the_others(
-    demo_run, workspace_factory, tmp_path
-):
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ({"read": {"time_column": "jd"}}, "config key 'read.time_column' is not a reader option"),
+        ({"read": {"format": "fits"}}, "config key 'read.format' is not a reader option"),
+        (
+            {"survey": {"layout": "folder", "folder": None}, "bins": ["12_13"]},
+            "config key 'survey.folder' must name the folder",
+        ),
+        (
+            {"survey": {"layout": "folder", "folder": "demo"}, "bins": ["11_13", "12_14"]},
+            "'11_13' and '12_14' overlap",
+        ),
+    ],
+    ids=["reader-option-typo", "reader-format", "folder-null", "overlapping-bins"],
+)
+def test_option_mistakes_stop_the_run_before_the_first_job(workspace_factory, override, named):
+    workspace = workspace_factory("bad_options", **override)
+    proc = workspace.run("--cores", "1", check=False)
+    assert proc.returncode != 0
+    assert "ConfigError in file" in _output(proc), _output(proc)[-3000:]
+    assert named in _output(proc), _output(proc)[-3000:]
+    assert not workspace.results.exists()  # no job ran
+
+
+@pytest.mark.workflow
+def test_missing_bin_folder_is_rejected_before_any_job(demo_run, workspace_factory, tmp_path):
     config = _survey_copy(demo_run, tmp_path)
     workspace = workspace_factory("missing_bin", bins=["13_13.5", "14_14.5"], **config)
-    targets = [str(Path("results", b, "tags.parquet")) for b in ("13_13.5", "14_14.5")]
-    proc = workspace.run("--cores", "2", "--keep-going", *targets, check=False)
+    proc = workspace.run("--cores", "2", check=False)
     assert proc.returncode != 0
-    log = workspace.results / "logs" / "manifest" / "14_14.5.log"
-    assert str(log.relative_to(workspace.root)) in _output(proc)
-    assert "index folder for bin '14_14.5' not found" in log.read_text()
-    assert not (workspace.results / "14_14.5" / "manifest.parquet").exists()
-    kept = read_table(workspace.results / "13_13.5" / "tags.parquet")
-    reference = read_table(demo_run.results / "13_13.5" / "tags.parquet")
-    assert kept["source_id"].tolist() == reference["source_id"].tolist()
-    assert kept["status"].tolist() == reference["status"].tolist()
+    assert "config key 'bins (14_14.5)': folder" in _output(proc), _output(proc)[-3000:]
+    assert not workspace.results.exists()
 
 
 @pytest.mark.workflow
@@ -78,30 +95,6 @@ def test_empty_bin_runs_through_with_empty_tables(demo_run, workspace_factory, t
     assert len(read_table(workspace.results / "11_11.5" / "manifest.parquet")) == 0
     assert len(read_table(workspace.results / "11_11.5" / "tags.parquet")) == 0
     assert len(read_table(workspace.results / "11_11.5" / "failures.parquet")) == 0
-
-
-def _mount_tmpfs(folder: Path, options: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True
-    )
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({proc.stderr.strip() or 'mount failed'})")
-
-
-@pytest.fixture
-def mounted(tmp_path):
-    """``mount(folder, options)``: a tmpfs at ``folder`` (skipped if mount is refused); unmounted after."""
-    folders: list[Path] = []
-
-    def mount(folder: Path, options: str) -> Path:
-        _mount_tmpfs(folder, options)
-        folders.append(folder)
-        return folder
-
-    yield mount
-    for folder in reversed(folders):
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 @pytest.mark.workflow

@@ -1,10 +1,15 @@
-"""Determinism and provenance of the demo run: a second run with the same config gives identical tables,
-and every Parquet output records the lcpipe version, its config hash and its input checksums."""
+"""Determinism and provenance of the demo run: a second run with the same config gives byte-identical
+tables (per-source timings live in results/benchmarks, not in the tables or their checksums), and every
+Parquet output records the lcpipe version, its config hash and its input checksums."""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
+import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from lcpipe import __version__
@@ -76,3 +81,41 @@ def test_run_summary_counts_match_the_tables_and_list_the_failures(demo_run):
     assert summary["failures"]["total"] > 0, "the demo survey has broken files: they must be listed"
     assert {"tag", "manifest"} <= set(summary["rules"])
     assert all(rule["jobs"] >= 1 for rule in summary["rules"].values())
+
+
+#: Names of measured seconds (``elapsed_s``, ``time_scan_s`` ...): they must stay out of science tables.
+TIMING_COLUMN = re.compile(r"(?:^|_)(?:elapsed|time_\w+)_s$")
+
+
+@pytest.mark.workflow
+def test_science_tables_hold_no_timings_and_the_timings_are_kept_beside_the_benchmarks(demo_run):
+    for name, path in demo_run.tables().items():
+        timing = [c for c in pq.read_schema(path).names if TIMING_COLUMN.search(c)]
+        assert timing == [], (name, timing)
+        for source in read_provenance(path)["input_checksums"]:
+            assert "benchmarks" not in Path(source).parts, (name, source)
+    for rule in ("tag", "pspl_fit", "anomaly_scan", "dip_events"):
+        files = sorted((demo_run.results / "benchmarks" / rule).rglob("*.sources.tsv"))
+        assert len(files) == len(demo_run.config["bins"]) * demo_run.config["shards"], rule
+        timings = pd.concat([pd.read_csv(p, sep="\t") for p in files])
+        assert (timings["elapsed_s"] >= 0).all()
+    scans = pd.concat(
+        pd.read_csv(p, sep="\t")
+        for p in (demo_run.results / "benchmarks" / "anomaly_scan").rglob("*.sources.tsv")
+    )
+    assert any(c.startswith("time_") for c in scans.columns)  # the scan's own timings moved here
+
+
+@pytest.mark.workflow
+def test_every_ledger_row_accounts_for_one_entry_and_the_summary_totals_add_up(demo_run):
+    summary = json.loads((demo_run.results / "run_summary.json").read_text())
+    total = 0
+    for mag_bin in demo_run.config["bins"]:
+        ledger = pq.read_table(demo_run.results / mag_bin / "ledger.parquet").to_pandas()
+        entries = pq.read_table(demo_run.results / mag_bin / "entries.parquet").to_pandas()
+        assert ledger["entry"].tolist() == entries["entry"].tolist()
+        assert summary["ledger"]["bins"][mag_bin]["entries"] == len(ledger)
+        index_rows = (ledger["kind"] == "index_row").sum()
+        assert index_rows == demo_run.config["demo"]["stars_per_bin"]
+        total += len(ledger)
+    assert summary["ledger"]["run"]["entries"] == total

@@ -14,8 +14,7 @@ import numpy as np
 from astropy.timeseries import LombScargle
 from scipy.stats import skew
 
-from lcpipe.lightcurve import LightCurve
-from lcpipe.stages.light_curves import dominant_band
+from lcpipe.lightcurve import LightCurve, dominant_band
 
 #: Feature columns of :func:`lightcurve_features`, in order.
 FEATURE_COLUMNS: tuple[str, ...] = (

@@ -29,6 +29,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "plot",
     "evaluate",
     "provenance",
+    "ledger",
 )
 
 

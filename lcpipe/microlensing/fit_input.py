@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from lcpipe.io import CleaningReport, load_clean
-from lcpipe.lightcurve import LightCurve
+from lcpipe.lightcurve import LightCurve, dominant_band
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.photometry import FIT_ZERO_POINT, mags_to_fit_flux
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
@@ -93,15 +93,6 @@ class FitInput:
             self.time, self.flux, self.flux_err, options=options or FinderOptions(), group=self.dataset,
             independent_scales=self.independent_scales,
         )  # fmt: skip
-
-
-def dominant_band(lc: LightCurve) -> LightCurve:
-    """The points of the band with the most points (a fit with one shared source flux must not mix V
-    and g)."""
-    bands, counts = np.unique(lc.band, return_counts=True)
-    if bands.size <= 1:
-        return lc
-    return lc.select(lc.band == bands[np.argmax(counts)])
 
 
 def _fit_flux(lc: LightCurve) -> tuple[np.ndarray, np.ndarray]:

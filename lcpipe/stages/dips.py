@@ -43,8 +43,10 @@ def dips_shard(
     dips: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    timings: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Search every source of one shard of the bin's tag table; write ``shards/dips_<shard>.parquet``."""
+    """Search every source of one shard of the bin's tag table; write ``shards/dips_<shard>.parquet``
+    (and the seconds per source to ``timings`` when given)."""
     settings = dict(dips)
     require = bool(settings.pop("require_passed_tags", True))
     options = DipOptions(**settings)
@@ -55,4 +57,6 @@ def dips_shard(
         "read": dict(read),
         "cleaning": dict(cleaning),
     }
-    return run_shard(tags, shard, output, func, stage="dip_events", options=provenance)
+    return run_shard(
+        tags, shard, output, func, stage="dip_events", options=provenance, timings_output=timings
+    )

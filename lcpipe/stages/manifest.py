@@ -1,7 +1,11 @@
-"""Manifest stage: list one magnitude bin and write ``results/<mag_bin>/manifest.parquet``.
+"""Manifest stage: list one magnitude bin and write ``results/<mag_bin>/manifest.parquet`` (its sources)
+and ``results/<mag_bin>/entries.parquet`` (every entry of the layout that belongs to the bin, with what
+became of it; see :mod:`lcpipe.manifest`).
 
-For the ``folder`` layout a ``collection`` step first reads every file once for its median magnitude
-(``results/collection.parquet``); each bin's manifest then selects its rows from it.
+For the ``folder`` layout a ``collection`` step first lists every entry of the folder and reads every
+light-curve file once for its median magnitude (``results/collection.parquet``); each bin's manifest
+then selects its rows from it. Entries of no bin stay in the collection table (the run-level ledger
+``results/ledger_unbinned.parquet`` lists them).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.io.load import load_clean_with_reason
-from lcpipe.manifest import ManifestError, asassn_manifest, folder_manifest, folder_sources
+from lcpipe.manifest import ENTRY_COLUMNS, Layout, ManifestError, asassn_layout, folder_layout, folder_sources
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import run_per_source
 from lcpipe.tables import read_table, write_table
@@ -23,7 +27,7 @@ from lcpipe.tables import read_table, write_table
 def write_collection(
     output: str | Path, *, survey: Mapping[str, Any], read: Mapping[str, Any], cleaning: Mapping[str, Any]
 ) -> pd.DataFrame:
-    """List a folder of light curves with each file's median magnitude (NaN when unreadable).
+    """List every entry of a folder of light curves with each file's median magnitude (NaN when unreadable).
 
     Parameters
     ----------
@@ -33,15 +37,22 @@ def write_collection(
         The ``survey`` config section (``folder``, optional ``catalog``).
     read, cleaning : mapping
         Reader and cleaning options, as for every stage.
+
+    Returns
+    -------
+    DataFrame
+        :func:`lcpipe.manifest.folder_sources` with ``median_mag`` (mag), ``read_status`` and
+        ``read_reason`` (the reader's message when the file could not be read); entries that are not
+        light-curve files are not read (``read_status`` their entry status).
     """
     sources = folder_sources(survey["folder"], survey.get("catalog"))
+    readable = sources["status"] == "ok"
 
     def median_magnitude(row: Mapping[str, Any]) -> dict[str, Any]:
         lc, status, _, reason = load_clean_with_reason(row["path"], read_options=read, cleaning=cleaning)
-        median = float(np.nanmedian(lc.mag)) if lc is not None and status == "ok" else np.nan
         meta = lc.meta if lc is not None else {}
         return {
-            "median_mag": median,
+            "median_mag": float(np.nanmedian(lc.mag)) if lc is not None and status == "ok" else np.nan,
             "read_status": status,
             "read_reason": reason,
             "meta_ra": float(meta.get("ra", np.nan)),
@@ -50,20 +61,33 @@ def write_collection(
         }
 
     measured = run_per_source(
-        sources.to_dict("records"), median_magnitude, stage="collection", total=len(sources)
+        sources.loc[readable].to_dict("records"),
+        median_magnitude,
+        stage="collection",
+        total=int(readable.sum()),
     )
-    position = measured.reindex(columns=["meta_ra", "meta_dec", "meta_position_source"])
-    table = sources.assign(
-        median_mag=measured["median_mag"].to_numpy(),
-        read_status=measured["read_status"].to_numpy(),
-        read_reason=measured.reindex(columns=["read_reason"])["read_reason"].fillna("").to_numpy(),
+    from_meta = ["meta_ra", "meta_dec", "meta_position_source"]
+    measured = measured.reindex(
+        columns=["status", "error", "median_mag", "read_status", "read_reason", *from_meta]
     )
+    raised = (measured["status"] == "error").to_numpy()  # the stage runner caught an exception
+    measured.loc[raised, "read_status"] = "error"
+    measured.loc[raised, "read_reason"] = measured.loc[raised, "error"]
+    table = sources.assign(median_mag=np.nan, read_status=sources["status"], read_reason="")
+    for column in ("median_mag", "read_status", "read_reason"):
+        table.loc[readable, column] = measured[column].to_numpy()
+    table["median_mag"] = table["median_mag"].astype(float)
     # No catalog position: take the one the file carries (a Sky Patrol header's REFCAT2 id).
-    ra, dec = position["meta_ra"].to_numpy(float), position["meta_dec"].to_numpy(float)
-    from_file = (table["position_source"] == "none").to_numpy() & np.isfinite(ra) & np.isfinite(dec)
-    table.loc[from_file, "ra"] = ra[from_file]
-    table.loc[from_file, "dec"] = dec[from_file]
-    table.loc[from_file, "position_source"] = position["meta_position_source"].to_numpy()[from_file]
+    ra = measured["meta_ra"].to_numpy(float)
+    dec = measured["meta_dec"].to_numpy(float)
+    index = table.index[readable.to_numpy()]
+    from_file = (
+        (table.loc[index, "position_source"] == "none").to_numpy() & np.isfinite(ra) & np.isfinite(dec)
+    )
+    rows = index[from_file]
+    table.loc[rows, "ra"] = ra[from_file]
+    table.loc[rows, "dec"] = dec[from_file]
+    table.loc[rows, "position_source"] = measured["meta_position_source"].to_numpy()[from_file]
     options = {"survey": dict(survey), "read": dict(read), "cleaning": dict(cleaning)}
     write_table(table, output, stage_provenance("collection", options))
     return table
@@ -72,6 +96,7 @@ def write_collection(
 def write_bin_manifest(
     output: str | Path,
     *,
+    entries_output: str | Path | None = None,
     mag_bin: str,
     survey: Mapping[str, Any],
     shards: int,
@@ -84,6 +109,8 @@ def write_bin_manifest(
     ----------
     output : path-like
         Destination Parquet file.
+    entries_output : path-like, optional
+        Where to write the bin's entries (:data:`lcpipe.manifest.ENTRY_COLUMNS`); not written when None.
     mag_bin : str
         Bin name.
     survey : mapping
@@ -96,15 +123,19 @@ def write_bin_manifest(
         ``results/collection.parquet``; required for the ``folder`` layout.
     """
     options = {"mag_bin": mag_bin, "survey": dict(survey), "shards": shards}
+    layout: Layout
     if survey["layout"] == "asassn":
-        manifest = asassn_manifest(survey["index_root"], survey["lc_root"], mag_bin, shards)
+        layout = asassn_layout(survey["index_root"], survey["lc_root"], mag_bin, shards)
         inputs: list[str | Path] = []
     elif survey["layout"] == "folder":
         if collection is None:
             raise ManifestError("the folder layout needs the collection table (results/collection.parquet)")
-        manifest = folder_manifest(read_table(collection), mag_bin, list(bins), shards)
+        layout = folder_layout(read_table(collection), mag_bin, list(bins), shards)
         inputs = [collection]
     else:
         raise ManifestError(f"survey.layout must be 'asassn' or 'folder', got {survey['layout']!r}")
-    write_table(manifest, output, stage_provenance("manifest", options, inputs))
-    return manifest
+    if entries_output is not None:
+        entries = layout.entries.loc[:, list(ENTRY_COLUMNS)]
+        write_table(entries, entries_output, stage_provenance("entries", options, inputs))
+    write_table(layout.manifest, output, stage_provenance("manifest", options, inputs))
+    return layout.manifest

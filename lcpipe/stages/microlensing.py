@@ -179,6 +179,7 @@ def anomaly_shard(
     pspl: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    timings: str | Path | None = None,
 ) -> pd.DataFrame:
     """Scan the significant events of one shard; write the shard table and its clusters side file.
 
@@ -194,6 +195,8 @@ def anomaly_shard(
         ``FinderOptions`` fields plus ``clusters_min_dchi2`` (side-file threshold, default 25).
     pspl, read, cleaning : mapping
         The PSPL, reader and cleaning options the PSPL stage used.
+    timings : path-like, optional
+        Where to write the seconds per source (scan and fit times; not part of the stage table).
     """
     settings = dict(anomaly)
     min_dchi2_clusters = float(settings.pop("clusters_min_dchi2", 25.0))
@@ -213,7 +216,9 @@ def anomaly_shard(
         "read": dict(read),
         "cleaning": dict(cleaning),
     }
-    table = run_shard(pspl_table, shard, output, func, stage="anomaly_scan", options=provenance)
+    table = run_shard(
+        pspl_table, shard, output, func, stage="anomaly_scan", options=provenance, timings_output=timings
+    )
     side = (
         pd.concat(clusters, ignore_index=True)
         if clusters
@@ -233,8 +238,10 @@ def pspl_shard(
     events: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    timings: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Fit every source of one shard of the bin's tag table and write ``shards/pspl_<shard>.parquet``."""
+    """Fit every source of one shard of the bin's tag table and write ``shards/pspl_<shard>.parquet``
+    (and the seconds per source to ``timings`` when given)."""
     options, selection = PSPLOptions(**pspl), EventSelection(**events)
     func = partial(fit_source, options=options, selection=selection, read=read, cleaning=cleaning)
     settings = {
@@ -243,4 +250,4 @@ def pspl_shard(
         "read": dict(read),
         "cleaning": dict(cleaning),
     }
-    return run_shard(tags, shard, output, func, stage="pspl_fit", options=settings)
+    return run_shard(tags, shard, output, func, stage="pspl_fit", options=settings, timings_output=timings)

@@ -1,4 +1,5 @@
-"""Run summary: per-bin and per-stage source counts, the failures, and the time spent per rule.
+"""Run summary: per-bin and per-stage source counts, the failures, the ledger totals (every entry of the
+layout by disposition and status, per bin and for the run), and the time spent per rule.
 
 Written as ``results/run_summary.json`` at the end of every run; ``lcpipe provenance`` prints it.
 """
@@ -19,11 +20,15 @@ import pyarrow.parquet as pq
 
 from lcpipe._version import __version__
 from lcpipe.stages.failures import stage_name
+from lcpipe.stages.ledger import run_ledger_totals
 from lcpipe.stages.provenance import config_hash
 from lcpipe.tables import read_table
 
 #: Snakemake benchmark TSV columns read here: wall seconds, peak resident memory (MB), CPU seconds.
 BENCHMARK_COLUMNS = {"s": "wall_s", "max_rss": "max_rss_mb", "cpu_time": "cpu_s"}
+
+#: Suffix of the per-source timing tables written beside the benchmarks (see lcpipe.stages.runner).
+SOURCE_TIMINGS_SUFFIX = ".sources.tsv"
 
 
 def stage_counts(path: str | Path) -> dict[str, Any]:
@@ -68,6 +73,8 @@ def rule_times(benchmark_dir: str | Path) -> dict[str, dict[str, float]]:
     root = Path(benchmark_dir)
     per_rule: dict[str, list[pd.DataFrame]] = {}
     for tsv in sorted(root.glob("*/**/*.tsv")):
+        if tsv.name.endswith(SOURCE_TIMINGS_SUFFIX):  # seconds per source, not a job's benchmark
+            continue
         frame = pd.read_csv(tsv, sep="\t")
         present = [c for c in BENCHMARK_COLUMNS if c in frame]
         frame = frame[present].apply(pd.to_numeric, errors="coerce").rename(columns=BENCHMARK_COLUMNS)
@@ -121,6 +128,8 @@ def build_run_summary(
     *,
     config: Mapping[str, Any],
     max_listed: int = 1000,
+    ledgers: Sequence[str | Path] = (),
+    unbinned: str | Path | None = None,
 ) -> dict[str, Any]:
     """The run summary as a JSON-serialisable dictionary.
 
@@ -136,12 +145,17 @@ def build_run_summary(
         The workflow configuration of the run (hashed; recorded in full).
     max_listed : int
         Failure rows listed in full.
+    ledgers : sequence of path-like
+        The ``ledger.parquet`` of each bin.
+    unbinned : path-like, optional
+        ``results/ledger_unbinned.parquet``.
 
     Returns
     -------
     dict
         ``lcpipe_version``, ``config_hash``, ``generated_utc``, ``bins`` (bin → list of
-        :func:`stage_counts` entries), ``failures`` (:func:`failure_listing`), ``rules``
+        :func:`stage_counts` entries), ``failures`` (:func:`failure_listing`), ``ledger``
+        (:func:`lcpipe.stages.ledger.run_ledger_totals`: per bin, unbinned and run), ``rules``
         (:func:`rule_times`), ``wall_s_total`` (sum over all benchmarked jobs, seconds) and ``config``.
     """
     bins: dict[str, list[dict[str, Any]]] = {}
@@ -155,6 +169,7 @@ def build_run_summary(
         "generated_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "bins": bins,
         "failures": failure_listing(failure_tables, max_listed),
+        "ledger": run_ledger_totals(ledgers, unbinned),
         "rules": rules,
         "wall_s_total": math.fsum(walls),
         "config": dict(config),
@@ -185,8 +200,18 @@ def write_run_summary(
     *,
     config: Mapping[str, Any],
     max_listed: int = 1000,
+    ledgers: Sequence[str | Path] = (),
+    unbinned: str | Path | None = None,
 ) -> dict[str, Any]:
     """Build the run summary (see :func:`build_run_summary`) and write it to ``output`` atomically."""
-    summary = build_run_summary(tables, failure_tables, benchmark_dir, config=config, max_listed=max_listed)
+    summary = build_run_summary(
+        tables,
+        failure_tables,
+        benchmark_dir,
+        config=config,
+        max_listed=max_listed,
+        ledgers=ledgers,
+        unbinned=unbinned,
+    )
     write_json_atomic(summary, output)
     return summary

@@ -99,6 +99,7 @@ def tag_shard(
     tag: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    timings: str | Path | None = None,
 ) -> pd.DataFrame:
     """Tag every source of one shard and write ``shards/tags_<shard>.parquet``.
 
@@ -112,12 +113,14 @@ def tag_shard(
         Destination Parquet file.
     tag, read, cleaning : mapping
         ``TagOptions`` fields, reader options and cleaning options from the config.
+    timings : path-like, optional
+        Where to write the seconds per source (not part of the stage table).
     """
     options = TagOptions(**tag)
     func = partial(tag_source, options=options, read=read, cleaning=cleaning)
     settings = {"tag": asdict(options), "read": dict(read), "cleaning": dict(cleaning)}
     if options.known_variables is None:
-        return run_shard(manifest, shard, output, func, stage="tag", options=settings)
+        return run_shard(manifest, shard, output, func, stage="tag", options=settings, timings_output=timings)
     return run_shard(
         manifest,
         shard,
@@ -127,6 +130,7 @@ def tag_shard(
         options=settings,
         postprocess=partial(_add_known_variables, options=options),
         extra_inputs=[options.known_variables],
+        timings_output=timings,
     )
 
 
