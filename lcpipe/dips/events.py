@@ -13,8 +13,16 @@ G's, and dropping it loses the latest seasons. On the 28 real curves of ../share
 G alone flags 24, G+U 26 (two more Dippers), G+U+B also 26; B points are those the survey itself marks
 unreliable (clouds, Moon, bad subtraction), so they stay out.
 
-Camera groups are the pair (camera, band): a camera that changed filter has a different zero point in
-each band.
+Baseline groups are the pair (data set, band): a camera that changed filter has a different zero point in
+each band, and the data set is the camera unless the reader named a survey or observer column.
+
+Beyond the Bayesian dip and jump searches a row carries the periodicity test of every curve with dip
+evidence (dip log Bayes factor at least ``min_log_bf``, whether or not a run was kept; folded on the
+triggered dip points, or the faintest 5 % without any: :mod:`lcpipe.dips.periodic`, columns
+``periodic``, ``period``, ``period_fap`` ...) and the strongest long fade
+(:mod:`lcpipe.dips.fades`: ``fade_*``), and each search's strongest run says how many camera groups
+observed while it lasted (``*_run_cameras_observing``), so the filter can ask for several cameras only
+when several were looking.
 """
 
 from __future__ import annotations
@@ -26,8 +34,10 @@ import numpy as np
 
 from lcpipe.dips.baseline import BaselineOptions, fit_baseline, robust_sigma
 from lcpipe.dips.dipper_score import DipperScoreOptions, dipper_score
+from lcpipe.dips.fades import FadeOptions, find_fade
 from lcpipe.dips.mixture import make_grid, mixture_evidence
 from lcpipe.dips.morphology import classify_run
+from lcpipe.dips.periodic import PeriodicOptions, PeriodicResult, periodic_test
 from lcpipe.dips.trigger import Run, TriggerOptions, find_runs, trigger_statistic
 from lcpipe.lightcurve import LightCurve
 
@@ -41,7 +51,13 @@ DIP_STATUSES: dict[str, str] = {
     "fit_failed": "a numerical step failed (linear algebra); values are NaN",
 }
 
-_NESTED = {"baseline": BaselineOptions, "trigger": TriggerOptions, "score": DipperScoreOptions}
+_NESTED = {
+    "baseline": BaselineOptions,
+    "trigger": TriggerOptions,
+    "score": DipperScoreOptions,
+    "periodic": PeriodicOptions,
+    "fade": FadeOptions,
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,10 @@ class DipOptions:
     baseline : BaselineOptions
     trigger : TriggerOptions
     score : DipperScoreOptions
+    periodic : PeriodicOptions
+        Periodicity test of light curves with dip evidence (columns ``periodic``, ``period``, ...).
+    fade : FadeOptions
+        Long-fade search (columns ``fade_*``).
     use_good_flag : bool
         Drop points whose ``good`` flag is False (the reader's quality policy).
     drop_saturated : bool
@@ -62,7 +82,9 @@ class DipOptions:
     mag_range : tuple of float
         Usable magnitudes (drops sentinels such as 99.99).
     group_by_band : bool
-        Camera groups are (camera, band) pairs when True, camera labels alone when False.
+        Baseline groups are (data set, band) pairs when True, data set labels alone when False. The data
+        set is ``LightCurve.dataset``: the camera unless the reader was given a data-set column (survey,
+        observer, telescope), so each camera, survey or observer gets its own zero point.
     min_points : int
         Fewer usable points gives status ``too_few_points``.
     min_log_bf : float
@@ -78,6 +100,8 @@ class DipOptions:
     baseline: BaselineOptions = field(default_factory=BaselineOptions)
     trigger: TriggerOptions = field(default_factory=TriggerOptions)
     score: DipperScoreOptions = field(default_factory=DipperScoreOptions)
+    periodic: PeriodicOptions = field(default_factory=PeriodicOptions)
+    fade: FadeOptions = field(default_factory=FadeOptions)
     use_good_flag: bool = True
     drop_saturated: bool = True
     max_mag_err: float = 1.0
@@ -115,6 +139,7 @@ class _Clean:
     mag: np.ndarray
     err: np.ndarray
     group: np.ndarray
+    band: np.ndarray
     n_dropped: int
     status: str
 
@@ -132,12 +157,9 @@ def clean_points(lc: LightCurve, options: DipOptions) -> _Clean:
         keep &= ~np.asarray(lc.saturated, dtype=bool)
     idx = np.flatnonzero(keep)
     idx = idx[np.argsort(time[idx], kind="stable")]
-    camera = np.asarray(lc.camera).astype(str)
-    group = (
-        np.char.add(np.char.add(camera, "/"), np.asarray(lc.band).astype(str))
-        if options.group_by_band
-        else camera
-    )
+    dataset = np.asarray(lc.dataset).astype(str)
+    band = np.asarray(lc.band).astype(str)
+    group = np.char.add(np.char.add(dataset, "/"), band) if options.group_by_band else dataset
     status = "ok"
     if time.size == 0:
         status = "no_points"
@@ -148,7 +170,7 @@ def clean_points(lc: LightCurve, options: DipOptions) -> _Clean:
         )
     elif np.ptp(mag[idx]) == 0:
         status = "constant_magnitudes"
-    return _Clean(time[idx], mag[idx], err[idx], group[idx], int(time.size - idx.size), status)
+    return _Clean(time[idx], mag[idx], err[idx], group[idx], band[idx], int(time.size - idx.size), status)
 
 
 def _empty_search(kind: str) -> dict[str, Any]:
@@ -164,6 +186,7 @@ def _empty_search(kind: str) -> dict[str, Any]:
         f"{kind}_n_runs": 0,
         f"{kind}_run_points": 0,
         f"{kind}_run_cameras": 0,
+        f"{kind}_run_cameras_observing": 0,
         f"{kind}_run_duration": nan,
         f"{kind}_run_t_start": nan,
         f"{kind}_run_sum": nan,
@@ -185,8 +208,8 @@ def _search(
     sigma: np.ndarray,
     base_mag: float,
     opt: DipOptions,
-) -> dict[str, Any]:
-    """Evidence, runs and morphology of one search."""
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Evidence, runs and morphology of one search, and its triggered points (shape (N,), bool)."""
     row = _empty_search(kind)
     grid = make_grid(resid, kind)
     mix = mixture_evidence(resid, sigma, grid)
@@ -205,7 +228,7 @@ def _search(
         }
     )
     if not runs:
-        return row
+        return row, triggered
     ranked = sorted(runs, key=lambda r: r.trigger_sum, reverse=True)
     shapes = [_run_morphology(run, kind, c, resid, sigma, opt) for run in ranked[: opt.max_morphology_runs]]
     top, shape = ranked[0], shapes[0]
@@ -213,6 +236,9 @@ def _search(
         {
             f"{kind}_run_points": top.n_points,
             f"{kind}_run_cameras": top.n_cameras,
+            f"{kind}_run_cameras_observing": cameras_observing(
+                c.time, c.group, top, opt.trigger.min_gap_days
+            ),
             f"{kind}_run_duration": top.duration,
             f"{kind}_run_t_start": top.t_start,
             f"{kind}_run_sum": top.trigger_sum,
@@ -226,7 +252,72 @@ def _search(
             f"{kind}_n_shaped_runs": sum(s.model != "constant" for s in shapes),
         }
     )
-    return row
+    return row, triggered
+
+
+def cameras_observing(time: np.ndarray, group: np.ndarray, run: Run, pad_days: float) -> int:
+    """Camera groups with any point within ``pad_days`` of a run (time-sorted ``time``, shape (N,))."""
+    lo = np.searchsorted(time, run.t_start - pad_days, side="left")
+    hi = np.searchsorted(time, run.t_end + pad_days, side="right")
+    return int(np.unique(group[lo:hi]).size)
+
+
+def _empty_extras() -> dict[str, Any]:
+    return {
+        "periodic": False,
+        "period": np.nan,
+        "period_fap": np.nan,
+        "period_power": np.nan,
+        "period_fold_fraction": np.nan,
+        "fade_significant": False,
+        "fade_depth": np.nan,
+        "fade_t_start": np.nan,
+        "fade_duration": np.nan,
+        "fade_sigma": np.nan,
+        "fade_n_bins": 0,
+        "fade_at_end": False,
+        "fade_band": "",
+    }
+
+
+def zero_point_offsets(mag: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Magnitudes minus the median of their group (data set and band), shape (N,)."""
+    labels, inverse = np.unique(group, return_inverse=True)
+    medians = np.array([np.median(mag[inverse == g]) for g in range(labels.size)])
+    return mag - medians[inverse]
+
+
+#: Without triggered dip points, the periodicity test's fold is judged on this faintest fraction of points.
+FAINTEST_FRACTION = 0.05
+
+
+def dip_points_for_fold(y: np.ndarray, triggered: np.ndarray) -> np.ndarray:
+    """The dip search's triggered points, or when there are none the faintest 5 % (shape (N,), bool)."""
+    if triggered.any():
+        return triggered
+    return y >= np.quantile(y, 1.0 - FAINTEST_FRACTION)
+
+
+def _extras(c: _Clean, dip_log_bf: float, triggered: np.ndarray, opt: DipOptions) -> dict[str, Any]:
+    """Periodicity (curves with dip evidence, log BF >= min_log_bf) and long-fade columns."""
+    out = _empty_extras()
+    y = zero_point_offsets(c.mag, c.group)
+    if opt.periodic.enabled and dip_log_bf >= opt.min_log_bf:
+        dips = dip_points_for_fold(y, triggered)
+        p: PeriodicResult = periodic_test(c.time, y, c.err, c.band, dips, opt.periodic)
+        out.update(
+            {
+                "periodic": p.periodic,
+                "period": p.period,
+                "period_fap": p.fap,
+                "period_power": p.power,
+                "period_fold_fraction": p.fold_fraction,
+            }
+        )
+    if opt.fade.enabled:
+        fade = find_fade(c.time, y, c.err, c.band, opt.fade)
+        out.update({f"fade_{name}": value for name, value in asdict(fade).items()})
+    return out
 
 
 def _run_morphology(run: Run, kind, c: _Clean, resid, sigma, opt: DipOptions):
@@ -274,6 +365,7 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
         "robust_sigma": np.nan,
         **_empty_search("dip"),
         **_empty_search("jump"),
+        **_empty_extras(),
         "dipper_score": np.nan,
         "dipper_log10_score": np.nan,
         "dipper_n_events": 0,
@@ -295,8 +387,10 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
             "robust_sigma": robust_sigma(resid),
         }
     )
-    row.update(_search("dip", c, resid, base.sigma_eff, base_mag, options))
-    row.update(_search("jump", c, resid, base.sigma_eff, base_mag, options))
+    dip_row, dip_points = _search("dip", c, resid, base.sigma_eff, base_mag, options)
+    row.update(dip_row)
+    row.update(_search("jump", c, resid, base.sigma_eff, base_mag, options)[0])
+    row.update(_extras(c, float(dip_row["dip_log_bf"]), dip_points, options))
     score = dipper_score(c.time, resid, base.sigma_eff, options.score)
     row.update(
         {

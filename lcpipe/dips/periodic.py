@@ -1,0 +1,199 @@
+"""Is a dip-significant light curve a periodic variable? Lomb-Scargle peak, its false-alarm probability
+and whether the dips repeat at that period.
+
+Periodic variables (eclipsing binaries, RR Lyrae, Cepheids) are the main contaminants of a dip search:
+their regular minima look like dips. Two questions decide it, and both must say yes:
+
+1. **Is there a significant period?** The astropy Lomb-Scargle periodogram of the magnitudes (each data
+   set and band minus its median, so zero points add no power at long periods) on a frequency grid from
+   ``1 / max_period_days`` to ``1 / min_period_days`` (step ``1 / (samples_per_peak * span)``). The
+   false-alarm probability of its highest peak is Baluev's (2008) analytic bound for that frequency
+   range (astropy ``method="baluev"``), which is calibrated against white noise: for uncorrelated noise
+   the fraction of curves with FAP < x is at most about x (tested). It costs one periodogram, not the
+   hundreds a bootstrap needs.
+2. **Do the dips repeat at that period?** Red noise and isolated dips also give periodogram peaks with a
+   tiny white-noise FAP, so the dips themselves must be explained by the fold. The light curve is folded
+   at the peak period P and at 2P (the Lomb-Scargle peak of an eclipsing binary with similar eclipses is
+   often at half its period). Each point's *fold prediction* is the median of its ``fold_neighbours``
+   nearest neighbours in phase on each side from the same band, the point itself left out, so a point
+   predicts nothing about itself. The *fold fraction* is the median, over the dip's triggered points, of
+   prediction / depth: about 1 when the other cycles are just as faint at that phase (a periodic
+   minimum), about 0 when they are at the baseline (an isolated dip). 2P is kept when it folds better by
+at least 0.1 (an eclipsing binary with unequal eclipses), else P.
+
+A light curve is ``periodic`` when ``period_fap < max_fap`` and ``fold_fraction >= min_fold_fraction``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from astropy.timeseries import LombScargle
+
+#: Twice the peak period is kept only when it folds the dips better by this much (a pulsator folds as
+#: well at 2P as at P).
+DOUBLE_PERIOD_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class PeriodicOptions:
+    """Settings of the periodicity test of light curves with dip evidence (config ``dips.periodic``).
+
+    Attributes
+    ----------
+    enabled : bool
+        Run the test on every light curve with dip evidence (dip log Bayes factor >= ``min_log_bf``).
+    min_period_days, max_period_days : float
+        Period range searched (days).
+    samples_per_peak : int
+        Frequency grid step ``1 / (samples_per_peak * span)``.
+    max_frequencies : int
+        Cap on the grid size (the step is widened for very long spans); bounds the cost.
+    max_fap : float
+        A peak is significant when its Baluev false-alarm probability is below this.
+    fold_neighbours : int
+        Neighbours in phase on each side whose median is a point's fold prediction.
+    min_fold_fraction : float
+        The fold must predict at least this fraction of the dip points' depth (median over them).
+    min_points : int
+        Fewer points: not tested (``periodic`` False, period NaN).
+    """
+
+    enabled: bool = True
+    min_period_days: float = 0.1
+    max_period_days: float = 100.0
+    samples_per_peak: int = 5
+    max_frequencies: int = 200_000
+    max_fap: float = 1e-3
+    fold_neighbours: int = 3
+    min_fold_fraction: float = 0.5
+    min_points: int = 30
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_period_days < self.max_period_days:
+            raise ValueError("need 0 < min_period_days < max_period_days")
+        if not 0 < self.max_fap < 1 or not 0 < self.min_fold_fraction <= 1:
+            raise ValueError("max_fap must lie in (0, 1) and min_fold_fraction in (0, 1]")
+        if self.samples_per_peak < 1 or self.fold_neighbours < 1 or self.min_points < 3:
+            raise ValueError("samples_per_peak >= 1, fold_neighbours >= 1 and min_points >= 3 required")
+        if self.max_frequencies < 100:
+            raise ValueError("max_frequencies must be >= 100")
+
+
+@dataclass(frozen=True)
+class PeriodicResult:
+    """Outcome of :func:`periodic_test` (NaN values when not tested).
+
+    Attributes
+    ----------
+    periodic : bool
+    period : float
+        Period kept (days): the peak period or twice it, whichever folds the dips better.
+    power : float
+        Standard-normalised Lomb-Scargle power of the highest peak.
+    fap : float
+        Baluev false-alarm probability of that peak.
+    fold_fraction : float
+        Median fraction of the dip points' depth predicted by the fold at ``period``.
+    """
+
+    periodic: bool = False
+    period: float = np.nan
+    power: float = np.nan
+    fap: float = np.nan
+    fold_fraction: float = np.nan
+
+
+def frequency_grid(span: float, options: PeriodicOptions) -> np.ndarray:
+    """Frequencies (1/day), shape (M,), from ``1/max_period_days`` to ``1/min_period_days``."""
+    f_min, f_max = 1.0 / options.max_period_days, 1.0 / options.min_period_days
+    step = max(1.0 / (options.samples_per_peak * span), (f_max - f_min) / options.max_frequencies)
+    return np.arange(f_min, f_max + 0.5 * step, step)
+
+
+def fold_prediction(time: np.ndarray, y: np.ndarray, band: np.ndarray, period: float, k: int) -> np.ndarray:
+    """Leave-one-out fold prediction of every point (see the module docstring).
+
+    Parameters
+    ----------
+    time, y : ndarray, shape (N,)
+        Times (days) and magnitudes minus their data set's median (mag).
+    band : ndarray, shape (N,)
+        Band of each point; points are folded with their own band only.
+    period : float
+        Folding period (days).
+    k : int
+        Neighbours on each side in phase (circular); a band with fewer than ``2 k + 1`` points gets NaN.
+
+    Returns
+    -------
+    ndarray, shape (N,)
+        Median magnitude of the 2k phase neighbours of each point, the point itself excluded.
+    """
+    out = np.full(time.size, np.nan)
+    for label in np.unique(band):
+        idx = np.flatnonzero(band == label)
+        if idx.size < 2 * k + 1:
+            continue
+        order = idx[np.argsort(np.mod(time[idx] / period, 1.0), kind="stable")]
+        ring = y[order]
+        padded = np.concatenate((ring[-k:], ring, ring[:k]))
+        windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1)
+        neighbours = np.delete(windows, k, axis=1)
+        out[order] = np.median(neighbours, axis=1)
+    return out
+
+
+def periodic_test(
+    time: np.ndarray,
+    y: np.ndarray,
+    err: np.ndarray,
+    band: np.ndarray,
+    dip_points: np.ndarray,
+    options: PeriodicOptions,
+) -> PeriodicResult:
+    """Lomb-Scargle peak, Baluev FAP and fold fraction of one light curve.
+
+    Parameters
+    ----------
+    time, y, err : ndarray, shape (N,)
+        Times (days), magnitudes minus each data set's median (mag) and errors (mag); finite, err > 0.
+    band : ndarray, shape (N,)
+        Band of each point (folds are per band).
+    dip_points : ndarray, shape (N,), bool
+        The dip search's triggered points (fainter than the baseline).
+    options : PeriodicOptions
+
+    Returns
+    -------
+    PeriodicResult
+    """
+    span = float(np.ptp(time)) if time.size else 0.0
+    if time.size < options.min_points or span <= 0 or np.ptp(y) == 0:
+        return PeriodicResult()
+    frequency = frequency_grid(span, options)
+    ls = LombScargle(time, y, err)
+    power = ls.power(frequency, method="fast", assume_regular_frequency=True)
+    peak = int(np.argmax(power))
+    fap = float(
+        ls.false_alarm_probability(
+            power[peak],
+            method="baluev",
+            minimum_frequency=frequency[0],
+            maximum_frequency=frequency[-1],
+        )
+    )
+    base_period = 1.0 / frequency[peak]
+    depth = y[dip_points]
+    best_period, best_fraction = base_period, np.nan
+    if depth.size:
+        for period in (base_period, 2.0 * base_period):
+            predicted = fold_prediction(time, y, band, period, options.fold_neighbours)[dip_points]
+            ok = np.isfinite(predicted) & (depth > 0)
+            fraction = float(np.median(predicted[ok] / depth[ok])) if ok.any() else np.nan
+            margin = 0.0 if np.isnan(best_fraction) else DOUBLE_PERIOD_MARGIN
+            if np.isfinite(fraction) and (np.isnan(best_fraction) or fraction > best_fraction + margin):
+                best_period, best_fraction = period, fraction
+    periodic = bool(fap < options.max_fap and best_fraction >= options.min_fold_fraction)
+    return PeriodicResult(periodic, float(best_period), float(power[peak]), fap, best_fraction)
