@@ -77,6 +77,16 @@ def periodic_cost(lc, options: DipOptions, repeats: int = 3) -> float:
     return float(np.median(times))
 
 
+def search_cost(lc, options: DipOptions, repeats: int = 3) -> float:
+    """Median seconds of the whole dip search (periodicity test included when it runs)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        detect_events(lc, options)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -87,6 +97,7 @@ def main() -> None:
     if not args.data.is_dir():
         raise SystemExit(f"ground_variables folder {args.data} not found (give --data)")
     options = DipOptions()
+    test_all = DipOptions(periodic={"test_all": True})
 
     rows = {}
     for name, (relative, read) in OBJECTS.items():
@@ -98,14 +109,16 @@ def main() -> None:
     folder = args.data / "RRLyrae_Stripe82" / "RRLyrae"
     periods = pd.read_csv(folder / "periods.csv").set_index("Num")["Per"]
     files = sorted(folder.glob("light-curves/*.csv"))[: args.limit]
-    found, costs = [], []
+    found, costs, search_costs = [], [], []
     for path in files:
         lc = read_lightcurve(path, **RR_LYRAE)
         row = detect_events(lc, options)
+        every = detect_events(lc, test_all)
+        row.update({f"all_{k}": every[k] for k in ("periodic", "period", "period_fap")})
         row["catalog_period"] = float(periods.loc[int(path.stem)])
         found.append(row)
-        if np.isfinite(row["period_fap"]):
-            costs.append(periodic_cost(lc, options))
+        costs.append(periodic_cost(lc, options))
+        search_costs.append(search_cost(lc, options))
     table = pd.DataFrame(found)
     fam = filter_without_tags(table)
     n = len(table)
@@ -119,15 +132,20 @@ def main() -> None:
     print(f"  dip evidence (log BF >= ln 10), tested: {tested.sum():4d}")
     print(f"  periodic:                               {periodic.sum():4d} of the tested")
     print(f"  period matches catalogue (P/2, P, 2P within 1 %): {int((match & periodic).sum())}")
+    every = table["all_periodic"].to_numpy(bool)
+    ratio_all = table["all_period"] / table["catalog_period"]
+    match_all = np.any([np.abs(ratio_all - r) < 0.01 * r for r in (0.5, 1.0, 2.0)], axis=0)
+    print(f"  with periodic.test_all (every curve tested): periodic {every.sum()}/{n}, period matches "
+          f"catalogue (P/2, P, 2P within 1 %) {int((match_all & every).sum())}/{every.sum()}")  # fmt: skip
     fa = int(fam["family_dip"].sum())
     print(f"  dip family (false alarms): {fa} = {100 * fa / max(n, 1):.2f} % of {n} (target <= 1 %)")
     print(f"  periodic family:         {int(fam['family_periodic'].sum()):4d}")
     print(f"  fade_significant:        {int(table['fade_significant'].sum()):4d}")
-    if costs:
-        print(
-            f"  periodicity test per tested curve: median {1e3 * np.median(costs):.1f} ms, "
-            f"max {1e3 * np.max(costs):.1f} ms over {len(costs)} (target <= 50 ms)"
-        )
+    print(
+        f"  periodicity test alone: median {1e3 * np.median(costs):.1f} ms per curve "
+        f"(max {1e3 * np.max(costs):.1f}); the whole dip search {1e3 * np.median(search_costs):.1f} ms "
+        f"(same run; target <= 50 ms)"
+    )
 
 
 if __name__ == "__main__":

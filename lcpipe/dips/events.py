@@ -5,13 +5,14 @@ for bad data: the row's ``status`` says what happened (``ok``, ``no_points``, ``
 ``bad_errors``, ``constant_magnitudes``, ``fit_failed``) and every number is defined (NaN only where
 it has no meaning, e.g. the morphology of a run that does not exist).
 
-Which points count (the quality policy): a point is used when its time, magnitude and error are finite,
-``0 < err <= max_mag_err``, the magnitude lies in ``mag_range`` (drops sentinels such as 99.99), it is not
-saturated and the reader's ``good`` flag is set. The SkyPatrol reader's default marks quality G and U
-good and B bad, and we keep that: U ("unknown") is the newest, not yet vetted photometry, with errors like
-G's, and dropping it loses the latest seasons. On the 28 real curves of ../shared/data/asassn_skypatrol
-G alone flags 24, G+U 26 (two more Dippers), G+U+B also 26; B points are those the survey itself marks
-unreliable (clouds, Moon, bad subtraction), so they stay out.
+Which points count: the quality policy (the reader's ``good`` flag, saturation, duplicates) is the
+cleaning step's, :class:`lcpipe.io.cleaning.CleaningOptions` (config section ``cleaning``), applied by
+:func:`lcpipe.io.load_clean` before the search, as every stage does; pass a light curve through it (or
+:func:`lcpipe.io.cleaning.clean_lightcurve`) first. The search itself only drops points it cannot use:
+a non-finite time, magnitude or error, ``err <= 0`` or ``> max_mag_err``, a magnitude outside
+``mag_range`` (sentinels such as 99.99). The SkyPatrol reader marks quality G and U good and B bad, and
+``cleaning.require_good: false`` keeps B as well (the reference pipeline's policy). On the 28 real
+curves of the validation set G alone flags 24, G+U 26, G+U+B 26 (docs/dips_validation.md).
 
 Baseline groups are the pair (data set, band): a camera that changed filter has a different zero point in
 each band, and the data set is the camera unless the reader named a survey or observer column.
@@ -73,10 +74,6 @@ class DipOptions:
         Periodicity test of light curves with dip evidence (columns ``periodic``, ``period``, ...).
     fade : FadeOptions
         Long-fade search (columns ``fade_*``).
-    use_good_flag : bool
-        Drop points whose ``good`` flag is False (the reader's quality policy).
-    drop_saturated : bool
-        Drop points flagged saturated.
     max_mag_err : float
         Drop points with a magnitude error above this (mag).
     mag_range : tuple of float
@@ -102,8 +99,6 @@ class DipOptions:
     score: DipperScoreOptions = field(default_factory=DipperScoreOptions)
     periodic: PeriodicOptions = field(default_factory=PeriodicOptions)
     fade: FadeOptions = field(default_factory=FadeOptions)
-    use_good_flag: bool = True
-    drop_saturated: bool = True
     max_mag_err: float = 1.0
     mag_range: tuple[float, float] = (-5.0, 30.0)
     group_by_band: bool = True
@@ -145,16 +140,12 @@ class _Clean:
 
 
 def clean_points(lc: LightCurve, options: DipOptions) -> _Clean:
-    """Apply the quality policy and sort by time (see the module docstring)."""
+    """Keep the usable points and sort them by time (see the module docstring)."""
     time, mag, err = (np.asarray(a, dtype=float) for a in (lc.time, lc.mag, lc.mag_err))
     finite = np.isfinite(time) & np.isfinite(mag)
     with np.errstate(invalid="ignore"):
         good_err = np.isfinite(err) & (err > 0) & (err <= options.max_mag_err)
         keep = finite & good_err & (mag >= options.mag_range[0]) & (mag <= options.mag_range[1])
-    if options.use_good_flag:
-        keep &= np.asarray(lc.good, dtype=bool)
-    if options.drop_saturated:
-        keep &= ~np.asarray(lc.saturated, dtype=bool)
     idx = np.flatnonzero(keep)
     idx = idx[np.argsort(time[idx], kind="stable")]
     dataset = np.asarray(lc.dataset).astype(str)
@@ -302,7 +293,7 @@ def _extras(c: _Clean, dip_log_bf: float, triggered: np.ndarray, opt: DipOptions
     """Periodicity (curves with dip evidence, log BF >= min_log_bf) and long-fade columns."""
     out = _empty_extras()
     y = zero_point_offsets(c.mag, c.group)
-    if opt.periodic.enabled and dip_log_bf >= opt.min_log_bf:
+    if opt.periodic.enabled and (opt.periodic.test_all or dip_log_bf >= opt.min_log_bf):
         dips = dip_points_for_fold(y, triggered)
         p: PeriodicResult = periodic_test(c.time, y, c.err, c.band, dips, opt.periodic)
         out.update(
@@ -332,7 +323,7 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
     Parameters
     ----------
     lc : LightCurve
-        Any reader's output (uncleaned; `clean_points` applies the quality policy).
+        A cleaned light curve (:func:`lcpipe.io.load_clean`; see the module docstring).
     options : DipOptions
 
     Returns

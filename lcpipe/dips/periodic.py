@@ -6,7 +6,9 @@ their regular minima look like dips. Two questions decide it, and both must say 
 
 1. **Is there a significant period?** The astropy Lomb-Scargle periodogram of the magnitudes (each data
    set and band minus its median, so zero points add no power at long periods) on a frequency grid from
-   ``1 / max_period_days`` to ``1 / min_period_days`` (step ``1 / (samples_per_peak * span)``). The
+   ``1 / max_period_days`` to ``1 / min_period_days`` (step ``1 / (samples_per_peak * span)``), by
+   astropy's fast method with Press & Rybicki's extirpolation (``algorithm="fasper"``, about four times
+   faster than astropy 8's default low-rank NUFFT; the two differ by a few 1e-3 in power). The
    false-alarm probability of its highest peak is Baluev's (2008) analytic bound for that frequency
    range (astropy ``method="baluev"``), which is calibrated against white noise: for uncorrelated noise
    the fraction of curves with FAP < x is at most about x (tested). It costs one periodogram, not the
@@ -16,10 +18,11 @@ their regular minima look like dips. Two questions decide it, and both must say 
    at the peak period P and at 2P (the Lomb-Scargle peak of an eclipsing binary with similar eclipses is
    often at half its period). Each point's *fold prediction* is the median of its ``fold_neighbours``
    nearest neighbours in phase on each side from the same band, the point itself left out, so a point
-   predicts nothing about itself. The *fold fraction* is the median, over the dip's triggered points, of
-   prediction / depth: about 1 when the other cycles are just as faint at that phase (a periodic
-   minimum), about 0 when they are at the baseline (an isolated dip). 2P is kept when it folds better by
-at least 0.1 (an eclipsing binary with unequal eclipses), else P.
+   predicts nothing about itself. Over the dip's triggered points, the *fold fraction* is
+   ``1 - median |depth - prediction| / median depth``: about 1 when the other cycles are just as faint
+   at that phase (a periodic minimum), about 0 (or below) when they are at the baseline (an isolated
+   dip), and lower at P than at 2P for an eclipsing binary whose two eclipses differ. 2P is kept when
+   it folds better by at least 0.1, else P (a pulsator folds as well at 2P as at P).
 
 A light curve is ``periodic`` when ``period_fap < max_fap`` and ``fold_fraction >= min_fold_fraction``.
 """
@@ -30,6 +33,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from astropy.timeseries import LombScargle
+
+#: Frequencies of the exact local grid that refines the periodogram peak (over +- one coarse step).
+REFINE_POINTS = 81
 
 #: Twice the peak period is kept only when it folds the dips better by this much (a pulsator folds as
 #: well at 2P as at P).
@@ -43,11 +49,15 @@ class PeriodicOptions:
     Attributes
     ----------
     enabled : bool
-        Run the test on every light curve with dip evidence (dip log Bayes factor >= ``min_log_bf``).
+        Run the test.
+    test_all : bool
+        Test every light curve; by default only those with dip evidence (dip log Bayes factor at least
+        ``DipOptions.min_log_bf``), the only ones a dip candidate can come from.
     min_period_days, max_period_days : float
         Period range searched (days).
     samples_per_peak : int
-        Frequency grid step ``1 / (samples_per_peak * span)``.
+        Frequency grid step ``1 / (samples_per_peak * span)``; the highest peak is then refined on an
+        exact local grid, so a coarse grid only risks missing a very narrow peak.
     max_frequencies : int
         Cap on the grid size (the step is widened for very long spans); bounds the cost.
     max_fap : float
@@ -55,15 +65,16 @@ class PeriodicOptions:
     fold_neighbours : int
         Neighbours in phase on each side whose median is a point's fold prediction.
     min_fold_fraction : float
-        The fold must predict at least this fraction of the dip points' depth (median over them).
+        The fold fraction (module docstring) must reach this.
     min_points : int
         Fewer points: not tested (``periodic`` False, period NaN).
     """
 
     enabled: bool = True
+    test_all: bool = False
     min_period_days: float = 0.1
     max_period_days: float = 100.0
-    samples_per_peak: int = 5
+    samples_per_peak: int = 3
     max_frequencies: int = 200_000
     max_fap: float = 1e-3
     fold_neighbours: int = 3
@@ -95,7 +106,7 @@ class PeriodicResult:
     fap : float
         Baluev false-alarm probability of that peak.
     fold_fraction : float
-        Median fraction of the dip points' depth predicted by the fold at ``period``.
+        ``1 - median |depth - prediction| / median depth`` over the dip points, folded at ``period``.
     """
 
     periodic: bool = False
@@ -174,26 +185,39 @@ def periodic_test(
         return PeriodicResult()
     frequency = frequency_grid(span, options)
     ls = LombScargle(time, y, err)
-    power = ls.power(frequency, method="fast", assume_regular_frequency=True)
+    power = ls.power(
+        frequency, method="fast", assume_regular_frequency=True, method_kwds={"algorithm": "fasper"}
+    )
     peak = int(np.argmax(power))
+    # refine the peak on a 40x finer local grid (exact sums): a folding period must stay in phase over
+    # the whole span, which the coarse grid's step of 1/(samples_per_peak span) does not guarantee
+    step = frequency[1] - frequency[0] if frequency.size > 1 else frequency[0]
+    local = np.linspace(frequency[peak] - step, frequency[peak] + step, REFINE_POINTS)
+    local = local[local > 0]
+    local_power = ls.power(local, method="cython")
+    best = int(np.argmax(local_power))
+    peak_frequency, peak_power = float(local[best]), float(max(local_power[best], power[peak]))
     fap = float(
         ls.false_alarm_probability(
-            power[peak],
+            peak_power,
             method="baluev",
             minimum_frequency=frequency[0],
             maximum_frequency=frequency[-1],
         )
     )
-    base_period = 1.0 / frequency[peak]
+    base_period = 1.0 / peak_frequency
     depth = y[dip_points]
     best_period, best_fraction = base_period, np.nan
     if depth.size:
         for period in (base_period, 2.0 * base_period):
             predicted = fold_prediction(time, y, band, period, options.fold_neighbours)[dip_points]
             ok = np.isfinite(predicted) & (depth > 0)
-            fraction = float(np.median(predicted[ok] / depth[ok])) if ok.any() else np.nan
+            if not ok.any():
+                continue
+            miss = np.median(np.abs(depth[ok] - predicted[ok]))
+            fraction = float(1.0 - miss / np.median(depth[ok]))
             margin = 0.0 if np.isnan(best_fraction) else DOUBLE_PERIOD_MARGIN
             if np.isfinite(fraction) and (np.isnan(best_fraction) or fraction > best_fraction + margin):
                 best_period, best_fraction = period, fraction
     periodic = bool(fap < options.max_fap and best_fraction >= options.min_fold_fraction)
-    return PeriodicResult(periodic, float(best_period), float(power[peak]), fap, best_fraction)
+    return PeriodicResult(periodic, float(best_period), peak_power, fap, best_fraction)
