@@ -5,9 +5,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from astropy.timeseries import LombScargle
 
 from lcpipe.dips.events import DipOptions, detect_events
-from lcpipe.dips.periodic import PeriodicOptions, fold_prediction, periodic_test
+from lcpipe.dips.periodic import (
+    FFT_OVERSAMPLING,
+    PeriodicOptions,
+    fold_prediction,
+    frequency_grid,
+    periodic_test,
+)
 from lcpipe.io import load_clean
 
 DATA = Path(__file__).parent / "data" / "ground_variables"
@@ -32,6 +39,26 @@ def test_fold_prediction_matches_a_loop_over_points():
         pos = int(np.flatnonzero(order == i)[0])
         ring = [order[(pos + d) % order.size] for d in (-2, -1, 1, 2)]
         assert got[i] == pytest.approx(np.median(y[ring]), abs=1e-12)
+
+
+def test_fast_periodogram_matches_exact_sums():
+    rng = np.random.default_rng(3)
+    t = _times(rng, 800, 3000.0)
+    y = 0.05 * np.sin(2 * np.pi * t / 0.37) + rng.normal(0, 0.02, t.size)
+    err = np.full(t.size, 0.02)
+    frequency = frequency_grid(np.ptp(t), PeriodicOptions())
+    fast = LombScargle(t, y, err).power(
+        frequency,
+        method="fast",
+        assume_regular_frequency=True,
+        method_kwds={"algorithm": "fasper", "trig_sum_kwds": {"oversampling": FFT_OVERSAMPLING}},
+    )
+    pick = np.concatenate((np.arange(0, frequency.size, 97), [int(np.argmax(fast))]))
+    exact = LombScargle(t, y, err).power(frequency[pick], method="cython")
+    assert np.max(np.abs(fast[pick] - exact)) < 0.01  # power is in [0, 1]; the peak here is 0.64
+    assert abs(fast[pick[-1]] / exact[-1] - 1) < 0.02  # at the highest peak
+    result = periodic_test(t, y, err, np.full(t.size, "V"), y > 0.05, PeriodicOptions())
+    assert result.period == pytest.approx(0.37, rel=1e-5)
 
 
 def test_baluev_fap_is_calibrated_on_white_noise():

@@ -7,8 +7,9 @@ their regular minima look like dips. Two questions decide it, and both must say 
 1. **Is there a significant period?** The astropy Lomb-Scargle periodogram of the magnitudes (each data
    set and band minus its median, so zero points add no power at long periods) on a frequency grid from
    ``1 / max_period_days`` to ``1 / min_period_days`` (step ``1 / (samples_per_peak * span)``), by
-   astropy's fast method with Press & Rybicki's extirpolation (``algorithm="fasper"``, about four times
-   faster than astropy 8's default low-rank NUFFT; the two differ by a few 1e-3 in power). The
+   astropy's fast method with Press & Rybicki's extirpolation (``algorithm="fasper"``, oversampling 2:
+   about ten times faster than astropy 8's default low-rank NUFFT, 40 ms for 90,000 frequencies), the
+   highest peak refined with exact sums on a fine local grid. The
    false-alarm probability of its highest peak is Baluev's (2008) analytic bound for that frequency
    range (astropy ``method="baluev"``), which is calibrated against white noise: for uncorrelated noise
    the fraction of curves with FAP < x is at most about x (tested). It costs one periodogram, not the
@@ -33,6 +34,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from astropy.timeseries import LombScargle
+
+#: Oversampling of the extirpolation grid in astropy's fast periodogram (its default is 5): at 2 the FFT
+#: is 4x smaller and the power stays within 0.01 of exact sums (2 % at a peak; tested), enough to pick
+#: the highest peak, whose frequency and power are then refined with exact sums.
+FFT_OVERSAMPLING = 2
 
 #: Frequencies of the exact local grid that refines the periodogram peak (over +- one coarse step).
 REFINE_POINTS = 81
@@ -74,7 +80,7 @@ class PeriodicOptions:
     test_all: bool = False
     min_period_days: float = 0.1
     max_period_days: float = 100.0
-    samples_per_peak: int = 3
+    samples_per_peak: int = 2
     max_frequencies: int = 200_000
     max_fap: float = 1e-3
     fold_neighbours: int = 3
@@ -186,7 +192,10 @@ def periodic_test(
     frequency = frequency_grid(span, options)
     ls = LombScargle(time, y, err)
     power = ls.power(
-        frequency, method="fast", assume_regular_frequency=True, method_kwds={"algorithm": "fasper"}
+        frequency,
+        method="fast",
+        assume_regular_frequency=True,
+        method_kwds={"algorithm": "fasper", "trig_sum_kwds": {"oversampling": FFT_OVERSAMPLING}},
     )
     peak = int(np.argmax(power))
     # refine the peak on a 40x finer local grid (exact sums): a folding period must stay in phase over
