@@ -87,7 +87,10 @@ class DipOptions:
     min_log_bf : float
         ``*_significant`` needs a natural-log Bayes factor of at least this and at least one kept run.
     morphology_pad : int
-        Points added on each side of a run for its morphology fit.
+        Points added on each side of a run for its morphology fit ...
+    morphology_pad_durations : float
+        ... or this many run durations on each side when that reaches farther: the wings of an
+        event (a Paczynski curve's, a flare's decay) lie outside the run of triggered points.
     min_delta_bic : float
         A morphology model must beat the running best BIC by more than this.
     max_morphology_runs : int
@@ -105,6 +108,7 @@ class DipOptions:
     min_points: int = 10
     min_log_bf: float = float(np.log(10.0))
     morphology_pad: int = 5
+    morphology_pad_durations: float = 2.0
     min_delta_bic: float = 10.0
     max_morphology_runs: int = 20
 
@@ -116,8 +120,14 @@ class DipOptions:
             elif not isinstance(value, cls):
                 raise TypeError(f"DipOptions.{name} must be a {cls.__name__} or a dict, got {type(value)}")
         object.__setattr__(self, "mag_range", tuple(float(v) for v in self.mag_range))
-        if self.min_points < 3 or self.max_mag_err <= 0 or self.morphology_pad < 0:
-            raise ValueError("min_points must be >= 3, max_mag_err > 0 and morphology_pad >= 0")
+        if (
+            self.min_points < 3
+            or self.max_mag_err <= 0
+            or min(self.morphology_pad, self.morphology_pad_durations) < 0
+        ):
+            raise ValueError(
+                "min_points must be >= 3, max_mag_err > 0, morphology_pad and morphology_pad_durations >= 0"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict of every setting (for provenance)."""
@@ -311,9 +321,34 @@ def _extras(c: _Clean, dip_log_bf: float, triggered: np.ndarray, opt: DipOptions
     return out
 
 
+def event_extent(z: np.ndarray, run: Run, step: int = 10, level: float = 0.5) -> tuple[int, int]:
+    """Indices (first, last) of a run grown outwards, ``step`` points at a time, while the median signed
+    residual of the next ``step`` points stays above ``level`` sigmas (``z``: residual / sigma, positive
+    in the event's direction, time-sorted): the event's wings beyond its triggered points."""
+    first, last = run.first, run.last
+    while first > 0 and np.median(z[max(first - step, 0) : first]) > level:
+        first = max(first - step, 0)
+    while last < z.size - 1 and np.median(z[last + 1 : last + 1 + step]) > level:
+        last = min(last + step, z.size - 1)
+    return first, last
+
+
+def morphology_window(
+    time: np.ndarray, z: np.ndarray, run: Run, pad_points: int, pad_durations: float
+) -> tuple[int, int]:
+    """Index range [lo, hi) of a run's morphology fit: the event's extent (:func:`event_extent`) widened
+    by ``pad_points`` points and by ``pad_durations`` times its duration on each side, whichever reaches
+    farther (time-sorted ``time``)."""
+    first, last = event_extent(z, run)
+    pad_days = pad_durations * (time[last] - time[first])
+    lo = min(first - pad_points, int(np.searchsorted(time, time[first] - pad_days, side="left")))
+    hi = max(last + pad_points + 1, int(np.searchsorted(time, time[last] + pad_days, side="right")))
+    return max(lo, 0), min(hi, time.size)
+
+
 def _run_morphology(run: Run, kind, c: _Clean, resid, sigma, opt: DipOptions):
-    lo = max(run.first - opt.morphology_pad, 0)
-    hi = min(run.last + opt.morphology_pad + 1, c.time.size)
+    z = (resid / sigma) * (1.0 if kind == "dip" else -1.0)
+    lo, hi = morphology_window(c.time, z, run, opt.morphology_pad, opt.morphology_pad_durations)
     return classify_run(c.time[lo:hi], resid[lo:hi], sigma[lo:hi], kind, opt.min_delta_bic)
 
 
