@@ -29,16 +29,32 @@ def _times(rng, n, span=1000.0):
 
 def test_fold_prediction_matches_a_loop_over_points():
     rng = np.random.default_rng(0)
-    t = _times(rng, 60)
+    t = np.round(_times(rng, 60), 0)  # whole days: some points share a night, as cameras do
     y = rng.normal(0, 1, 60)
     band = np.where(rng.uniform(size=60) < 0.5, "g", "V")
-    got = fold_prediction(t, y, band, 3.7, 2)
-    for i in range(60):  # reference: the 2 nearest in phase on each side, circularly, in the same band
-        idx = np.flatnonzero(band == band[i])
+    got = fold_prediction(t, y, band, 3.7, 2, exclusion_days=5.0)
+    for i in range(60):  # reference: the 2 nearest in phase on each side, circularly, in the same band,
+        idx = np.flatnonzero(band == band[i])  # those at least max(P/2, 5 d) away in time
         order = idx[np.argsort(np.mod(t[idx] / 3.7, 1.0), kind="stable")]
         pos = int(np.flatnonzero(order == i)[0])
         ring = [order[(pos + d) % order.size] for d in (-2, -1, 1, 2)]
-        assert got[i] == pytest.approx(np.median(y[ring]), abs=1e-12)
+        far = [j for j in ring if abs(t[j] - t[i]) >= 5.0]
+        if far:
+            assert got[i] == pytest.approx(np.median(y[far]), abs=1e-12)
+        else:
+            assert np.isnan(got[i])
+
+
+def test_simultaneous_points_do_not_fold_a_single_event_into_a_period():
+    """Three cameras on the same nights: without the other-cycles rule they predict each other."""
+    rng = np.random.default_rng(4)
+    nights = np.sort(rng.choice(np.arange(2000.0), 600, replace=False))
+    t = np.repeat(nights, 3) + np.tile([0.0, 0.01, 0.02], nights.size)
+    y = 0.4 * np.exp(-0.5 * ((t - 1000.0) / 30.0) ** 2) + rng.normal(0, 0.02, t.size)
+    result = periodic_test(t, y, np.full(t.size, 0.02), np.full(t.size, "V"), np.zeros(t.size, bool),
+                           PeriodicOptions())  # fmt: skip
+    assert result.fap < 1e-10  # the event has power at long periods ...
+    assert not result.periodic  # ... but other cycles do not repeat it
 
 
 def test_fast_periodogram_matches_exact_sums():

@@ -19,7 +19,7 @@ each band, and the data set is the camera unless the reader named a survey or ob
 
 Beyond the Bayesian dip and jump searches a row carries the periodicity test of every curve with dip
 evidence (dip log Bayes factor at least ``min_log_bf``, whether or not a run was kept; folded on the
-triggered dip points, or the faintest 5 % without any: :mod:`lcpipe.dips.periodic`, columns
+triggered dip points, or on every point without any: :mod:`lcpipe.dips.periodic`, columns
 ``periodic``, ``period``, ``period_fap`` ...) and the strongest long fade
 (:mod:`lcpipe.dips.fades`: ``fade_*``), and each search's strongest run says how many camera groups
 observed while it lasted (``*_run_cameras_observing``), so the filter can ask for several cameras only
@@ -288,24 +288,16 @@ def zero_point_offsets(mag: np.ndarray, group: np.ndarray) -> np.ndarray:
     return mag - medians[inverse]
 
 
-#: Without triggered dip points, the periodicity test's fold is judged on this faintest fraction of points.
-FAINTEST_FRACTION = 0.05
-
-
-def dip_points_for_fold(y: np.ndarray, triggered: np.ndarray) -> np.ndarray:
-    """The dip search's triggered points, or when there are none the faintest 5 % (shape (N,), bool)."""
-    if triggered.any():
-        return triggered
-    return y >= np.quantile(y, 1.0 - FAINTEST_FRACTION)
-
-
-def _extras(c: _Clean, dip_log_bf: float, triggered: np.ndarray, opt: DipOptions) -> dict[str, Any]:
+def _extras(
+    c: _Clean, dip_log_bf: float, triggered: np.ndarray, dip_duration: float, opt: DipOptions
+) -> dict[str, Any]:
     """Periodicity (curves with dip evidence, log BF >= min_log_bf) and long-fade columns."""
     out = _empty_extras()
     y = zero_point_offsets(c.mag, c.group)
     if opt.periodic.enabled and (opt.periodic.test_all or dip_log_bf >= opt.min_log_bf):
-        dips = dip_points_for_fold(y, triggered)
-        p: PeriodicResult = periodic_test(c.time, y, c.err, c.band, dips, opt.periodic)
+        p: PeriodicResult = periodic_test(
+            c.time, y, c.err, c.band, triggered, opt.periodic, exclusion_days=dip_duration
+        )
         out.update(
             {
                 "periodic": p.periodic,
@@ -416,7 +408,8 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
     dip_row, dip_points = _search("dip", c, resid, base.sigma_eff, base_mag, options)
     row.update(dip_row)
     row.update(_search("jump", c, resid, base.sigma_eff, base_mag, options)[0])
-    row.update(_extras(c, float(dip_row["dip_log_bf"]), dip_points, options))
+    duration = float(np.nan_to_num(dip_row["dip_run_duration"]))
+    row.update(_extras(c, float(dip_row["dip_log_bf"]), dip_points, duration, options))
     score = dipper_score(c.time, resid, base.sigma_eff, options.score)
     row.update(
         {

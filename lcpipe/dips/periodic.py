@@ -18,11 +18,15 @@ their regular minima look like dips. Two questions decide it, and both must say 
    tiny white-noise FAP, so the dips themselves must be explained by the fold. The light curve is folded
    at the peak period P and at 2P (the Lomb-Scargle peak of an eclipsing binary with similar eclipses is
    often at half its period). Each point's *fold prediction* is the median of its ``fold_neighbours``
-   nearest neighbours in phase on each side from the same band, the point itself left out, so a point
-   predicts nothing about itself. Over the dip's triggered points, the *fold fraction* is
+   nearest neighbours in phase on each side from the same band that come from *other cycles* (farther
+   in time than half the period and than the dip's duration), so neither the point itself, nor the
+   other cameras of the same night, nor the rest of a long dip predict it. Over the dip's triggered
+   points, the *fold fraction* is
    ``1 - median |depth - prediction| / median depth``: about 1 when the other cycles are just as faint
    at that phase (a periodic minimum), about 0 (or below) when they are at the baseline (an isolated
-   dip), and lower at P than at 2P for an eclipsing binary whose two eclipses differ. 2P is kept when
+   dip), and lower at P than at 2P for an eclipsing binary whose two eclipses differ. A curve with dip
+   evidence but no triggered point (a pulsator whose minima the baseline's floor absorbs) is judged
+   on every point: ``1 - median |y - prediction| / median |y - median y|``. 2P is kept when
    it folds better by at least 0.1, else P (a pulsator folds as well at 2P as at P).
 
 A light curve is ``periodic`` when ``period_fap < max_fap`` and ``fold_fraction >= min_fold_fraction``.
@@ -69,7 +73,8 @@ class PeriodicOptions:
     max_fap : float
         A peak is significant when its Baluev false-alarm probability is below this.
     fold_neighbours : int
-        Neighbours in phase on each side whose median is a point's fold prediction.
+        Neighbours in phase on each side whose median (those from other cycles) is a point's fold
+        prediction.
     min_fold_fraction : float
         The fold fraction (module docstring) must reach this.
     min_points : int
@@ -83,7 +88,7 @@ class PeriodicOptions:
     samples_per_peak: int = 2
     max_frequencies: int = 200_000
     max_fap: float = 1e-3
-    fold_neighbours: int = 3
+    fold_neighbours: int = 8
     min_fold_fraction: float = 0.5
     min_points: int = 30
 
@@ -129,7 +134,9 @@ def frequency_grid(span: float, options: PeriodicOptions) -> np.ndarray:
     return np.arange(f_min, f_max + 0.5 * step, step)
 
 
-def fold_prediction(time: np.ndarray, y: np.ndarray, band: np.ndarray, period: float, k: int) -> np.ndarray:
+def fold_prediction(
+    time: np.ndarray, y: np.ndarray, band: np.ndarray, period: float, k: int, exclusion_days: float = 0.0
+) -> np.ndarray:
     """Leave-one-out fold prediction of every point (see the module docstring).
 
     Parameters
@@ -141,25 +148,55 @@ def fold_prediction(time: np.ndarray, y: np.ndarray, band: np.ndarray, period: f
     period : float
         Folding period (days).
     k : int
-        Neighbours on each side in phase (circular); a band with fewer than ``2 k + 1`` points gets NaN.
+        Neighbours on each side in phase (circular) that are looked at.
+    exclusion_days : float
+        Neighbours closer in time than ``max(period / 2, exclusion_days)`` are left out: the same
+        cycle (simultaneous cameras share any signal, periodic or not) or the same long event.
 
     Returns
     -------
     ndarray, shape (N,)
-        Median magnitude of the 2k phase neighbours of each point, the point itself excluded.
+        Median magnitude of the remaining neighbours among the 2k nearest in phase (NaN: none left, or
+        the band has fewer than ``2 k + 1`` points).
     """
     out = np.full(time.size, np.nan)
+    gap = max(0.5 * period, exclusion_days)
     for label in np.unique(band):
         idx = np.flatnonzero(band == label)
         if idx.size < 2 * k + 1:
             continue
         order = idx[np.argsort(np.mod(time[idx] / period, 1.0), kind="stable")]
-        ring = y[order]
-        padded = np.concatenate((ring[-k:], ring, ring[:k]))
-        windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1)
-        neighbours = np.delete(windows, k, axis=1)
-        out[order] = np.median(neighbours, axis=1)
+        values = np.lib.stride_tricks.sliding_window_view(_ring(y[order], k), 2 * k + 1)
+        times = np.lib.stride_tricks.sliding_window_view(_ring(time[order], k), 2 * k + 1)
+        far = np.abs(times - time[order][:, None]) >= gap
+        far[:, k] = False
+        neighbours = np.where(far, values, np.nan)
+        has = far.any(axis=1)
+        out[order[has]] = np.nanmedian(neighbours[has], axis=1)
     return out
+
+
+def _ring(a: np.ndarray, k: int) -> np.ndarray:
+    """``a`` padded circularly with ``k`` values on each side."""
+    return np.concatenate((a[-k:], a, a[:k]))
+
+
+def fold_fraction(y: np.ndarray, predicted: np.ndarray, dip_points: np.ndarray) -> float:
+    """How much of the signal the fold predicts (see the module docstring); NaN if it cannot say.
+
+    With dip points (triggered, fainter than the baseline): ``1 - median |y - prediction| / median y``
+    over them. Without: ``1 - median |y - prediction| / median |y - median y|`` over every point, so the
+    fold must explain the light curve as a whole (noise folds to about 1 - sqrt 2 < 0).
+    """
+    ok = np.isfinite(predicted)
+    if dip_points.any():
+        ok &= dip_points & (y > 0)
+        scale = np.median(y[ok]) if ok.any() else np.nan
+    else:
+        scale = np.median(np.abs(y[ok] - np.median(y[ok]))) if ok.any() else np.nan
+    if not ok.any() or not scale > 0:
+        return np.nan
+    return float(1.0 - np.median(np.abs(y[ok] - predicted[ok])) / scale)
 
 
 def periodic_test(
@@ -169,6 +206,7 @@ def periodic_test(
     band: np.ndarray,
     dip_points: np.ndarray,
     options: PeriodicOptions,
+    exclusion_days: float = 0.0,
 ) -> PeriodicResult:
     """Lomb-Scargle peak, Baluev FAP and fold fraction of one light curve.
 
@@ -179,8 +217,11 @@ def periodic_test(
     band : ndarray, shape (N,)
         Band of each point (folds are per band).
     dip_points : ndarray, shape (N,), bool
-        The dip search's triggered points (fainter than the baseline).
+        The dip search's triggered points (fainter than the baseline); may be all False.
     options : PeriodicOptions
+    exclusion_days : float
+        Fold neighbours closer in time than this (or half the period) are left out; give the dip's
+        duration, so that a long dip does not predict itself.
 
     Returns
     -------
@@ -215,18 +256,13 @@ def periodic_test(
         )
     )
     base_period = 1.0 / peak_frequency
-    depth = y[dip_points]
     best_period, best_fraction = base_period, np.nan
-    if depth.size:
-        for period in (base_period, 2.0 * base_period):
-            predicted = fold_prediction(time, y, band, period, options.fold_neighbours)[dip_points]
-            ok = np.isfinite(predicted) & (depth > 0)
-            if not ok.any():
-                continue
-            miss = np.median(np.abs(depth[ok] - predicted[ok]))
-            fraction = float(1.0 - miss / np.median(depth[ok]))
-            margin = 0.0 if np.isnan(best_fraction) else DOUBLE_PERIOD_MARGIN
-            if np.isfinite(fraction) and (np.isnan(best_fraction) or fraction > best_fraction + margin):
-                best_period, best_fraction = period, fraction
+    for period in (base_period, 2.0 * base_period):
+        fraction = fold_fraction(
+            y, fold_prediction(time, y, band, period, options.fold_neighbours), dip_points
+        )
+        margin = 0.0 if np.isnan(best_fraction) else DOUBLE_PERIOD_MARGIN
+        if np.isfinite(fraction) and (np.isnan(best_fraction) or fraction > best_fraction + margin):
+            best_period, best_fraction = period, fraction
     periodic = bool(fap < options.max_fap and best_fraction >= options.min_fold_fraction)
     return PeriodicResult(periodic, float(best_period), peak_power, fap, best_fraction)
