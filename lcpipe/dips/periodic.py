@@ -246,7 +246,7 @@ def periodic_test(
     local = local[local > 0]
     local_power = ls.power(local, method="cython")
     best = int(np.argmax(local_power))
-    peak_frequency, peak_power = float(local[best]), float(max(local_power[best], power[peak]))
+    peak_frequency, peak_power = float(local[best]), float(min(local_power[best], 1.0))
     fap = float(
         ls.false_alarm_probability(
             peak_power,
