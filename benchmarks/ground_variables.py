@@ -65,25 +65,25 @@ def describe(name: str, row: dict, families: pd.Series) -> str:
 
 
 def periodic_cost(lc, options: DipOptions, repeats: int = 3) -> float:
-    """Median seconds of the periodicity test alone on one light curve (its dip points: residual > 0)."""
+    """Median CPU seconds of the periodicity test alone on one light curve (dip points: y > 3 std)."""
     c = clean_points(lc, options)
     y = zero_point_offsets(c.mag, c.group)
     dips = y > 3 * np.std(y)
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         periodic_test(c.time, y, c.err, c.band, dips, options.periodic)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return float(np.median(times))
 
 
 def search_cost(lc, options: DipOptions, repeats: int = 3) -> float:
-    """Median seconds of the whole dip search (periodicity test included when it runs)."""
+    """Median CPU seconds of the whole dip search (periodicity test included when it runs)."""
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         detect_events(lc, options)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return float(np.median(times))
 
 
@@ -93,6 +93,9 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the ground_variables folder")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N RR Lyrae")
+    parser.add_argument(
+        "--timed", type=int, default=40, help="time the periodicity test on the first N RR Lyrae"
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"ground_variables folder {args.data} not found (give --data)")
@@ -117,8 +120,9 @@ def main() -> None:
         row.update({f"all_{k}": every[k] for k in ("periodic", "period", "period_fap")})
         row["catalog_period"] = float(periods.loc[int(path.stem)])
         found.append(row)
-        costs.append(periodic_cost(lc, options))
-        search_costs.append(search_cost(lc, options))
+        if len(costs) < args.timed:
+            costs.append(periodic_cost(lc, options))
+            search_costs.append(search_cost(lc, options))
     table = pd.DataFrame(found)
     fam = filter_without_tags(table)
     n = len(table)
@@ -142,7 +146,7 @@ def main() -> None:
     print(f"  periodic family:         {int(fam['family_periodic'].sum()):4d}")
     print(f"  fade_significant:        {int(table['fade_significant'].sum()):4d}")
     print(
-        f"  periodicity test alone: median {1e3 * np.median(costs):.1f} ms per curve "
+        f"  CPU time, periodicity test alone: median {1e3 * np.median(costs):.1f} ms per curve "
         f"(max {1e3 * np.max(costs):.1f}); the whole dip search {1e3 * np.median(search_costs):.1f} ms "
         f"(same run; target <= 50 ms)"
     )
