@@ -89,8 +89,9 @@ class DipOptions:
     morphology_pad : int
         Points added on each side of a run for its morphology fit ...
     morphology_pad_durations : float
-        ... or this many run durations on each side when that reaches farther: the wings of an
-        event (a Paczynski curve's, a flare's decay) lie outside the run of triggered points.
+        ... or, for the strongest run (the one reported), its extent along the wings widened by this
+        many durations on each side when that reaches farther: the wings of an event (a Paczynski
+        curve's, a flare's decay) lie outside the run of triggered points.
     min_delta_bic : float
         A morphology model must beat the running best BIC by more than this.
     max_morphology_runs : int
@@ -231,7 +232,10 @@ def _search(
     if not runs:
         return row, triggered
     ranked = sorted(runs, key=lambda r: r.trigger_sum, reverse=True)
-    shapes = [_run_morphology(run, kind, c, resid, sigma, opt) for run in ranked[: opt.max_morphology_runs]]
+    shapes = [
+        _run_morphology(run, kind, c, resid, sigma, opt, wide=k == 0)
+        for k, run in enumerate(ranked[: opt.max_morphology_runs])
+    ]
     top, shape = ranked[0], shapes[0]
     row.update(
         {
@@ -338,9 +342,13 @@ def morphology_window(
     return max(lo, 0), min(hi, time.size)
 
 
-def _run_morphology(run: Run, kind, c: _Clean, resid, sigma, opt: DipOptions):
-    z = (resid / sigma) * (1.0 if kind == "dip" else -1.0)
-    lo, hi = morphology_window(c.time, z, run, opt.morphology_pad, opt.morphology_pad_durations)
+def _run_morphology(run: Run, kind, c: _Clean, resid, sigma, opt: DipOptions, wide: bool):
+    """Morphology of one run: the strongest (``wide``) in its full window, the others +- the pad points."""
+    if wide:
+        z = (resid / sigma) * (1.0 if kind == "dip" else -1.0)
+        lo, hi = morphology_window(c.time, z, run, opt.morphology_pad, opt.morphology_pad_durations)
+    else:
+        lo, hi = max(run.first - opt.morphology_pad, 0), min(run.last + opt.morphology_pad + 1, c.time.size)
     return classify_run(c.time[lo:hi], resid[lo:hi], sigma[lo:hi], kind, opt.min_delta_bic)
 
 
