@@ -96,3 +96,17 @@ def test_pds110_quiet_with_an_offset_per_observer():
     assert not row["periodic"]
     table = apply_filter(pd.DataFrame([row]), FilterOptions(require_passed_tags=False)).table
     assert not table["is_candidate"].any(), table["reject_reason"].iloc[0]
+
+
+def test_a_follow_up_data_set_does_not_fake_a_fade():
+    """A data set that observed only during a brightening has the brightening as its median."""
+    t, y, _, _ = _curve(5)
+    follow = np.linspace(990.0, 1050.0, 300)
+    bright = -1.5 * np.exp(-0.5 * ((follow - 1000.0) / 12.0) ** 2)
+    t2 = np.concatenate((t, follow))
+    y2 = np.concatenate((y, bright - np.median(bright)))  # its own median removed, as the search does
+    group = np.concatenate((np.full(t.size, "survey/g"), np.full(follow.size, "followup/g")))
+    order = np.argsort(t2)
+    args = (t2[order], y2[order], np.full(t2.size, 0.02), np.full(t2.size, "g"))
+    assert find_fade(*args, FadeOptions(min_dataset_span=0.0), group=group[order]).significant
+    assert not find_fade(*args, FadeOptions(), group=group[order]).significant

@@ -312,7 +312,7 @@ def _extras(
             }
         )
     if opt.fade.enabled:
-        fade = find_fade(c.time, y, c.err, c.band, opt.fade)
+        fade = find_fade(c.time, y, c.err, c.band, opt.fade, group=c.group)
         out.update({f"fade_{name}": value for name, value in asdict(fade).items()})
     return out
 

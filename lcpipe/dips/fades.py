@@ -1,16 +1,18 @@
-"""Long fades (weeks to months), found as a step in time-binned magnitudes that the GP baseline would absorb.
+"""Long fades (weeks to months), found as a step in time-binned magnitudes that the GP baseline would
+absorb.
 
-The dip search compares each point with a Gaussian-process baseline whose time scale (``2 pi / w0``, a few
-thousand days by default) is long, but a fade lasting months -- worst at the end of a light curve, where
-nothing after it pins the baseline down -- is partly absorbed by that baseline, and a slow decline triggers
-few points. This search needs no baseline model. Per band, each data set's median is removed (its zero
-point), the points are averaged in time bins of ``bin_days`` (inverse-variance weights), and each bin's
-excess ``z_b = y_b / s`` is measured against ``s``, the robust scatter of the bin means about zero combined
-with the bin's own error (so red noise at the bin scale counts as noise). The fade is the run of
-consecutive non-empty bins maximising ``sum(z_b - min_sigma)`` (Kadane's maximum-sum segment, a
-change-point pair: where the star leaves the baseline and where it returns, or the end of the light
-curve). It is significant when it lasts at least ``min_days`` over at least ``min_bins`` bins and its
-median depth is at least ``min_depth_mag``.
+Data sets that observed only for a short while (less than ``min_dataset_span`` of the band's span,
+typically follow-up of an event) are left out: their median is no baseline. The dip search compares each
+point with a Gaussian-process baseline whose time scale (``2 pi / w0``, a few thousand days by default)
+is long, but a fade lasting months -- worst at the end of a light curve, where nothing after it pins the
+baseline down -- is partly absorbed by that baseline, and a slow decline triggers few points. This search
+needs no baseline model. Per band, each data set's median is removed (its zero point), the points are
+averaged in time bins of ``bin_days`` (inverse-variance weights), and each bin's excess ``z_b = y_b / s``
+is measured against ``s``, the robust scatter of the bin means about zero combined with the bin's own
+error (so red noise at the bin scale counts as noise). The fade is the run of consecutive non-empty bins
+maximising ``sum(z_b - min_sigma)`` (Kadane's maximum-sum segment, a change-point pair: where the star
+leaves the baseline and where it returns, or the end of the light curve). It is significant when it lasts
+at least ``min_days`` over at least ``min_bins`` bins and its median depth is at least ``min_depth_mag``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class FadeOptions:
         Median binned depth of a significant fade (mag).
     min_points : int
         A band with fewer points is not searched.
+    min_dataset_span : float
+        Data sets spanning less than this fraction of their band's time span are left out.
     """
 
     enabled: bool = True
@@ -50,8 +54,11 @@ class FadeOptions:
     min_days: float = 14.0
     min_depth_mag: float = 0.1
     min_points: int = 30
+    min_dataset_span: float = 0.2
 
     def __post_init__(self) -> None:
+        if not 0 <= self.min_dataset_span <= 1:
+            raise ValueError("min_dataset_span must lie in [0, 1]")
         if self.bin_days <= 0 or self.min_sigma <= 0 or self.min_days < 0 or self.min_depth_mag < 0:
             raise ValueError("bin_days and min_sigma must be positive, min_days and min_depth_mag >= 0")
         if self.min_bins < 1 or self.min_points < 3:
@@ -153,8 +160,27 @@ def band_fade(time: np.ndarray, y: np.ndarray, err: np.ndarray, options: FadeOpt
     )
 
 
+def long_datasets(time: np.ndarray, group: np.ndarray, min_fraction: float) -> np.ndarray:
+    """Points of the data sets spanning at least ``min_fraction`` of the whole time span (shape (N,), bool).
+
+    A data set that observed only for a while (follow-up of an event) has its median -- its zero point
+    -- set by that while, so its return to the baseline would look like a fade.
+    """
+    span = float(np.ptp(time)) if time.size else 0.0
+    keep = np.zeros(time.size, dtype=bool)
+    for label in np.unique(group):
+        members = group == label
+        keep[members] = np.ptp(time[members]) >= min_fraction * span
+    return keep
+
+
 def find_fade(
-    time: np.ndarray, y: np.ndarray, err: np.ndarray, band: np.ndarray, options: FadeOptions
+    time: np.ndarray,
+    y: np.ndarray,
+    err: np.ndarray,
+    band: np.ndarray,
+    options: FadeOptions,
+    group: np.ndarray | None = None,
 ) -> Fade:
     """Strongest fade over all bands: a significant one first, then the larger ``depth * n_bins``.
 
@@ -164,6 +190,9 @@ def find_fade(
         Time-sorted times (days), magnitudes minus each data set's median (mag) and errors (mag).
     band : ndarray, shape (N,)
     options : FadeOptions
+    group : ndarray, shape (N,), optional
+        Data set (and band) of each point; data sets spanning less than ``min_dataset_span`` of their
+        band's time span are left out (see :func:`long_datasets`).
 
     Returns
     -------
@@ -172,6 +201,8 @@ def find_fade(
     best = Fade()
     for label in np.unique(band):
         keep = band == label
+        if group is not None:
+            keep[keep] = long_datasets(time[keep], group[keep], options.min_dataset_span)
         if keep.sum() < options.min_points:
             continue
         fade = band_fade(time[keep], y[keep], err[keep], options)
