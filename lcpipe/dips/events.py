@@ -372,8 +372,11 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
         strongest run's ``*_run_points``, ``*_run_cameras``, ``*_run_duration``, ``*_run_t_start``,
         ``*_run_sum``, ``*_run_max`` and morphology ``*_morph_model``, ``*_morph_delta_bic``,
         ``*_morph_width`` (FWHM, days), ``*_morph_amplitude``, ``*_morph_t0``, ``*_morph_symmetry``,
-        ``*_n_shaped_runs``; and ``dipper_score``, ``dipper_log10_score``, ``dipper_n_events``,
-        ``dipper_n_valid``.
+        ``*_n_shaped_runs``, ``*_run_cameras_observing``; ``periodic``, ``period`` (days),
+        ``period_fap``, ``period_power``, ``period_fold_fraction`` (:mod:`lcpipe.dips.periodic`);
+        ``fade_significant``, ``fade_depth`` (mag), ``fade_t_start``, ``fade_duration`` (days),
+        ``fade_sigma``, ``fade_n_bins``, ``fade_at_end``, ``fade_band`` (:mod:`lcpipe.dips.fades`); and
+        ``dipper_score``, ``dipper_log10_score``, ``dipper_n_events``, ``dipper_n_valid``.
     """
     c = clean_points(lc, options)
     n = c.time.size
