@@ -7,6 +7,7 @@ import pytest
 
 from lcpipe.dips.dipper_score import DipperScoreOptions, dipper_score
 from lcpipe.dips.events import DIP_STATUSES, DipOptions, detect_events
+from lcpipe.io.cleaning import CleaningOptions, clean_lightcurve
 from lcpipe.lightcurve import make_lightcurve
 
 
@@ -141,10 +142,11 @@ def test_bad_quality_points_are_ignored():
     sat = np.zeros(len(lc), bool)
     sat[:5] = True
     fake = make_lightcurve(lc.time, mag=mag, mag_err=lc.mag_err, camera=lc.camera, good=good, saturated=sat)
-    row = detect_events(fake, DipOptions())
-    assert not row["dip_significant"]
-    assert row["n_dropped"] == in_fake_dip.sum() + 5
-    assert detect_events(fake, DipOptions(use_good_flag=False))["dip_significant"]
+    cleaned, report = clean_lightcurve(fake)
+    assert report.dropped["quality"] + report.dropped["saturated"] == in_fake_dip.sum() + 5
+    assert not detect_events(cleaned, DipOptions())["dip_significant"]
+    keep_bad, _ = clean_lightcurve(fake, CleaningOptions(require_good=False))  # the one quality switch
+    assert detect_events(keep_bad, DipOptions())["dip_significant"]
 
 
 @pytest.mark.parametrize(("n", "status"), [(0, "no_points"), (5, "too_few_points")])

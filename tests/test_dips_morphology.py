@@ -79,3 +79,32 @@ def test_paczynski_jump():
     m = classify_run(t, y, s, "jump")
     assert m.model == "paczynski"
     assert m.t0 == pytest.approx(20.0, abs=0.2)
+
+
+def test_the_lowest_bic_wins_whatever_the_order_of_the_profiles():
+    """A profile with one more parameter wins when it lowers chi2 by more than ln n, not by ln n + 10."""
+    from lcpipe.dips.morphology import JUMP_MODELS
+
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        t = np.sort(rng.uniform(0, 60, 120))
+        u2 = rng.uniform(0.1, 0.5) ** 2 + ((t - 30.0) / rng.uniform(3, 8)) ** 2
+        y = -2.5 * np.log10(0.8 * ((u2 + 2) / np.sqrt(u2 * (u2 + 4)) - 1) + 1) + rng.normal(0, 0.03, t.size)
+        s = np.full(t.size, 0.03)
+        bic = {m: (f := fit_profile(m, t, y, 1 / s**2, sign=-1.0)).chi2 + f.n_params * np.log(t.size)
+               for m in JUMP_MODELS}  # fmt: skip
+        assert classify_run(t, y, s, "jump").model == min(bic, key=bic.get)
+
+
+def test_event_extent_follows_the_wings_beyond_the_triggered_points():
+    from lcpipe.dips.events import event_extent
+    from lcpipe.dips.trigger import Run
+
+    z = np.zeros(200)
+    z[60:140] = 2.0  # the event's wings, 2 sigma
+    z[95:105] = 10.0  # its triggered core
+    run = Run(first=95, last=104, n_points=10, t_start=95.0, t_end=104.0, n_cameras=1,
+              trigger_sum=10.0, trigger_max=1.0)  # fmt: skip
+    first, last = event_extent(z, run)
+    assert 55 <= first <= 65
+    assert 135 <= last <= 145

@@ -199,7 +199,10 @@ def test_missing_values_fail_and_empty_table_is_fine():
     events = _events([row]).astype({"tag_passed_tags": "boolean", "pspl_is_event": "boolean"})
     events[["tag_passed_tags", "pspl_is_event"]] = pd.NA
     table = apply_filter(events, FilterOptions()).table
-    assert not _pass_columns(table).to_numpy().any()
+    # not_periodic is a veto: a source nobody found periodic is not vetoed (but fails everything else)
+    assert not _pass_columns(table).drop(columns="pass_not_periodic").to_numpy().any()
+    assert table["pass_not_periodic"].all()
+    assert not table["pass_periodic"].any()
     empty = apply_filter(_events([DIPPER]).iloc[:0], FilterOptions())
     assert empty.candidates.empty
     assert empty.rejected.empty

@@ -5,16 +5,25 @@ for bad data: the row's ``status`` says what happened (``ok``, ``no_points``, ``
 ``bad_errors``, ``constant_magnitudes``, ``fit_failed``) and every number is defined (NaN only where
 it has no meaning, e.g. the morphology of a run that does not exist).
 
-Which points count (the quality policy): a point is used when its time, magnitude and error are finite,
-``0 < err <= max_mag_err``, the magnitude lies in ``mag_range`` (drops sentinels such as 99.99), it is not
-saturated and the reader's ``good`` flag is set. The SkyPatrol reader's default marks quality G and U
-good and B bad, and we keep that: U ("unknown") is the newest, not yet vetted photometry, with errors like
-G's, and dropping it loses the latest seasons. On the 28 real curves shipped in evaluation/data
-G alone flags 24, G+U 26 (two more Dippers), G+U+B also 26; B points are those the survey itself marks
-unreliable (clouds, Moon, bad subtraction), so they stay out.
+Which points count: the quality policy (the reader's ``good`` flag, saturation, duplicates) is the
+cleaning step's, :class:`lcpipe.io.cleaning.CleaningOptions` (config section ``cleaning``), applied by
+:func:`lcpipe.io.load_clean` before the search, as every stage does; pass a light curve through it (or
+:func:`lcpipe.io.cleaning.clean_lightcurve`) first. The search itself only drops points it cannot use:
+a non-finite time, magnitude or error, ``err <= 0`` or ``> max_mag_err``, a magnitude outside
+``mag_range`` (sentinels such as 99.99). The SkyPatrol reader marks quality G and U good and B bad, and
+``cleaning.require_good: false`` keeps B as well (the reference pipeline's policy). On the 28 real
+curves of the validation set G alone flags 24, G+U 26, G+U+B 26 (docs/dips_validation.md).
 
-Camera groups are the pair (camera, band): a camera that changed filter has a different zero point in
-each band.
+Baseline groups are the pair (data set, band): a camera that changed filter has a different zero point in
+each band, and the data set is the camera unless the reader named a survey or observer column.
+
+Beyond the Bayesian dip and jump searches a row carries the periodicity test of every curve with dip
+evidence (dip log Bayes factor at least ``min_log_bf``, whether or not a run was kept; folded on the
+triggered dip points, or on every point without any: :mod:`lcpipe.dips.periodic`, columns
+``periodic``, ``period``, ``period_fap`` ...) and the strongest long fade
+(:mod:`lcpipe.dips.fades`: ``fade_*``), and each search's strongest run says how many camera groups
+observed while it lasted (``*_run_cameras_observing``), so the filter can ask for several cameras only
+when several were looking.
 """
 
 from __future__ import annotations
@@ -26,8 +35,10 @@ import numpy as np
 
 from lcpipe.dips.baseline import BaselineOptions, fit_baseline, robust_sigma
 from lcpipe.dips.dipper_score import DipperScoreOptions, dipper_score
+from lcpipe.dips.fades import FadeOptions, find_fade
 from lcpipe.dips.mixture import make_grid, mixture_evidence
 from lcpipe.dips.morphology import classify_run
+from lcpipe.dips.periodic import PeriodicOptions, PeriodicResult, periodic_test
 from lcpipe.dips.trigger import Run, TriggerOptions, find_runs, trigger_statistic
 from lcpipe.lightcurve import LightCurve
 
@@ -41,7 +52,13 @@ DIP_STATUSES: dict[str, str] = {
     "fit_failed": "a numerical step failed (linear algebra); values are NaN",
 }
 
-_NESTED = {"baseline": BaselineOptions, "trigger": TriggerOptions, "score": DipperScoreOptions}
+_NESTED = {
+    "baseline": BaselineOptions,
+    "trigger": TriggerOptions,
+    "score": DipperScoreOptions,
+    "periodic": PeriodicOptions,
+    "fade": FadeOptions,
+}
 
 
 @dataclass(frozen=True)
@@ -53,22 +70,28 @@ class DipOptions:
     baseline : BaselineOptions
     trigger : TriggerOptions
     score : DipperScoreOptions
-    use_good_flag : bool
-        Drop points whose ``good`` flag is False (the reader's quality policy).
-    drop_saturated : bool
-        Drop points flagged saturated.
+    periodic : PeriodicOptions
+        Periodicity test of light curves with dip evidence (columns ``periodic``, ``period``, ...).
+    fade : FadeOptions
+        Long-fade search (columns ``fade_*``).
     max_mag_err : float
         Drop points with a magnitude error above this (mag).
     mag_range : tuple of float
         Usable magnitudes (drops sentinels such as 99.99).
     group_by_band : bool
-        Camera groups are (camera, band) pairs when True, camera labels alone when False.
+        Baseline groups are (data set, band) pairs when True, data set labels alone when False. The data
+        set is ``LightCurve.dataset``: the camera unless the reader was given a data-set column (survey,
+        observer, telescope), so each camera, survey or observer gets its own zero point.
     min_points : int
         Fewer usable points gives status ``too_few_points``.
     min_log_bf : float
         ``*_significant`` needs a natural-log Bayes factor of at least this and at least one kept run.
     morphology_pad : int
-        Points added on each side of a run for its morphology fit.
+        Points added on each side of a run for its morphology fit ...
+    morphology_pad_durations : float
+        ... or, for the strongest run (the one reported), its extent along the wings widened by this
+        many durations on each side when that reaches farther: the wings of an event (a Paczynski
+        curve's, a flare's decay) lie outside the run of triggered points.
     min_delta_bic : float
         A morphology model must beat the running best BIC by more than this.
     max_morphology_runs : int
@@ -78,14 +101,15 @@ class DipOptions:
     baseline: BaselineOptions = field(default_factory=BaselineOptions)
     trigger: TriggerOptions = field(default_factory=TriggerOptions)
     score: DipperScoreOptions = field(default_factory=DipperScoreOptions)
-    use_good_flag: bool = True
-    drop_saturated: bool = True
+    periodic: PeriodicOptions = field(default_factory=PeriodicOptions)
+    fade: FadeOptions = field(default_factory=FadeOptions)
     max_mag_err: float = 1.0
     mag_range: tuple[float, float] = (-5.0, 30.0)
     group_by_band: bool = True
     min_points: int = 10
     min_log_bf: float = float(np.log(10.0))
     morphology_pad: int = 5
+    morphology_pad_durations: float = 2.0
     min_delta_bic: float = 10.0
     max_morphology_runs: int = 20
 
@@ -97,8 +121,14 @@ class DipOptions:
             elif not isinstance(value, cls):
                 raise TypeError(f"DipOptions.{name} must be a {cls.__name__} or a dict, got {type(value)}")
         object.__setattr__(self, "mag_range", tuple(float(v) for v in self.mag_range))
-        if self.min_points < 3 or self.max_mag_err <= 0 or self.morphology_pad < 0:
-            raise ValueError("min_points must be >= 3, max_mag_err > 0 and morphology_pad >= 0")
+        if (
+            self.min_points < 3
+            or self.max_mag_err <= 0
+            or min(self.morphology_pad, self.morphology_pad_durations) < 0
+        ):
+            raise ValueError(
+                "min_points must be >= 3, max_mag_err > 0, morphology_pad and morphology_pad_durations >= 0"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict of every setting (for provenance)."""
@@ -115,29 +145,23 @@ class _Clean:
     mag: np.ndarray
     err: np.ndarray
     group: np.ndarray
+    band: np.ndarray
     n_dropped: int
     status: str
 
 
 def clean_points(lc: LightCurve, options: DipOptions) -> _Clean:
-    """Apply the quality policy and sort by time (see the module docstring)."""
+    """Keep the usable points and sort them by time (see the module docstring)."""
     time, mag, err = (np.asarray(a, dtype=float) for a in (lc.time, lc.mag, lc.mag_err))
     finite = np.isfinite(time) & np.isfinite(mag)
     with np.errstate(invalid="ignore"):
         good_err = np.isfinite(err) & (err > 0) & (err <= options.max_mag_err)
         keep = finite & good_err & (mag >= options.mag_range[0]) & (mag <= options.mag_range[1])
-    if options.use_good_flag:
-        keep &= np.asarray(lc.good, dtype=bool)
-    if options.drop_saturated:
-        keep &= ~np.asarray(lc.saturated, dtype=bool)
     idx = np.flatnonzero(keep)
     idx = idx[np.argsort(time[idx], kind="stable")]
-    camera = np.asarray(lc.camera).astype(str)
-    group = (
-        np.char.add(np.char.add(camera, "/"), np.asarray(lc.band).astype(str))
-        if options.group_by_band
-        else camera
-    )
+    dataset = np.asarray(lc.dataset).astype(str)
+    band = np.asarray(lc.band).astype(str)
+    group = np.char.add(np.char.add(dataset, "/"), band) if options.group_by_band else dataset
     status = "ok"
     if time.size == 0:
         status = "no_points"
@@ -148,7 +172,7 @@ def clean_points(lc: LightCurve, options: DipOptions) -> _Clean:
         )
     elif np.ptp(mag[idx]) == 0:
         status = "constant_magnitudes"
-    return _Clean(time[idx], mag[idx], err[idx], group[idx], int(time.size - idx.size), status)
+    return _Clean(time[idx], mag[idx], err[idx], group[idx], band[idx], int(time.size - idx.size), status)
 
 
 def _empty_search(kind: str) -> dict[str, Any]:
@@ -164,6 +188,7 @@ def _empty_search(kind: str) -> dict[str, Any]:
         f"{kind}_n_runs": 0,
         f"{kind}_run_points": 0,
         f"{kind}_run_cameras": 0,
+        f"{kind}_run_cameras_observing": 0,
         f"{kind}_run_duration": nan,
         f"{kind}_run_t_start": nan,
         f"{kind}_run_sum": nan,
@@ -185,8 +210,8 @@ def _search(
     sigma: np.ndarray,
     base_mag: float,
     opt: DipOptions,
-) -> dict[str, Any]:
-    """Evidence, runs and morphology of one search."""
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Evidence, runs and morphology of one search, and its triggered points (shape (N,), bool)."""
     row = _empty_search(kind)
     grid = make_grid(resid, kind)
     mix = mixture_evidence(resid, sigma, grid)
@@ -205,14 +230,20 @@ def _search(
         }
     )
     if not runs:
-        return row
+        return row, triggered
     ranked = sorted(runs, key=lambda r: r.trigger_sum, reverse=True)
-    shapes = [_run_morphology(run, kind, c, resid, sigma, opt) for run in ranked[: opt.max_morphology_runs]]
+    shapes = [
+        _run_morphology(run, kind, c, resid, sigma, opt, wide=k == 0)
+        for k, run in enumerate(ranked[: opt.max_morphology_runs])
+    ]
     top, shape = ranked[0], shapes[0]
     row.update(
         {
             f"{kind}_run_points": top.n_points,
             f"{kind}_run_cameras": top.n_cameras,
+            f"{kind}_run_cameras_observing": cameras_observing(
+                c.time, c.group, top, opt.trigger.min_gap_days
+            ),
             f"{kind}_run_duration": top.duration,
             f"{kind}_run_t_start": top.t_start,
             f"{kind}_run_sum": top.trigger_sum,
@@ -226,12 +257,98 @@ def _search(
             f"{kind}_n_shaped_runs": sum(s.model != "constant" for s in shapes),
         }
     )
-    return row
+    return row, triggered
 
 
-def _run_morphology(run: Run, kind, c: _Clean, resid, sigma, opt: DipOptions):
-    lo = max(run.first - opt.morphology_pad, 0)
-    hi = min(run.last + opt.morphology_pad + 1, c.time.size)
+def cameras_observing(time: np.ndarray, group: np.ndarray, run: Run, pad_days: float) -> int:
+    """Camera groups with any point within ``pad_days`` of a run (time-sorted ``time``, shape (N,))."""
+    lo = np.searchsorted(time, run.t_start - pad_days, side="left")
+    hi = np.searchsorted(time, run.t_end + pad_days, side="right")
+    return int(np.unique(group[lo:hi]).size)
+
+
+def _empty_extras() -> dict[str, Any]:
+    return {
+        "periodic": False,
+        "period": np.nan,
+        "period_fap": np.nan,
+        "period_power": np.nan,
+        "period_fold_fraction": np.nan,
+        "fade_significant": False,
+        "fade_depth": np.nan,
+        "fade_t_start": np.nan,
+        "fade_duration": np.nan,
+        "fade_sigma": np.nan,
+        "fade_n_bins": 0,
+        "fade_at_end": False,
+        "fade_band": "",
+    }
+
+
+def zero_point_offsets(mag: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Magnitudes minus the median of their group (data set and band), shape (N,)."""
+    labels, inverse = np.unique(group, return_inverse=True)
+    medians = np.array([np.median(mag[inverse == g]) for g in range(labels.size)])
+    return mag - medians[inverse]
+
+
+def _extras(
+    c: _Clean, dip_log_bf: float, triggered: np.ndarray, dip_duration: float, opt: DipOptions
+) -> dict[str, Any]:
+    """Periodicity (curves with dip evidence, log BF >= min_log_bf) and long-fade columns."""
+    out = _empty_extras()
+    y = zero_point_offsets(c.mag, c.group)
+    if opt.periodic.enabled and (opt.periodic.test_all or dip_log_bf >= opt.min_log_bf):
+        p: PeriodicResult = periodic_test(
+            c.time, y, c.err, c.band, triggered, opt.periodic, exclusion_days=dip_duration
+        )
+        out.update(
+            {
+                "periodic": p.periodic,
+                "period": p.period,
+                "period_fap": p.fap,
+                "period_power": p.power,
+                "period_fold_fraction": p.fold_fraction,
+            }
+        )
+    if opt.fade.enabled:
+        fade = find_fade(c.time, y, c.err, c.band, opt.fade, group=c.group)
+        out.update({f"fade_{name}": value for name, value in asdict(fade).items()})
+    return out
+
+
+def event_extent(z: np.ndarray, run: Run, step: int = 10, level: float = 0.5) -> tuple[int, int]:
+    """Indices (first, last) of a run grown outwards, ``step`` points at a time, while the median signed
+    residual of the next ``step`` points stays above ``level`` sigmas (``z``: residual / sigma, positive
+    in the event's direction, time-sorted): the event's wings beyond its triggered points."""
+    first, last = run.first, run.last
+    while first > 0 and np.median(z[max(first - step, 0) : first]) > level:
+        first = max(first - step, 0)
+    while last < z.size - 1 and np.median(z[last + 1 : last + 1 + step]) > level:
+        last = min(last + step, z.size - 1)
+    return first, last
+
+
+def morphology_window(
+    time: np.ndarray, z: np.ndarray, run: Run, pad_points: int, pad_durations: float
+) -> tuple[int, int]:
+    """Index range [lo, hi) of a run's morphology fit: the event's extent (:func:`event_extent`) widened
+    by ``pad_points`` points and by ``pad_durations`` times its duration on each side, whichever reaches
+    farther (time-sorted ``time``)."""
+    first, last = event_extent(z, run)
+    pad_days = pad_durations * (time[last] - time[first])
+    lo = min(first - pad_points, int(np.searchsorted(time, time[first] - pad_days, side="left")))
+    hi = max(last + pad_points + 1, int(np.searchsorted(time, time[last] + pad_days, side="right")))
+    return max(lo, 0), min(hi, time.size)
+
+
+def _run_morphology(run: Run, kind, c: _Clean, resid, sigma, opt: DipOptions, wide: bool):
+    """Morphology of one run: the strongest (``wide``) in its full window, the others +- the pad points."""
+    if wide:
+        z = (resid / sigma) * (1.0 if kind == "dip" else -1.0)
+        lo, hi = morphology_window(c.time, z, run, opt.morphology_pad, opt.morphology_pad_durations)
+    else:
+        lo, hi = max(run.first - opt.morphology_pad, 0), min(run.last + opt.morphology_pad + 1, c.time.size)
     return classify_run(c.time[lo:hi], resid[lo:hi], sigma[lo:hi], kind, opt.min_delta_bic)
 
 
@@ -241,7 +358,7 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
     Parameters
     ----------
     lc : LightCurve
-        Any reader's output (uncleaned; `clean_points` applies the quality policy).
+        A cleaned light curve (:func:`lcpipe.io.load_clean`; see the module docstring).
     options : DipOptions
 
     Returns
@@ -255,8 +372,11 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
         strongest run's ``*_run_points``, ``*_run_cameras``, ``*_run_duration``, ``*_run_t_start``,
         ``*_run_sum``, ``*_run_max`` and morphology ``*_morph_model``, ``*_morph_delta_bic``,
         ``*_morph_width`` (FWHM, days), ``*_morph_amplitude``, ``*_morph_t0``, ``*_morph_symmetry``,
-        ``*_n_shaped_runs``; and ``dipper_score``, ``dipper_log10_score``, ``dipper_n_events``,
-        ``dipper_n_valid``.
+        ``*_n_shaped_runs``, ``*_run_cameras_observing``; ``periodic``, ``period`` (days),
+        ``period_fap``, ``period_power``, ``period_fold_fraction`` (:mod:`lcpipe.dips.periodic`);
+        ``fade_significant``, ``fade_depth`` (mag), ``fade_t_start``, ``fade_duration`` (days),
+        ``fade_sigma``, ``fade_n_bins``, ``fade_at_end``, ``fade_band`` (:mod:`lcpipe.dips.fades`); and
+        ``dipper_score``, ``dipper_log10_score``, ``dipper_n_events``, ``dipper_n_valid``.
     """
     c = clean_points(lc, options)
     n = c.time.size
@@ -274,6 +394,7 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
         "robust_sigma": np.nan,
         **_empty_search("dip"),
         **_empty_search("jump"),
+        **_empty_extras(),
         "dipper_score": np.nan,
         "dipper_log10_score": np.nan,
         "dipper_n_events": 0,
@@ -295,8 +416,11 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
             "robust_sigma": robust_sigma(resid),
         }
     )
-    row.update(_search("dip", c, resid, base.sigma_eff, base_mag, options))
-    row.update(_search("jump", c, resid, base.sigma_eff, base_mag, options))
+    dip_row, dip_points = _search("dip", c, resid, base.sigma_eff, base_mag, options)
+    row.update(dip_row)
+    row.update(_search("jump", c, resid, base.sigma_eff, base_mag, options)[0])
+    duration = float(np.nan_to_num(dip_row["dip_run_duration"]))
+    row.update(_extras(c, float(dip_row["dip_log_bf"]), dip_points, duration, options))
     score = dipper_score(c.time, resid, base.sigma_eff, options.score)
     row.update(
         {

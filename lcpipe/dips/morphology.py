@@ -236,7 +236,9 @@ def classify_run(
     kind : {"dip", "jump"}
         Dips try Gaussian then skewed Gaussian; jumps Gaussian, Paczynski, FRED.
     min_delta_bic : float
-        A model is accepted when its BIC is below the running best by more than this.
+        A profile is a candidate when its BIC is below the constant's by more than this; the candidate
+        with the lowest BIC wins (so a profile with one more parameter wins when it lowers chi2 by more
+        than ln n), whatever the order the profiles are tried in.
 
     Returns
     -------
@@ -246,12 +248,12 @@ def classify_run(
     n = t.size
     const_chi2 = float(w @ (y - (w @ y) / w.sum()) ** 2)
     bic_const = const_chi2 + np.log(n)
-    best_bic, best_fit = bic_const, None
+    best_bic, best_fit = bic_const - min_delta_bic, None
     sign = 1.0 if kind == "dip" else -1.0
     for model in DIP_MODELS if kind == "dip" else JUMP_MODELS:
         fit = fit_profile(model, t, y, w, sign)
         bic = fit.chi2 + fit.n_params * np.log(n)
-        if bic < best_bic - min_delta_bic:
+        if bic < best_bic:
             best_bic, best_fit = bic, fit
     if best_fit is None:
         return Morphology("constant", 0.0, np.nan, 0.0, np.nan, np.nan)

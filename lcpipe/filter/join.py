@@ -14,8 +14,8 @@ pspl          ``pspl_``  ``pspl_*`` (the fit's own ``pspl_status``    ``pspl_sta
                          becomes ``pspl_fit_status``)                ``pspl_dchi2_const``
 anomaly       ``anomaly_``  none                                     ``anomaly_status``,
                                                                      ``anomaly_best_dchi2``
-dips          ``dip_``   ``dip_*``, ``jump_*``, ``dipper_*``         ``dip_status``, ``dip_baseline_mag``,
-                                                                     ``dip_log_bf``, ``jump_log_bf``
+dips          ``dip_``   ``dip_*``, ``jump_*``, ``dipper_*``,        ``dip_status``, ``dip_baseline_mag``,
+                         ``period*``, ``fade_*``                     ``dip_log_bf``, ``periodic``
 ============  =========  ==========================================  =====================================
 
 A column that already starts with one of its stage's own prefixes keeps its name; any other column
@@ -82,7 +82,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("tag", "tag_"),
     StageSpec("pspl", "pspl_", ("pspl_",), (("pspl_status", "pspl_fit_status"),)),
     StageSpec("anomaly", "anomaly_"),
-    StageSpec("dips", "dip_", ("dip_", "jump_", "dipper_")),
+    StageSpec("dips", "dip_", ("dip_", "jump_", "dipper_", "period", "fade_")),
 )
 
 

@@ -1,5 +1,11 @@
 """Optional periodicity test: bootstrap false-alarm probability of the highest Lomb-Scargle peak.
 
+The default periodicity check is the dip search's own (:mod:`lcpipe.dips.periodic`: one periodogram with
+Baluev's analytic false-alarm probability and a fold of the dips, about 40 ms per curve, columns
+``periodic``, ``period``, ``period_fap`` that the filter's ``periodic`` family reads). This bootstrap test
+costs ``n_bootstrap`` periodograms per source and re-reads every surviving light curve; it stays as an
+independent, slower cross-check.
+
 A dip or brightening in a light curve that is strictly periodic (eclipsing binary, pulsator) is a
 known kind of variable rather than a new event, so the filter can reject sources whose light curve
 is significantly periodic. The test reads the light curve (``lcpipe.io.load_clean``), keeps its

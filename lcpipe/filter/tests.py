@@ -1,14 +1,19 @@
 """Filter tests on the joined events table: one boolean ``pass_<name>`` column per test.
 
-A source is a candidate when it passes at least one of three families (each family also needs the
-common tests: the tag cuts and, when enabled, the periodicity test):
+A source is a candidate when it passes at least one of four families (each family also needs the
+common tests: the tag cuts and, when enabled, the bootstrap periodicity test):
 
 - **dip** (dimming): ``dip_bayes_factor`` (Bayes factor above ``min_bayes_factor`` and finite
   per-point evidence), ``dip_runs`` (at least ``min_runs`` kept runs, the strongest with at least
-  ``min_run_points`` points from ``min_run_cameras`` cameras), ``dip_amplitude`` (|event -
+  ``min_run_points`` points from ``min_run_cameras`` cameras -- or from every camera that observed
+  during the run when fewer did, see :func:`required_run_cameras`), ``dip_amplitude`` (|event -
   baseline| > ``min_amplitude_mag``, written as ``dip_amplitude_mag``), ``dipper_score`` (dipper
   score above ``min_dipper_score``) and, optionally, ``dip_morphology`` (a non-constant profile beating
-  the constant by ``min_morph_delta_bic``);
+  the constant by ``min_morph_delta_bic``) and, with ``periodic_family``, ``not_periodic`` (the dip
+  search's own periodicity test, column ``periodic``, see :mod:`lcpipe.dips.periodic`);
+- **periodic** (with ``periodic_family``, the default): the dip family's tests except ``not_periodic``,
+  plus ``periodic``: a periodic variable whose minima passed the dip tests is reported as its own
+  family, not as a dipper;
 - **jump** (brightening): the same tests on the ``jump_*`` columns, without the dipper score;
 - **microlensing**: ``pspl_event`` (the PSPL stage's event selection and Δχ² ≥ ``min_pspl_dchi2``)
   and the anomaly tests ``anomaly_candidate``, ``anomaly_dchi2``, ``anomaly_score``,
@@ -17,11 +22,11 @@ common tests: the tag cuts and, when enabled, the periodicity test):
   ``require_anomaly`` only anomalous events pass.
 
 ``candidate_type`` joins the families a candidate passes with ``+`` in the fixed order
-``microlensing_anomaly``/``microlensing``, ``dip``, ``jump`` (a PSPL event is also a brightening,
-so ``microlensing+jump`` is common and says that the jump is explained by a lens). ``reject_reason``
-lists, for a rejected source, every failed test that a family requires (comma separated, column
-order); it is ``""`` for candidates. A test whose input column is missing (its stage did not run)
-fails for every row.
+``microlensing_anomaly``/``microlensing``, ``dip``, ``periodic``, ``jump`` (a PSPL event is also a
+brightening, so ``microlensing+jump`` is common and says that the jump is explained by a lens).
+``reject_reason`` lists, for a rejected source, every failed test that a family requires (comma
+separated, column order; the ``periodic`` type test is never a reason); it is ``""`` for candidates.
+A test whose input column is missing (its stage did not run) fails for every row.
 """
 
 from __future__ import annotations
@@ -55,7 +60,11 @@ class RunEventTests:
     min_run_points : int
         Minimum triggered points in the strongest run.
     min_run_cameras : int
-        Minimum distinct cameras in the strongest run.
+        Minimum distinct cameras in the strongest run ...
+    run_cameras_follow_coverage : bool
+        ... but only as many as observed during the run when fewer did (column
+        ``<kind>_run_cameras_observing``): a run on a night only one camera looked is judged on that
+        camera. False: always ``min_run_cameras``.
     min_amplitude_mag : float
         The event amplitude ``|event - baseline|`` must exceed this (mag); see
         :func:`event_amplitude` for which estimate is used.
@@ -71,6 +80,7 @@ class RunEventTests:
     min_runs: int = 1
     min_run_points: int = 2
     min_run_cameras: int = 2
+    run_cameras_follow_coverage: bool = True
     min_amplitude_mag: float = 0.1
     morphology: bool = False
     min_morph_delta_bic: float = 10.0
@@ -151,9 +161,13 @@ class FilterOptions:
     periodicity : PeriodicityOptions
         Common test ``periodicity`` (off by default): reject sources whose light curve is
         significantly periodic (bootstrap Lomb-Scargle false-alarm probability).
+    periodic_family : bool
+        Report dip candidates that the dip search found periodic (column ``periodic``) as the
+        ``periodic`` family instead of the dip family. False: ignore the column.
     """
 
     require_passed_tags: bool = True
+    periodic_family: bool = True
     dips: DipTests = field(default_factory=DipTests)
     jumps: RunEventTests = field(default_factory=RunEventTests)
     microlensing: MicrolensingTests = field(default_factory=MicrolensingTests)
@@ -228,7 +242,7 @@ def run_event_tests(events: pd.DataFrame, kind: str, tests: RunEventTests) -> di
         f"{kind}_bayes_factor": evidence,
         f"{kind}_runs": (_column(events, f"{kind}_n_runs") >= tests.min_runs)
         & (_column(events, f"{kind}_run_points") >= tests.min_run_points)
-        & (_column(events, f"{kind}_run_cameras") >= tests.min_run_cameras),
+        & (_column(events, f"{kind}_run_cameras") >= required_run_cameras(events, kind, tests)),
         f"{kind}_amplitude": event_amplitude(events, kind) > tests.min_amplitude_mag,
     }
     if isinstance(tests, DipTests) and tests.min_dipper_score is not None:
@@ -241,6 +255,18 @@ def run_event_tests(events: pd.DataFrame, kind: str, tests: RunEventTests) -> di
             & (_column(events, f"{kind}_morph_delta_bic") > tests.min_morph_delta_bic)
         )
     return out
+
+
+def required_run_cameras(events: pd.DataFrame, kind: str, tests: RunEventTests) -> pd.Series:
+    """Cameras the strongest run needs: ``min_run_cameras``, or with ``run_cameras_follow_coverage``
+    the number that observed during the run (``<kind>_run_cameras_observing``) when that is smaller,
+    and at least 1. A table without that column (an older dip stage) gets ``min_run_cameras``."""
+    strict = pd.Series(float(tests.min_run_cameras), index=events.index)
+    column = f"{kind}_run_cameras_observing"
+    if not tests.run_cameras_follow_coverage or column not in events:
+        return strict
+    observing = _column(events, column).fillna(tests.min_run_cameras)
+    return np.minimum(strict, observing.clip(lower=1.0))
 
 
 def microlensing_tests(events: pd.DataFrame, tests: MicrolensingTests) -> dict[str, pd.Series]:
@@ -259,7 +285,10 @@ def microlensing_tests(events: pd.DataFrame, tests: MicrolensingTests) -> dict[s
 ANOMALY_TESTS: tuple[str, ...] = ("anomaly_candidate", "anomaly_dchi2", "anomaly_score", "anomaly_n_eff")
 
 #: Type labels of the families, in the order they appear in ``candidate_type``.
-FAMILY_ORDER: tuple[str, ...] = ("microlensing", "dip", "jump")
+FAMILY_ORDER: tuple[str, ...] = ("microlensing", "dip", "periodic", "jump")
+
+#: Tests that only type a candidate and are never given as a reject reason.
+TYPE_TESTS: tuple[str, ...] = ("periodic",)
 
 
 @dataclass(frozen=True)
@@ -269,8 +298,8 @@ class FilterResult:
     Attributes
     ----------
     table : DataFrame
-        The events table with every ``pass_*`` column, ``family_dip``, ``family_jump``,
-        ``family_microlensing``, ``is_candidate``, ``candidate_type`` and ``reject_reason``.
+        The events table with every ``pass_*`` column, ``family_dip``, ``family_periodic``,
+        ``family_jump``, ``family_microlensing``, ``is_candidate``, ``candidate_type`` and ``reject_reason``.
     family_tests : dict of str to tuple of str
         The tests (names without ``pass_``) each family requires, common tests included.
     """
@@ -330,6 +359,11 @@ def apply_filter(
         tests.update(results)
         if section.enabled:
             families[kind] = [*common, *results]
+    if options.periodic_family and options.dips.enabled:
+        tests["periodic"] = flag_column(table, "periodic")
+        tests["not_periodic"] = ~tests["periodic"]
+        families["periodic"] = [*families["dip"], "periodic"]
+        families["dip"].append("not_periodic")
     ml = microlensing_tests(table, options.microlensing)
     tests.update(ml)
     if options.microlensing.enabled:
@@ -378,6 +412,7 @@ def _candidate_types(table: pd.DataFrame, tests: Mapping[str, pd.Series]) -> pd.
     parts = [
         np.where(table["family_microlensing"], ml_label, ""),
         np.where(table["family_dip"], "dip", ""),
+        np.where(table["family_periodic"], "periodic", ""),
         np.where(table["family_jump"], "jump", ""),
     ]
     return pd.Series(
@@ -388,7 +423,9 @@ def _candidate_types(table: pd.DataFrame, tests: Mapping[str, pd.Series]) -> pd.
 def _reject_reasons(
     table: pd.DataFrame, tests: Mapping[str, pd.Series], families: Mapping[str, list[str]]
 ) -> pd.Series:
-    required = [name for name in tests if any(name in names for names in families.values())]
+    required = [
+        name for name in tests if name not in TYPE_TESTS and any(name in names for names in families.values())
+    ]
     failed = pd.DataFrame({name: ~tests[name].to_numpy(bool) for name in required}, index=table.index)
     reasons = [
         ",".join(name for name, bad in zip(required, row, strict=True) if bad)

@@ -1,0 +1,272 @@
+"""Is a dip-significant light curve a periodic variable? Lomb-Scargle peak, its false-alarm probability
+and whether the dips repeat at that period.
+
+Periodic variables (eclipsing binaries, RR Lyrae, Cepheids) are the main contaminants of a dip search:
+their regular minima look like dips. Two questions decide it, and both must say yes:
+
+1. **Is there a significant period?** The astropy Lomb-Scargle periodogram of the magnitudes (each data
+   set and band minus its median, so zero points add no power at long periods) on a frequency grid from
+   ``1 / max_period_days`` to ``1 / min_period_days`` (step ``1 / (samples_per_peak * span)``), by
+   astropy's fast method with Press & Rybicki's extirpolation (``algorithm="fasper"``, oversampling 2:
+   about ten times faster than astropy 8's default low-rank NUFFT, 40 ms for 90,000 frequencies), the
+   highest peak refined with exact sums on a fine local grid. The
+   false-alarm probability of its highest peak is Baluev's (2008) analytic bound for that frequency
+   range (astropy ``method="baluev"``), which is calibrated against white noise: for uncorrelated noise
+   the fraction of curves with FAP < x is at most about x (tested). It costs one periodogram, not the
+   hundreds a bootstrap needs.
+2. **Do the dips repeat at that period?** Red noise and isolated dips also give periodogram peaks with a
+   tiny white-noise FAP, so the dips themselves must be explained by the fold. The light curve is folded
+   at the peak period P and at 2P (the Lomb-Scargle peak of an eclipsing binary with similar eclipses is
+   often at half its period). Each point's *fold prediction* is the median of its ``fold_neighbours``
+   nearest neighbours in phase on each side from the same band that come from *other cycles* (farther
+   in time than half the period and than the dip's duration), so neither the point itself, nor the
+   other cameras of the same night, nor the rest of a long dip predict it. Over the dip's triggered
+   points, the *fold fraction* is
+   ``1 - median |depth - prediction| / median depth``: about 1 when the other cycles are just as faint
+   at that phase (a periodic minimum), about 0 (or below) when they are at the baseline (an isolated
+   dip), and lower at P than at 2P for an eclipsing binary whose two eclipses differ. A curve with dip
+   evidence but no triggered point (a pulsator whose minima the baseline's floor absorbs) is judged
+   on every point: ``1 - median |y - prediction| / median |y - median y|``. 2P is kept when
+   it folds better by at least 0.1, else P (a pulsator folds as well at 2P as at P).
+
+A light curve is ``periodic`` when ``period_fap < max_fap`` and ``fold_fraction >= min_fold_fraction``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from astropy.timeseries import LombScargle
+
+#: Oversampling of the extirpolation grid in astropy's fast periodogram (its default is 5): at 2 the FFT
+#: is 4x smaller and the power stays within 0.01 of exact sums (2 % at a peak; tested), enough to pick
+#: the highest peak, whose frequency and power are then refined with exact sums.
+FFT_OVERSAMPLING = 2
+
+#: Frequencies of the exact local grid that refines the periodogram peak (over +- one coarse step).
+REFINE_POINTS = 81
+
+#: Twice the peak period is kept only when it folds the dips better by this much (a pulsator folds as
+#: well at 2P as at P).
+DOUBLE_PERIOD_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class PeriodicOptions:
+    """Settings of the periodicity test of light curves with dip evidence (config ``dips.periodic``).
+
+    Attributes
+    ----------
+    enabled : bool
+        Run the test.
+    test_all : bool
+        Test every light curve; by default only those with dip evidence (dip log Bayes factor at least
+        ``DipOptions.min_log_bf``), the only ones a dip candidate can come from.
+    min_period_days, max_period_days : float
+        Period range searched (days).
+    samples_per_peak : int
+        Frequency grid step ``1 / (samples_per_peak * span)``; the highest peak is then refined on an
+        exact local grid, so a coarse grid only risks missing a very narrow peak.
+    max_frequencies : int
+        Cap on the grid size: for spans above ``max_frequencies / (samples_per_peak * (f_max - f_min))``
+        (3,300 days at the defaults) the step is widened, down to 1.4 samples per peak for 4,600-day
+        ASAS-SN curves; the exact refinement of the peak keeps its period precise. Bounds the cost.
+    max_fap : float
+        A peak is significant when its Baluev false-alarm probability is below this.
+    fold_neighbours : int
+        Neighbours in phase on each side whose median (those from other cycles) is a point's fold
+        prediction.
+    min_fold_fraction : float
+        The fold fraction (module docstring) must reach this.
+    min_points : int
+        Fewer points: not tested (``periodic`` False, period NaN).
+    """
+
+    enabled: bool = True
+    test_all: bool = False
+    min_period_days: float = 0.1
+    max_period_days: float = 100.0
+    samples_per_peak: int = 2
+    max_frequencies: int = 65_536
+    max_fap: float = 1e-3
+    fold_neighbours: int = 8
+    min_fold_fraction: float = 0.5
+    min_points: int = 30
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_period_days < self.max_period_days:
+            raise ValueError("need 0 < min_period_days < max_period_days")
+        if not 0 < self.max_fap < 1 or not 0 < self.min_fold_fraction <= 1:
+            raise ValueError("max_fap must lie in (0, 1) and min_fold_fraction in (0, 1]")
+        if self.samples_per_peak < 1 or self.fold_neighbours < 1 or self.min_points < 3:
+            raise ValueError("samples_per_peak >= 1, fold_neighbours >= 1 and min_points >= 3 required")
+        if self.max_frequencies < 100:
+            raise ValueError("max_frequencies must be >= 100")
+
+
+@dataclass(frozen=True)
+class PeriodicResult:
+    """Outcome of :func:`periodic_test` (NaN values when not tested).
+
+    Attributes
+    ----------
+    periodic : bool
+    period : float
+        Period kept (days): the peak period or twice it, whichever folds the dips better.
+    power : float
+        Standard-normalised Lomb-Scargle power of the highest peak.
+    fap : float
+        Baluev false-alarm probability of that peak.
+    fold_fraction : float
+        ``1 - median |depth - prediction| / median depth`` over the dip points, folded at ``period``.
+    """
+
+    periodic: bool = False
+    period: float = np.nan
+    power: float = np.nan
+    fap: float = np.nan
+    fold_fraction: float = np.nan
+
+
+def frequency_grid(span: float, options: PeriodicOptions) -> np.ndarray:
+    """Frequencies (1/day), shape (M,), from ``1/max_period_days`` to ``1/min_period_days``."""
+    f_min, f_max = 1.0 / options.max_period_days, 1.0 / options.min_period_days
+    step = max(1.0 / (options.samples_per_peak * span), (f_max - f_min) / (options.max_frequencies - 1))
+    return f_min + step * np.arange(
+        min(int(np.floor((f_max - f_min) / step + 1e-9)) + 1, options.max_frequencies)
+    )
+
+
+def fold_prediction(
+    time: np.ndarray, y: np.ndarray, band: np.ndarray, period: float, k: int, exclusion_days: float = 0.0
+) -> np.ndarray:
+    """Leave-one-out fold prediction of every point (see the module docstring).
+
+    Parameters
+    ----------
+    time, y : ndarray, shape (N,)
+        Times (days) and magnitudes minus their data set's median (mag).
+    band : ndarray, shape (N,)
+        Band of each point; points are folded with their own band only.
+    period : float
+        Folding period (days).
+    k : int
+        Neighbours on each side in phase (circular) that are looked at.
+    exclusion_days : float
+        Neighbours closer in time than ``max(period / 2, exclusion_days)`` are left out: the same
+        cycle (simultaneous cameras share any signal, periodic or not) or the same long event.
+
+    Returns
+    -------
+    ndarray, shape (N,)
+        Median magnitude of the remaining neighbours among the 2k nearest in phase (NaN: none left, or
+        the band has fewer than ``2 k + 1`` points).
+    """
+    out = np.full(time.size, np.nan)
+    gap = max(0.5 * period, exclusion_days)
+    for label in np.unique(band):
+        idx = np.flatnonzero(band == label)
+        if idx.size < 2 * k + 1:
+            continue
+        order = idx[np.argsort(np.mod(time[idx] / period, 1.0), kind="stable")]
+        values = np.lib.stride_tricks.sliding_window_view(_ring(y[order], k), 2 * k + 1)
+        times = np.lib.stride_tricks.sliding_window_view(_ring(time[order], k), 2 * k + 1)
+        far = np.abs(times - time[order][:, None]) >= gap
+        far[:, k] = False
+        neighbours = np.where(far, values, np.nan)
+        has = far.any(axis=1)
+        out[order[has]] = np.nanmedian(neighbours[has], axis=1)
+    return out
+
+
+def _ring(a: np.ndarray, k: int) -> np.ndarray:
+    """``a`` padded circularly with ``k`` values on each side."""
+    return np.concatenate((a[-k:], a, a[:k]))
+
+
+def fold_fraction(y: np.ndarray, predicted: np.ndarray, dip_points: np.ndarray) -> float:
+    """How much of the signal the fold predicts (see the module docstring); NaN if it cannot say.
+
+    With dip points (triggered, fainter than the baseline): ``1 - median |y - prediction| / median y``
+    over them. Without: ``1 - median |y - prediction| / median |y - median y|`` over every point, so the
+    fold must explain the light curve as a whole (noise folds to about 1 - sqrt 2 < 0).
+    """
+    ok = np.isfinite(predicted)
+    if dip_points.any():
+        ok &= dip_points & (y > 0)
+        scale = np.median(y[ok]) if ok.any() else np.nan
+    else:
+        scale = np.median(np.abs(y[ok] - np.median(y[ok]))) if ok.any() else np.nan
+    if not ok.any() or not scale > 0:
+        return np.nan
+    return float(1.0 - np.median(np.abs(y[ok] - predicted[ok])) / scale)
+
+
+def periodic_test(
+    time: np.ndarray,
+    y: np.ndarray,
+    err: np.ndarray,
+    band: np.ndarray,
+    dip_points: np.ndarray,
+    options: PeriodicOptions,
+    exclusion_days: float = 0.0,
+) -> PeriodicResult:
+    """Lomb-Scargle peak, Baluev FAP and fold fraction of one light curve.
+
+    Parameters
+    ----------
+    time, y, err : ndarray, shape (N,)
+        Times (days), magnitudes minus each data set's median (mag) and errors (mag); finite, err > 0.
+    band : ndarray, shape (N,)
+        Band of each point (folds are per band).
+    dip_points : ndarray, shape (N,), bool
+        The dip search's triggered points (fainter than the baseline); may be all False.
+    options : PeriodicOptions
+    exclusion_days : float
+        Fold neighbours closer in time than this (or half the period) are left out; give the dip's
+        duration, so that a long dip does not predict itself.
+
+    Returns
+    -------
+    PeriodicResult
+    """
+    span = float(np.ptp(time)) if time.size else 0.0
+    if time.size < options.min_points or span <= 0 or np.ptp(y) == 0:
+        return PeriodicResult()
+    frequency = frequency_grid(span, options)
+    ls = LombScargle(time, y, err)
+    power = ls.power(
+        frequency,
+        method="fast",
+        assume_regular_frequency=True,
+        method_kwds={"algorithm": "fasper", "trig_sum_kwds": {"oversampling": FFT_OVERSAMPLING}},
+    )
+    peak = int(np.argmax(power))
+    # refine the peak on a 40x finer local grid (exact sums): a folding period must stay in phase over
+    # the whole span, which the coarse grid's step of 1/(samples_per_peak span) does not guarantee
+    step = frequency[1] - frequency[0] if frequency.size > 1 else frequency[0]
+    local = np.linspace(frequency[peak] - step, frequency[peak] + step, REFINE_POINTS)
+    local = local[local > 0]
+    local_power = ls.power(local, method="cython")
+    best = int(np.argmax(local_power))
+    peak_frequency, peak_power = float(local[best]), float(min(local_power[best], 1.0))
+    fap = float(
+        ls.false_alarm_probability(
+            peak_power,
+            method="baluev",
+            minimum_frequency=frequency[0],
+            maximum_frequency=frequency[-1],
+        )
+    )
+    base_period = 1.0 / peak_frequency
+    best_period, best_fraction = base_period, np.nan
+    for period in (base_period, 2.0 * base_period):
+        fraction = fold_fraction(
+            y, fold_prediction(time, y, band, period, options.fold_neighbours), dip_points
+        )
+        margin = 0.0 if np.isnan(best_fraction) else DOUBLE_PERIOD_MARGIN
+        if np.isfinite(fraction) and (np.isnan(best_fraction) or fraction > best_fraction + margin):
+            best_period, best_fraction = period, fraction
+    periodic = bool(fap < options.max_fap and best_fraction >= options.min_fold_fraction)
+    return PeriodicResult(periodic, float(best_period), peak_power, fap, best_fraction)
