@@ -124,32 +124,6 @@ cdef inline double template_a1(double tau) noexcept nogil:
     return (q + 2.0) / sqrt(q * (q + 4.0))
 
 
-cdef inline Py_ssize_t first_above(const double *t, Py_ssize_t lo, Py_ssize_t hi,
-                                   double t0, double h) noexcept nogil:
-    """First index i in [lo, hi) with t[i] - t0 > h (hi if none); t sorted ascending."""
-    cdef Py_ssize_t mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if t[mid] - t0 > h:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
-cdef inline Py_ssize_t first_not_below(const double *t, Py_ssize_t lo, Py_ssize_t hi,
-                                       double t0, double h) noexcept nogil:
-    """First index i in [lo, hi) with t[i] - t0 >= h (hi if none); t sorted ascending."""
-    cdef Py_ssize_t mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if t[mid] - t0 >= h:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
 def centred_prefix_sums(const double[::1] r, const double[::1] w, const long[::1] bounds,
                         double[::1] rc, double[::1] p0, double[::1] p1):
     """Centre residuals on their season's weighted mean and fill compensated prefix sums.
@@ -199,12 +173,14 @@ def centred_prefix_sums(const double[::1] r, const double[::1] w, const long[::1
 cdef Py_ssize_t walk_level(const double[::1] t, Py_ssize_t start, Py_ssize_t stop, double first,
                            double step, double h, Py_ssize_t n_t0, Py_ssize_t min_points,
                            Py_ssize_t offset, long[::1] j_out, long[::1] lo_out, long[::1] hi_out,
-                           double[::1] t0_out, bint fill) noexcept nogil:
+                           double[::1] t0_out, long[::1] side_out, bint fill) noexcept nogil:
     """Visit the active centres of one level in t0 order, jumping over windows that cannot be active.
 
-    Returns the number of active centres; when ``fill`` writes them from ``offset`` on.
+    Returns the number of active centres; when ``fill`` writes them from ``offset`` on, with the
+    smaller of their point counts strictly before and strictly after t0 (two more pointers that only
+    move forward: points before ``lo`` lie before t0, points from ``hi`` on after it).
     """
-    cdef Py_ssize_t j = 0, j_next, lo = start, hi = start, count = 0
+    cdef Py_ssize_t j = 0, j_next, lo = start, hi = start, count = 0, below = start, above = start
     cdef double t0, x
     while j < n_t0:
         t0 = first + j * step
@@ -216,10 +192,17 @@ cdef Py_ssize_t walk_level(const double[::1] t, Py_ssize_t start, Py_ssize_t sto
             hi += 1
         if hi - lo >= min_points:
             if fill:
+                while below < stop and t[below] - t0 < 0.0:
+                    below += 1
+                if above < below:
+                    above = below
+                while above < stop and t[above] - t0 <= 0.0:
+                    above += 1
                 j_out[offset + count] = j
                 lo_out[offset + count] = lo
                 hi_out[offset + count] = hi
                 t0_out[offset + count] = t0
+                side_out[offset + count] = min(below - lo, hi - above)
             count += 1
             j += 1
             continue
@@ -251,27 +234,28 @@ def count_active(const double[::1] t, const long[::1] bounds, const double[::1] 
         s = lev // n_teff
         k = lev % n_teff
         counts[lev] = walk_level(t, bounds[s], bounds[s + 1], first[s], step[k], half[k], n_t0[lev],
-                                 min_points, 0, dummy_i, dummy_i, dummy_i, dummy_d, False)
+                                 min_points, 0, dummy_i, dummy_i, dummy_i, dummy_d, dummy_i, False)
 
 
 def fill_active(const double[::1] t, const long[::1] bounds, const double[::1] first,
                 const double[::1] step, const double[::1] half, const long[::1] n_t0,
                 Py_ssize_t min_points, const long[::1] offsets, long[::1] j_out, long[::1] lo_out,
-                long[::1] hi_out, double[::1] t0_out, int num_threads):
-    """Write the active centres of level ``l`` at ``offsets[l]:offsets[l + 1]`` (t0 index, window, t0)."""
+                long[::1] hi_out, double[::1] t0_out, long[::1] side_out, int num_threads):
+    """Write the active centres of level ``l`` at ``offsets[l]:offsets[l + 1]`` (t0 index, window, t0,
+    fewer points on either side of t0)."""
     cdef Py_ssize_t n_levels = offsets.shape[0] - 1, n_teff = step.shape[0], lev, s, k
     for lev in prange(n_levels, nogil=True, schedule="dynamic", num_threads=num_threads):
         s = lev // n_teff
         k = lev % n_teff
         walk_level(t, bounds[s], bounds[s + 1], first[s], step[k], half[k], n_t0[lev], min_points,
-                   offsets[lev], j_out, lo_out, hi_out, t0_out, True)
+                   offsets[lev], j_out, lo_out, hi_out, t0_out, side_out, True)
 
 
 def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
                  const double[::1] p0, const double[::1] p1, const double[::1] teff_of,
                  const long[::1] lo_arr, const long[::1] hi_arr, const double[::1] t0_arr,
-                 Py_ssize_t min_each_side, double[::1] dchi2_out, signed char[::1] template_out,
-                 int num_threads):
+                 const long[::1] side_arr, Py_ssize_t min_each_side, double[::1] dchi2_out,
+                 signed char[::1] template_out, int num_threads):
     """Best-template delta chi-square of every active centre (one OpenMP task per centre).
 
     Parameters
@@ -284,6 +268,8 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
         Effective timescale and centre of each active centre (days).
     lo_arr, hi_arr : int64[::1], shape (M,)
         Window index range ``[lo, hi)``.
+    side_arr : int64[::1], shape (M,)
+        Fewer of the window's points strictly before and strictly after t0 (from :func:`fill_active`).
     min_each_side : int
         Centres with fewer points than this strictly before or strictly after t0 score 0.
     dchi2_out : float64[::1], shape (M,)
@@ -291,7 +277,7 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
     template_out : int8[::1], shape (M,)
         Output 0 (A0) or 1 (A1); A1 on a tie.
     """
-    cdef Py_ssize_t m = t0_arr.shape[0], g, lo, hi, mid, n_before, n_after
+    cdef Py_ssize_t m = t0_arr.shape[0], g, lo, hi, mid
     cdef double *sums
     cdef double s, mu, t0, inv_teff, tau_mid, var0, var1, cov0, cov1, d0, d1
     with nogil, parallel(num_threads=num_threads):
@@ -300,13 +286,10 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
             lo = lo_arr[g]
             hi = hi_arr[g]
             t0 = t0_arr[g]
-            if min_each_side > 0:
-                n_before = first_not_below(&t[0], lo, hi, t0, 0.0) - lo
-                n_after = hi - first_above(&t[0], lo, hi, t0, 0.0)
-                if n_before < min_each_side or n_after < min_each_side:
-                    dchi2_out[g] = 0.0
-                    template_out[g] = 1
-                    continue
+            if side_arr[g] < min_each_side:
+                dchi2_out[g] = 0.0
+                template_out[g] = 1
+                continue
             s = p0[hi] - p0[lo]
             mu = (p1[hi] - p1[lo]) / s
             inv_teff = 1.0 / teff_of[g]

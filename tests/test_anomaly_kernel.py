@@ -29,6 +29,9 @@ def _case(name: str, seed: int):
         t = np.sort(np.concatenate([np.repeat(rng.uniform(0, 10, 40), 3), [20.0] * 6, [20.5]]))
     elif name == "sparse":  # mostly fewer than 4 points per small window
         t = np.sort(rng.uniform(0, 60, 90))
+    elif name == "on_centres":  # epochs exactly on the smallest level's centres: neither before nor after
+        step = build_grid(np.array([0.0, 1.0]), ScanOptions(n_teff=14)).step[0]
+        t = np.sort(np.concatenate([np.arange(300) * step, rng.uniform(0, 300 * step, 60)]))
     else:
         raise ValueError(name)
     r = rng.normal(0, 1, t.size) + 30.0  # an offset the season centring must absorb
@@ -37,7 +40,7 @@ def _case(name: str, seed: int):
     return t, r, w
 
 
-CASES = ["random", "one_season", "many_seasons", "gaps", "duplicates", "sparse"]
+CASES = ["random", "one_season", "many_seasons", "gaps", "duplicates", "sparse", "on_centres"]
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -154,16 +154,18 @@ def _scan_grid_fast(
     _kernel.count_active(t, grid.bounds, first, step, half, n_t0, min_points, counts, threads)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     m = int(offsets[-1])
-    j, lo, hi = (np.empty(m, np.int64) for _ in range(3))
+    j, lo, hi, side = (np.empty(m, np.int64) for _ in range(4))
     t0 = np.empty(m)
-    _kernel.fill_active(t, grid.bounds, first, step, half, n_t0, min_points, offsets, j, lo, hi, t0, threads)
+    _kernel.fill_active(
+        t, grid.bounds, first, step, half, n_t0, min_points, offsets, j, lo, hi, t0, side, threads
+    )
     flat_level = np.repeat(np.arange(n_levels, dtype=np.int64), counts)
     season, level = np.divmod(flat_level, grid.teff.size)
     rc, p0, p1 = centred_residuals(r, w, grid)
     dchi2 = np.empty(m)
     template = np.empty(m, np.int8)
     teff_of = np.ascontiguousarray(grid.teff[level])
-    _kernel.score_active(t, rc, w, p0, p1, teff_of, lo, hi, t0, min_each_side, dchi2, template, threads)
+    _kernel.score_active(t, rc, w, p0, p1, teff_of, lo, hi, t0, side, min_each_side, dchi2, template, threads)
     return GridScan(season, level, j, t0, dchi2, template, lo, hi)
 
 

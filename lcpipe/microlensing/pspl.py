@@ -786,8 +786,9 @@ class _Problem:
     def binned(self, width: float) -> _Problem:
         """The same problem on weighted means in time bins of ``width`` days, within each group."""
         parts = []
-        for k in range(self.n_groups):
-            sel = self.group == k
+        # One group: a view, not three copies of the light curve per start.
+        selections = [slice(None)] if self.n_groups == 1 else [self.group == k for k in range(self.n_groups)]
+        for k, sel in enumerate(selections):
             tb, fb, wb = bin_in_time(self.t[sel], self.f[sel], self.w[sel], width)
             parts.append((tb, fb, wb, np.full(tb.size, k, np.int64)))
         tb, fb, wb, gb = (np.concatenate(column) for column in zip(*parts, strict=True))
