@@ -73,6 +73,42 @@ def centred_residuals(
     return rc, p0, p1
 
 
+def checked_scan_inputs(
+    time: np.ndarray,
+    residuals: np.ndarray,
+    weights: np.ndarray,
+    grid: ScanGrid,
+    min_points: int,
+    min_points_each_side: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Contiguous float64 copies of the scan inputs, shape (N,) each, after checking them against the grid.
+
+    Raises
+    ------
+    ValueError
+        Unequal or non 1-D shapes, a grid built for other times, unsorted times, non-finite values,
+        weights <= 0, ``min_points < 2`` or ``min_points_each_side < 0``.
+    """
+    t = np.ascontiguousarray(time, dtype=np.float64)
+    r = np.ascontiguousarray(residuals, dtype=np.float64)
+    w = np.ascontiguousarray(weights, dtype=np.float64)
+    if not (t.shape == r.shape == w.shape) or t.ndim != 1:
+        raise ValueError(
+            f"time, residuals and weights must be 1-D of equal length, got {t.shape}, {r.shape}, {w.shape}"
+        )
+    if int(grid.bounds[-1]) != t.size:
+        raise ValueError(f"grid was built for {int(grid.bounds[-1])} points, got {t.size}")
+    if t.size > 1 and np.any(np.diff(t) < 0):
+        raise ValueError("time must be sorted ascending")
+    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(r)) and np.all(np.isfinite(w)) and np.all(w > 0)):
+        raise ValueError("time, residuals must be finite and weights finite and > 0")
+    if min_points < 2 or min_points_each_side < 0:
+        raise ValueError(
+            f"need min_points >= 2 and min_points_each_side >= 0, got {min_points}, {min_points_each_side}"
+        )
+    return t, r, w
+
+
 def scan_grid(
     time: np.ndarray,
     residuals: np.ndarray,
@@ -112,23 +148,7 @@ def scan_grid(
     -------
     GridScan
     """
-    t = np.ascontiguousarray(time, dtype=np.float64)
-    r = np.ascontiguousarray(residuals, dtype=np.float64)
-    w = np.ascontiguousarray(weights, dtype=np.float64)
-    if not (t.shape == r.shape == w.shape) or t.ndim != 1:
-        raise ValueError(
-            f"time, residuals and weights must be 1-D of equal length, got {t.shape}, {r.shape}, {w.shape}"
-        )
-    if int(grid.bounds[-1]) != t.size:
-        raise ValueError(f"grid was built for {int(grid.bounds[-1])} points, got {t.size}")
-    if t.size > 1 and np.any(np.diff(t) < 0):
-        raise ValueError("time must be sorted ascending")
-    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(r)) and np.all(np.isfinite(w)) and np.all(w > 0)):
-        raise ValueError("time, residuals must be finite and weights finite and > 0")
-    if min_points < 2 or min_points_each_side < 0:
-        raise ValueError(
-            f"need min_points >= 2 and min_points_each_side >= 0, got {min_points}, {min_points_each_side}"
-        )
+    t, r, w = checked_scan_inputs(time, residuals, weights, grid, min_points, min_points_each_side)
     if method == "slow":
         return _scan_grid_slow(t, r, w, grid, min_points, min_points_each_side)
     if method != "fast":

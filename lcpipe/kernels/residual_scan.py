@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 
 from lcpipe._ext import residual_scan as _kernel
-from lcpipe.kernels.anomaly_scan import GridScan, centred_residuals
+from lcpipe.kernels.anomaly_scan import GridScan, centred_residuals, checked_scan_inputs
 from lcpipe.microlensing.grid import ScanGrid
 
 
@@ -51,23 +51,7 @@ def residual_scan(
         Points with at least ``min_points`` in their window (fast) or every grid point (slow);
         ``dchi2`` holds the excess and ``template`` is -1 (none).
     """
-    t = np.ascontiguousarray(time, dtype=np.float64)
-    r = np.ascontiguousarray(residuals, dtype=np.float64)
-    w = np.ascontiguousarray(weights, dtype=np.float64)
-    if not (t.shape == r.shape == w.shape) or t.ndim != 1:
-        raise ValueError(
-            f"time, residuals and weights must be 1-D of equal length, got {t.shape}, {r.shape}, {w.shape}"
-        )
-    if int(grid.bounds[-1]) != t.size:
-        raise ValueError(f"grid was built for {int(grid.bounds[-1])} points, got {t.size}")
-    if t.size > 1 and np.any(np.diff(t) < 0):
-        raise ValueError("time must be sorted ascending")
-    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(r)) and np.all(np.isfinite(w)) and np.all(w > 0)):
-        raise ValueError("time, residuals must be finite and weights finite and > 0")
-    if min_points < 2 or min_points_each_side < 0:
-        raise ValueError(
-            f"need min_points >= 2 and min_points_each_side >= 0, got {min_points}, {min_points_each_side}"
-        )
+    t, r, w = checked_scan_inputs(time, residuals, weights, grid, min_points, min_points_each_side)
     if method == "slow":
         return _residual_scan_slow(t, r, w, grid, min_points, min_points_each_side)
     if method != "fast":
