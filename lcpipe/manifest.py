@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lcpipe.io.compression import data_stem
+from lcpipe.io.compression import data_stem, data_suffix
 from lcpipe.io.event_folder import group_catalog_events, is_event_folder
 from lcpipe.io.read import UNSUPPORTED_SUFFIXES
 from lcpipe.sharding import shard_of
@@ -361,7 +361,8 @@ def _folder_entry(path: Path) -> dict:
     status, why = _symlink_problem(path)
     if status:
         return {**entry, "status": status, "reason": why}
-    if entry["kind"] == "directory" and is_event_folder(path):  # one sub-folder per event
+    # One sub-folder per event; a folder named like a file (``x.parquet``: a partitioned table) is not one.
+    if entry["kind"] == "directory" and data_suffix(path) not in _LC_SUFFIXES and is_event_folder(path):
         why = check_source_id(path.name)
         if why:
             return {**entry, "status": "bad_id", "reason": why}
