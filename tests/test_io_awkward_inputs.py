@@ -85,6 +85,15 @@ def test_decode_refuses_binary():
         decode_text(bytes(range(128, 256)) * 2)
 
 
+def test_a_few_stray_control_bytes_are_text_but_many_are_binary():
+    plain = b"2457845.47505,10.428,0.006,V,HMB,\n" * 49
+    stray = b"2457845.47543,10.438,0.020,V,JM,NA\x1a\n"  # some AAVSO comments end in a DOS EOF byte
+    text, encoding = decode_text(b"JD,Magnitude,Uncertainty,Band,Observer,Comment\n" + (plain + stray) * 40)
+    assert (encoding, text.count("\x1a")) == ("utf-8", 40)
+    with pytest.raises(BinaryContentError):
+        decode_text(b"\x1a\x02\x03abc" * 100)
+
+
 def test_partial_decode_drops_a_cut_character():
     raw = "é".encode() * 10
     assert decode_text(raw[:-1], partial=True)[0] == "é" * 9

@@ -19,6 +19,10 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 #: Largest fraction of non-ASCII bytes in a file accepted as latin-1 text (names and units, not data).
 MAX_LATIN1_FRACTION = 0.3
 
+#: Largest fraction of stray C0 control bytes (other than NUL) accepted in a text file: real exports carry a
+#: few (AAVSO comment fields end in DOS end-of-file bytes, 0x1A); binary data has percents of them.
+MAX_CONTROL_FRACTION = 1e-3
+
 #: C0 control bytes that never occur in a text table (tab, newlines, vertical tab, form feed are allowed).
 _CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 
@@ -71,7 +75,8 @@ def decode_text(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
     Raises
     ------
     BinaryContentError
-        NUL or other control bytes outside UTF-16, undecodable UTF-16, or more than
+        NUL bytes or more than :data:`MAX_CONTROL_FRACTION` other control bytes outside UTF-16,
+        undecodable UTF-16, or more than
         :data:`MAX_LATIN1_FRACTION` non-ASCII bytes in a file that is not UTF-8.
     """
     for bom, codec in BOMS:
@@ -86,7 +91,8 @@ def decode_text(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
             return _decode(raw, codec, partial), codec
         except UnicodeDecodeError as exc:
             raise BinaryContentError(f"invalid {codec} text ({exc.reason})") from None
-    if raw.translate(None, _NOT_CONTROL):
+    control = raw.translate(None, _NOT_CONTROL)
+    if b"\x00" in control or len(control) > MAX_CONTROL_FRACTION * len(raw):
         raise BinaryContentError("binary content (NUL or control bytes) in a text format")
     try:
         return _decode(raw, "utf-8", partial), "utf-8"
