@@ -7,11 +7,12 @@ enforcement) and is resubmitted with more; slurmctld restarted in the middle of 
 it; the shard jobs share allocations. Then one bin's stage is rerun through the profile, and a short run
 on a cluster *without* accounting (where ``sacct`` cannot answer) finishes and survives a ``scancel``.
 
-By default the main run takes one bin to ``pspl.parquet`` (demo, manifest, the tag and PSPL fit shards
-grouped two to an allocation, and their gathers) to keep CI time short; ``LCPIPE_FULL=1`` runs the
-whole demo (``rule all``, both bins). Select these tests with ``pytest -m slurm``. Where no cluster can
-be started (not root, no apt-get, apt-get failing, a SLURM already configured on the machine) they are
-skipped with the reason.
+By default the main run takes one bin to its ``ledger.parquet`` and ``classified.parquet`` (demo,
+manifest, every shard stage with its shards grouped two to an allocation, and the bin's tail -- gathers,
+join, filter, characterize, vetting, classify, plots, failures, ledger -- in one allocation) to keep CI
+time short; ``LCPIPE_FULL=1`` runs the whole demo (``rule all``, every bin). Select these tests with
+``pytest -m slurm``. Where no cluster can be started (not root, no apt-get, apt-get failing, a SLURM
+already configured on the machine) they are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -257,7 +258,8 @@ def slurm_run(clusters, module_workspace_factory, tool_env) -> SlurmRun:
         workspace.root / "profile",
         manifest={"mem_mb": f"{TINY_MEM_MB} if attempt == 1 else 1000 * attempt"},
     )
-    targets = [] if FULL else [str(Path("results", BIN, "pspl.parquet"))]
+    tail = ("ledger.parquet", "classified.parquet")
+    targets = [] if FULL else [str(Path("results", BIN, name)) for name in tail]
     env = _env(cluster, tool_env, slurm_cluster.ACCOUNT)
     start = time.monotonic()
     with QueueWatch(cluster, cancel_prefix="rule_tag_", restart_after=4) as watch:
@@ -280,7 +282,7 @@ def test_tables_equal_the_local_run(slurm_run, demo_run, assert_tables_equal):
     if FULL:
         assert remote.keys() == local.keys()
     else:
-        assert f"{BIN}/pspl.parquet" in remote
+        assert {f"{BIN}/pspl.parquet", f"{BIN}/classified.parquet", f"{BIN}/ledger.parquet"} <= remote.keys()
         assert remote.keys() <= local.keys()
     for name, path in remote.items():
         assert_tables_equal(local[name], path)
