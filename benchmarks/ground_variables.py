@@ -22,7 +22,7 @@ import pandas as pd
 
 from lcpipe.dips.events import DipOptions, clean_points, detect_events, zero_point_offsets
 from lcpipe.dips.periodic import periodic_test
-from lcpipe.filter.tests import FilterOptions, apply_filter
+from lcpipe.filter.criteria import FilterOptions, apply_filter
 from lcpipe.io import read_lightcurve
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ground_variables"

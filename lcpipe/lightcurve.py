@@ -131,10 +131,6 @@ class LightCurve:
         """Return the light curve in time order (stable sort)."""
         return self.select(np.argsort(self.time, kind="stable"))
 
-    def by_camera(self) -> dict[str, LightCurve]:
-        """Split into one light curve per camera, keyed by label, in order of first appearance."""
-        return {cam: self.select(self.camera == cam) for cam in self.cameras}
-
 
 def make_lightcurve(
     time: np.ndarray,

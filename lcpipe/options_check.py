@@ -26,18 +26,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from lcpipe.characterize.stage import CharacterizeOptions
+from lcpipe.characterize.candidates import CharacterizeOptions
 from lcpipe.dips.events import DipOptions
-from lcpipe.filter.tests import FilterOptions
+from lcpipe.filter.criteria import FilterOptions
 from lcpipe.io.cleaning import CleaningOptions
 from lcpipe.io.dat2 import read_dat2
 from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
 from lcpipe.io.skypatrol import read_skypatrol
 from lcpipe.microlensing.finder import FinderOptions
 from lcpipe.microlensing.pspl import PSPLOptions
-from lcpipe.stages.microlensing import EventSelection
+from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.stages.tag import TagOptions
-from lcpipe.vetting.stage import VettingOptions
+from lcpipe.vetting.candidates import VettingOptions
 
 
 class ConfigError(ValueError):

@@ -113,7 +113,7 @@ def evaluation_files(folder, names):
 
 
 def evaluation_hosts():
-    """Host light curves of the evaluation (lcpipe.evaluation.stage.HostSpec fields)."""
+    """Host light curves of the evaluation (lcpipe.stages.evaluation.HostSpec fields)."""
     hosts = dict(config["evaluation"]["hosts"])
     return {**hosts, "demo_dir": config["demo"]["out_dir"]}
 

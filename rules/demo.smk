@@ -1,3 +1,7 @@
+# The demo survey: a seeded simulated ASAS-SN-style tree with injected truth, the input of the demo run
+# (lcpipe.stages.demo); the manifest waits for it only when config demo.generate is true.
+
+
 rule simulate_demo:
     output:
         truth=demo_truth(),

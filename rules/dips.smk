@@ -1,3 +1,7 @@
+# Dip branch, per shard of a bin: Bayesian dip/jump events of every tagged source that passed the tag
+# cuts, then the shards gathered into dips.parquet (lcpipe.stages.dips).
+
+
 rule dip_events:
     input:
         tags=result("{mag_bin}", "tags.parquet"),

@@ -1,3 +1,8 @@
+# The run's inputs: the collection of every light-curve file under the survey root, then per bin the
+# manifest (one row per source, its shard) and the entries (index rows, duplicates) the ledger accounts
+# for (lcpipe.stages.manifest).
+
+
 rule collection:
     input:
         survey_ready,

@@ -1,3 +1,7 @@
+# Microlensing branch, per shard of a bin: PSPL fit of every tagged source, then the anomaly scan of the
+# significant events' residuals; each gathered into one per-bin table (lcpipe.stages.microlensing).
+
+
 rule pspl_fit:
     input:
         tags=result("{mag_bin}", "tags.parquet"),

@@ -1,3 +1,7 @@
+# Tag, per shard of a bin: cleaning counts, span, cadence and camera cuts of every manifest source (a
+# failed cut is a flag, nothing is dropped), then the shards gathered into tags.parquet (lcpipe.stages.tag).
+
+
 rule tag:
     input:
         manifest=result("{mag_bin}", "manifest.parquet"),

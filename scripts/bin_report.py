@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from lcpipe.report.stage import write_bin_report
+from lcpipe.stages.report import write_bin_report
 from lcpipe.stages.logs import log_to
 
 #: The rule plots' PNG folder, as the report marker names it: next to the plot index.

@@ -1,6 +1,6 @@
 """Snakemake adapter: characterize a bin's candidates (Galactic l/b, Gaia-like crossmatch, derived values)."""
 
-from lcpipe.filter.catalog_stages import write_characterized
+from lcpipe.stages.catalogs import write_characterized
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Snakemake adapter: rule-based astrophysical classes of a bin's vetted candidates."""
 
-from lcpipe.classify import write_classified
+from lcpipe.stages.classify import write_classified
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""Snakemake adapter: anomaly injection-recovery of one model (lcpipe.evaluation.stage)."""
+"""Snakemake adapter: anomaly injection-recovery of one model (lcpipe.stages.evaluation)."""
 
 from pathlib import Path
 
-from lcpipe.evaluation.stage import anomaly_injection_stage
+from lcpipe.stages.evaluation import anomaly_injection_stage
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

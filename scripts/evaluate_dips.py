@@ -1,8 +1,8 @@
-"""Snakemake adapter: dip injection-recovery (lcpipe.evaluation.stage.dip_injection_stage)."""
+"""Snakemake adapter: dip injection-recovery (lcpipe.stages.evaluation.dip_injection_stage)."""
 
 from pathlib import Path
 
-from lcpipe.evaluation.stage import dip_injection_stage
+from lcpipe.stages.evaluation import dip_injection_stage
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

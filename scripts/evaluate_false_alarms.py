@@ -1,8 +1,8 @@
-"""Snakemake adapter: false-alarm rates with nothing injected (lcpipe.evaluation.stage.false_alarm_stage)."""
+"""Snakemake adapter: false-alarm rates with nothing injected (lcpipe.stages.evaluation.false_alarm_stage)."""
 
 from pathlib import Path
 
-from lcpipe.evaluation.stage import false_alarm_stage
+from lcpipe.stages.evaluation import false_alarm_stage
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""Snakemake adapter: the built-in ASAS-SN validation case (lcpipe.evaluation.stage.validation_stage)."""
+"""Snakemake adapter: the built-in ASAS-SN validation case (lcpipe.stages.evaluation.validation_stage)."""
 
 from pathlib import Path
 
-from lcpipe.evaluation.stage import validation_stage
+from lcpipe.stages.evaluation import validation_stage
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Snakemake adapter: filter a bin's events into candidates.parquet and rejected.parquet."""
 
-from lcpipe.filter.stage import write_filtered
+from lcpipe.stages.filter import write_filtered
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Snakemake adapter: join a bin's stage tables into events.parquet (one row per source)."""
 
-from lcpipe.filter.join import write_events
+from lcpipe.stages.join import write_events
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Snakemake adapter: PNGs of every candidate of a bin into results/<bin>/plots/ plus plots.parquet."""
 
-from lcpipe.plots.stage import write_bin_plots
+from lcpipe.stages.plots import write_bin_plots
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Snakemake adapter: the run's report pages (attrition of every bin, configuration and versions)."""
 
-from lcpipe.report.stage import write_run_report
+from lcpipe.stages.report import write_run_report
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Snakemake adapter: vet a bin's characterized candidates against known variables."""
 
-from lcpipe.filter.catalog_stages import write_vetted
+from lcpipe.stages.catalogs import write_vetted
 from lcpipe.stages.logs import log_to
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def test_offline_marks_rows_instead_of_crashing(tmp_path, monkeypatch, caplog, c
         [candidates, pd.DataFrame({"source_id": ["local", "other"], "ra": [10.0, 50.0], "dec": [10.0, 50.0]})]
     )
     options = _online_options(tmp_path, catalog=str(catalog), retries=1, backoff_s=0.0)
-    with caplog.at_level(logging.WARNING, logger="lcpipe.characterize.stage"):
+    with caplog.at_level(logging.WARNING, logger="lcpipe.characterize.candidates"):
         out = characterize(many, options).set_index("source_id")
     assert out["gaia_status"].to_dict() == {
         "barnard": "offline",

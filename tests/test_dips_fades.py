@@ -9,7 +9,7 @@ import pytest
 
 from lcpipe.dips.events import DipOptions, detect_events
 from lcpipe.dips.fades import FadeOptions, _best_segment, find_fade
-from lcpipe.filter.tests import FilterOptions, apply_filter
+from lcpipe.filter.criteria import FilterOptions, apply_filter
 from lcpipe.io import load_clean
 
 DATA = Path(__file__).parent / "data" / "ground_variables"

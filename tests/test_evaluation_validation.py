@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lcpipe.evaluation.stage import validation_stage
+from lcpipe.stages.evaluation import validation_stage
 from lcpipe.evaluation.validation import ASASSN_LABELS, asassn_case, read_known, validate_run
 
 DATA = Path(__file__).parent / "data"

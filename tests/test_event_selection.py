@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
-from lcpipe.stages.microlensing import EventSelection
+from lcpipe.microlensing.event_selection import EventSelection
 
 
 def _curve(seed, signal, n=1500, sigma=0.01):

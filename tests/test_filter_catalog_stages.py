@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lcpipe.filter.catalog_stages import CATALOG_ERROR, write_characterized, write_vetted
+from lcpipe.stages.catalogs import CATALOG_ERROR, write_characterized, write_vetted
 from lcpipe.tables import read_table, write_table
 
 
@@ -66,7 +66,7 @@ def test_catalog_missing_columns_gives_catalog_error_not_a_crash(tmp_path, candi
     broken = tmp_path / "broken.csv"
     pd.DataFrame({"source_id": [1], "ra": [10.0]}).to_csv(broken, index=False)  # no dec
     out = tmp_path / "characterized.parquet"
-    with caplog.at_level(logging.ERROR, logger="lcpipe.filter.catalog_stages"):
+    with caplog.at_level(logging.ERROR, logger="lcpipe.stages.catalogs"):
         write_characterized(candidates, out, options={"catalog": str(broken)})
     table = read_table(out).set_index("source_id")
     assert table.loc["near", "gaia_status"] == CATALOG_ERROR
@@ -79,7 +79,7 @@ def test_missing_vsx_file_and_duplicates_in_vetting(tmp_path, candidates, caplog
     characterized = tmp_path / "characterized.parquet"
     write_characterized(candidates, characterized, options={})
     out = tmp_path / "vetted.parquet"
-    with caplog.at_level(logging.ERROR, logger="lcpipe.filter.catalog_stages"):
+    with caplog.at_level(logging.ERROR, logger="lcpipe.stages.catalogs"):
         write_vetted(characterized, out, options={"vsx": str(tmp_path / "absent.csv")})
     table = read_table(out).set_index("source_id")
     assert set(table["vsx_status"]) == {CATALOG_ERROR}

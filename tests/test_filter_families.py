@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lcpipe.filter.tests import FilterOptions, apply_filter
-from tests.test_filter_tests import DIPPER
+from lcpipe.filter.criteria import FilterOptions, apply_filter
+from tests.test_filter_criteria import DIPPER
 
 
 def _table(rows: list[dict], **options) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lcpipe.filter.join import MISSING_STATUS, join_stage_tables, write_events
+from lcpipe.stages.join import MISSING_STATUS, join_stage_tables, write_events
 from lcpipe.tables import read_provenance, read_table, write_table
 
 

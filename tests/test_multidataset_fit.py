@@ -209,7 +209,7 @@ def test_independent_fit_is_the_least_squares_optimum():
 
 def test_candidate_plot_rescan_equals_the_scan_stage(tmp_path):
     from lcpipe.microlensing.finder import FinderOptions, scan_fit
-    from lcpipe.plots.microlensing import rescan
+    from lcpipe.stages.microlensing_plots import rescan
 
     folder = _event_folder(tmp_path, MB09319, ["dia"] * len(MB09319))
     row = {"path": str(folder), "status": "ok"}

@@ -12,7 +12,7 @@ import pytest
 from lcpipe.dips.events import DipOptions
 from lcpipe.io import load_clean
 from lcpipe.plots.dips import dip_figure, dip_plot_data
-from lcpipe.plots.stage import strength, write_bin_plots
+from lcpipe.stages.plots import strength, write_bin_plots
 from lcpipe.tables import read_table, write_table
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -8,7 +8,7 @@ import pytest
 
 from lcpipe.report.attrition import attrition_table, combine_attrition
 from lcpipe.report.html import candidates_page, run_info_page, table_html
-from lcpipe.report.stage import write_bin_report, write_run_report
+from lcpipe.stages.report import write_bin_report, write_run_report
 from lcpipe.tables import write_table
 
 

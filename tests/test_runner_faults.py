@@ -94,7 +94,7 @@ def test_empty_timings_write_a_readable_table(tmp_path):
 def test_a_full_disk_while_plotting_fails_the_plots_job_instead_of_marking_the_candidate(
     tmp_path, monkeypatch
 ):
-    from lcpipe.plots import stage as plots_stage
+    from lcpipe.stages import plots as plots_stage
 
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "plots" / "x_lightcurve.png"))

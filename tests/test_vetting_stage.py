@@ -94,7 +94,7 @@ def test_simbad_offline_gives_status_and_message(tmp_path, monkeypatch, caplog, 
 
     monkeypatch.setattr(SimbadClass, "query_tap", unreachable)
     options = VettingOptions(simbad=True, cache_dir=str(tmp_path), retries=0)
-    with caplog.at_level(logging.WARNING, logger="lcpipe.vetting.stage"):
+    with caplog.at_level(logging.WARNING, logger="lcpipe.vetting.candidates"):
         out = vet(candidates, options)
     assert out["simbad_status"].tolist() == ["offline", "offline", "offline", "bad_coordinates"]
     assert not out["known_variable"].any()

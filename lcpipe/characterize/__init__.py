@@ -1,6 +1,9 @@
-"""Characterize stage: Galactic coordinates, Gaia-like crossmatch with proper motions, derived quantities."""
+"""Characterize candidates: Galactic coordinates, Gaia-like crossmatch with proper motions, derived quantities.
+
+May import lcpipe.io, lcpipe.lightcurve and lcpipe.tables; the characterize stage is lcpipe.stages.catalogs.
+"""
 
 from lcpipe.characterize.remote import OnlineCatalogError
-from lcpipe.characterize.stage import CharacterizeOptions, characterize
+from lcpipe.characterize.candidates import CharacterizeOptions, characterize
 
 __all__ = ["CharacterizeOptions", "OnlineCatalogError", "characterize"]

@@ -1,4 +1,7 @@
-"""The ``lcpipe`` command line: one module per subcommand, each with ``register(subparsers)``."""
+"""The ``lcpipe`` command line: one module per subcommand, each with ``register(subparsers)``.
+
+An application on top of the layers: may import lcpipe.stages and everything below it.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "tag",
     "fit",
     "anomaly",
+    "fit_shard",
     "scan",
     "dips",
     "filter",

@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Classify; a bad input prints one error line and returns 1."""
-    from lcpipe.classify.stage import classify_table
+    from lcpipe.stages.classify import classify_table
     from lcpipe.classify.truth import precision_recall, truth_labels
 
     options = dataclasses.replace(_DEFAULTS, min_score=args.min_score)

@@ -13,7 +13,7 @@ import pandas as pd
 from lcpipe.evaluation.anomaly_injection import AnomalyInjectionOptions
 from lcpipe.evaluation.dip_injection import DipInjectionOptions
 from lcpipe.evaluation.false_alarms import AnomalyFalseAlarmOptions
-from lcpipe.evaluation.stage import (
+from lcpipe.stages.evaluation import (
     anomaly_injection_stage,
     dip_injection_stage,
     false_alarm_stage,

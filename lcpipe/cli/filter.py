@@ -6,8 +6,8 @@ import argparse
 import logging
 import sys
 
-from lcpipe.filter.stage import family_counts, write_filtered
-from lcpipe.filter.tests import DipTests, MicrolensingTests
+from lcpipe.stages.filter import family_counts, write_filtered
+from lcpipe.filter.criteria import DipTests, MicrolensingTests
 
 _DIPS = DipTests()
 _ML = MicrolensingTests()
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read a joined events table (results/<bin>/events.parquet), run every filter test "
         "(a pass_<name> column each) and write the sources passing the dip, jump or microlensing family "
         "to --out-candidates (with candidate_type) and the rest to --out-rejected (with reject_reason). "
-        "Thresholds not given here take the defaults of lcpipe.filter.tests (the workflow reads them "
+        "Thresholds not given here take the defaults of lcpipe.filter.criteria (the workflow reads them "
         "from the config section 'filter').",
     )
     parser.add_argument("events", help="joined events Parquet table (one row per source)")

@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from lcpipe.plots.stage import PlotOptions, write_bin_plots
+from lcpipe.stages.plots import PlotOptions, write_bin_plots
 
 _DEFAULTS = PlotOptions()
 

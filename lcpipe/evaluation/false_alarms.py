@@ -27,7 +27,7 @@ from lcpipe.evaluation.hosts import Host, hosts_table
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.fit_input import FitInput, fit_input
 from lcpipe.simulate.signals import blended_flux_factor, pspl_magnification
-from lcpipe.stages.microlensing import EventSelection
+from lcpipe.microlensing.event_selection import EventSelection
 
 #: Kinds of simulated curve the anomaly false-alarm run uses.
 NULL_KINDS = ("constant", "pspl")
@@ -153,7 +153,7 @@ def anomaly_false_alarms_on_hosts(
     """The anomaly finder on every host converted to flux (dominant band), resumable.
 
     In the pipeline only significant PSPL events are scanned: ``pipeline_candidate`` applies that gate
-    (``selection``, default :class:`~lcpipe.stages.microlensing.EventSelection`) to the finder's fit.
+    (``selection``, default :class:`~lcpipe.microlensing.event_selection.EventSelection`) to the finder's fit.
 
     Returns
     -------

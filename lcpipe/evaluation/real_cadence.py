@@ -34,7 +34,7 @@ from lcpipe.microlensing.grid import ScanOptions, build_grid
 from lcpipe.microlensing.null import season_dataset_blocks, shifted_residuals
 from lcpipe.microlensing.photometry import mags_to_fit_flux
 from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
-from lcpipe.stages.microlensing import EventSelection
+from lcpipe.microlensing.event_selection import EventSelection
 
 #: Bump widths (days) and fractional amplitudes of the injection grid.
 BUMP_WIDTHS = (0.3, 1.0, 3.0, 10.0)
@@ -201,7 +201,7 @@ def summarise(null: pd.DataFrame, bump: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     """False-alarm rates (verdict and old thresholds, Wilson 95%) and the recovery grid.
 
     Both count only trials whose fit passes the pipeline's event selection
-    (:class:`lcpipe.stages.microlensing.EventSelection`): the pipeline scans no other.
+    (:class:`lcpipe.microlensing.event_selection.EventSelection`): the pipeline scans no other.
     """
     from lcpipe.evaluation.false_alarms import wilson_interval
 

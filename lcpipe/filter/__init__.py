@@ -1,6 +1,8 @@
-"""After detection: join the per-bin stage tables into one row per source and filter it into candidates."""
+"""The filter's criteria: a pass_<name> column per test of a joined events table, candidates by family.
 
-from lcpipe.filter.join import STAGES, StageSpec, join_stage_tables
-from lcpipe.filter.tests import FilterOptions, apply_filter
+May import lcpipe.io, lcpipe.lightcurve and lcpipe.tables; the filter stage is lcpipe.stages.filter.
+"""
 
-__all__ = ["STAGES", "FilterOptions", "StageSpec", "apply_filter", "join_stage_tables"]
+from lcpipe.filter.criteria import FilterOptions, apply_filter
+
+__all__ = ["FilterOptions", "apply_filter"]

@@ -329,7 +329,7 @@ def apply_filter(
     Parameters
     ----------
     events : DataFrame
-        One row per source (see :mod:`lcpipe.filter.join`); may be empty.
+        One row per source (see :mod:`lcpipe.stages.join`); may be empty.
     options : FilterOptions
     periodicity : callable, optional
         Needed when ``options.periodicity.enabled``: maps the rows that pass some family on every

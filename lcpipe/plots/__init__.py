@@ -1,1 +1,4 @@
-"""Plots of the candidates of a bin: dip-branch light curves and microlensing summaries."""
+"""Figures of one candidate: dip-branch light curves, the shared time axis (matplotlib, no files read).
+
+May import the science packages (lcpipe.dips, lcpipe.microlensing), lcpipe.io and lcpipe.lightcurve.
+"""

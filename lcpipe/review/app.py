@@ -22,8 +22,8 @@ import pandas as pd
 
 from lcpipe.dips.events import DipOptions
 from lcpipe.plots.dips import dip_plot_data
-from lcpipe.plots.microlensing import finder_options, rescan
-from lcpipe.plots.stage import strength
+from lcpipe.stages.microlensing_plots import finder_options, rescan
+from lcpipe.stages.plots import strength
 from lcpipe.review import figures
 from lcpipe.review.run import (
     FAMILIES,

@@ -1,7 +1,7 @@
 """Interactive Plotly figures of one candidate: light curve per data set, microlensing fit, phase fold.
 
 The numbers come from the same library calls the run's PNGs use (:func:`lcpipe.plots.dips.dip_plot_data`
-for the baseline, triggers, runs and profiles; :func:`lcpipe.plots.microlensing.rescan` for the PSPL
+for the baseline, triggers, runs and profiles; :func:`lcpipe.stages.microlensing_plots.rescan` for the PSPL
 fit and the anomaly clusters), so the interactive views show what the pipeline saw.
 """
 

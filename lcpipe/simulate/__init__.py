@@ -1,5 +1,7 @@
 """Deterministic simulated surveys with injected truth: the demo input and the injection-recovery source.
 
+May import lcpipe.tables only (it writes files in the formats the readers take, without reading them).
+
 - :func:`simulate_survey` writes an ASAS-SN-style tree (``.dat2`` light curves in magnitude-bin folders,
   index CSVs, ``truth.parquet``, Gaia-like and VSX-like catalogs).
 - :func:`simulate_roman` makes Roman-style flux light curves of microlensing events, in memory or on disk.

@@ -20,9 +20,6 @@ from lcpipe.simulate.signals import (
 #: Kinds of light curve the simulator writes; ``broken`` and ``missing`` are deliberately bad files.
 KINDS = ("none", "dip", "eclipsing_binary", "flare", "pspl", "pspl_planet", "broken", "missing")
 
-#: Kinds that carry a signal model.
-SIGNAL_KINDS = ("dip", "eclipsing_binary", "flare", "pspl", "pspl_planet")
-
 #: Truth parameter columns (NaN where a kind has no such parameter). Times are JD, durations days,
 #: depths and amplitudes mag, lens geometry in Einstein radii of the total mass, angles rad.
 PARAMETER_COLUMNS = (

@@ -18,10 +18,10 @@ from typing import Any
 import pandas as pd
 
 from lcpipe.characterize.catalog import CatalogFileError
-from lcpipe.characterize.stage import CharacterizeOptions, characterize
+from lcpipe.characterize.candidates import CharacterizeOptions, characterize
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.tables import read_table, write_table
-from lcpipe.vetting.stage import VettingOptions, vet
+from lcpipe.vetting.candidates import VettingOptions, vet
 
 logger = logging.getLogger(__name__)
 

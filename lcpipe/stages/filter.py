@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from lcpipe.filter.periodicity import periodicity_table
-from lcpipe.filter.tests import FilterOptions, FilterResult, apply_filter
+from lcpipe.filter.criteria import FilterOptions, FilterResult, apply_filter
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.tables import read_table, write_table
 
@@ -29,7 +29,7 @@ def filter_events(
     Parameters
     ----------
     events : DataFrame
-        One row per source (:func:`lcpipe.filter.join.join_stage_tables`).
+        One row per source (:func:`lcpipe.stages.join.join_stage_tables`).
     options : FilterOptions
     read, cleaning : mapping, optional
         Reader and cleaning options for the periodicity test's light curves.

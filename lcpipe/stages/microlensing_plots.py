@@ -3,7 +3,7 @@
 The scan stage keeps numbers, not arrays, so the plot redoes the scan of one source exactly as the
 stage does: :func:`lcpipe.microlensing.fit_input.fit_input`, PSPL refit started from the stored solution, then
 :func:`lcpipe.microlensing.finder.scan_fit` with the stage's options. The figures themselves come from
-:mod:`lcpipe.microlensing.plots`.
+:mod:`lcpipe.microlensing.figures`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from lcpipe.lightcurve import LightCurve
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.fit_input import fit_input
-from lcpipe.microlensing.plots import summary_figure, zoom_figure
+from lcpipe.microlensing.figures import summary_figure, zoom_figure
 from lcpipe.microlensing.result import AnomalyResult
 
 

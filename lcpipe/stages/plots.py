@@ -23,7 +23,7 @@ from lcpipe.dips.events import DipOptions
 from lcpipe.io import load_clean
 from lcpipe.microlensing.finder import FinderOptions
 from lcpipe.plots.dips import dip_plot_data, save_dip_plot
-from lcpipe.plots.microlensing import finder_options, rescan, save_microlensing_plots
+from lcpipe.stages.microlensing_plots import finder_options, rescan, save_microlensing_plots
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import run_per_source
 from lcpipe.tables import read_table, write_table

@@ -1,5 +1,8 @@
-"""Vetting stage: crossmatch candidates with known-variable catalogs (local VSX-style, optional SIMBAD)."""
+"""Vetting: flag candidates that are known variables (local VSX-style catalog, optional SIMBAD).
 
-from lcpipe.vetting.stage import VettingOptions, vet
+May import lcpipe.characterize, lcpipe.io, lcpipe.lightcurve; the vetting stage is lcpipe.stages.catalogs.
+"""
+
+from lcpipe.vetting.candidates import VettingOptions, vet
 
 __all__ = ["VettingOptions", "vet"]
