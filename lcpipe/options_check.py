@@ -33,9 +33,9 @@ from lcpipe.io.cleaning import CleaningOptions
 from lcpipe.io.dat2 import read_dat2
 from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
 from lcpipe.io.skypatrol import read_skypatrol
+from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions
 from lcpipe.microlensing.pspl import PSPLOptions
-from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.stages.tag import TagOptions
 from lcpipe.vetting.candidates import VettingOptions
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from lcpipe.stages.report import write_bin_report
 from lcpipe.stages.logs import log_to
+from lcpipe.stages.report import write_bin_report
 
 #: The rule plots' PNG folder, as the report marker names it: next to the plot index.
 PLOTS_DIR = str(Path(snakemake.input.plots).with_name("plots"))

@@ -1,7 +1,7 @@
 """Snakemake adapter: PNGs of every candidate of a bin into results/<bin>/plots/ plus plots.parquet."""
 
-from lcpipe.stages.plots import write_bin_plots
 from lcpipe.stages.logs import log_to
+from lcpipe.stages.plots import write_bin_plots
 
 if __name__ == "__main__":
     with log_to(snakemake.log[0]):

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from lcpipe.cli import anomaly
-from lcpipe.microlensing.finder import find_anomalies
 from lcpipe.microlensing.figures import save_summary_plot, save_zoom_plot
+from lcpipe.microlensing.finder import find_anomalies
 
 DATA = Path(__file__).parent / "data"
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lcpipe.stages.evaluation import validation_stage
 from lcpipe.evaluation.validation import ASASSN_LABELS, asassn_case, read_known, validate_run
+from lcpipe.stages.evaluation import validation_stage
 
 DATA = Path(__file__).parent / "data"
 #: The six real SkyPatrol curves of the labelled set copied into tests/data (see their PROVENANCE.txt).

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
 from lcpipe.microlensing.event_selection import EventSelection
+from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
 
 
 def _curve(seed, signal, n=1500, sigma=0.01):

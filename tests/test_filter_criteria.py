@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lcpipe.stages.filter import write_filtered
 from lcpipe.filter.criteria import FilterOptions, apply_filter, event_amplitude
+from lcpipe.stages.filter import write_filtered
 from lcpipe.tables import read_table, write_table
 
 #: A dimming source that passes every dip test and nothing else.

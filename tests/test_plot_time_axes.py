@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lcpipe.microlensing.finder import find_anomalies
 from lcpipe.microlensing.figures import PEAK_FRACTION, PEAK_MARGIN, summary_figure, zoom_figure
+from lcpipe.microlensing.finder import find_anomalies
 from lcpipe.plots.time_axis import JD_OFFSET, time_label, time_offset
 
 

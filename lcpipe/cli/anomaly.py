@@ -9,9 +9,9 @@ from typing import Any
 from lcpipe.cli.info import READER_FLAGS
 from lcpipe.io import FORMATS
 from lcpipe.io.load import first_failure
+from lcpipe.microlensing.figures import save_summary_plot, save_zoom_plot
 from lcpipe.microlensing.finder import FinderOptions
 from lcpipe.microlensing.fit_input import fit_input, load_event
-from lcpipe.microlensing.figures import save_summary_plot, save_zoom_plot
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import logging
-import sys
 
 from lcpipe.characterize import CharacterizeOptions, characterize
-from lcpipe.characterize.catalog import CatalogFileError
-from lcpipe.cli.online_flags import add_online_flags
-from lcpipe.tables import read_table, write_table
+from lcpipe.cli.online_flags import add_online_flags, online_settings, run_on_candidates
 
 _DEFAULTS = CharacterizeOptions()
 
@@ -55,23 +50,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Characterize the candidates; a bad input file prints one error line and returns 1."""
-    logging.basicConfig(level=logging.WARNING, format="lcpipe characterize: %(message)s")
-    try:
-        options = CharacterizeOptions(
+
+    def options() -> CharacterizeOptions:
+        return CharacterizeOptions(
             catalog=args.catalog,
             match_radius_arcsec=args.radius,
             candidate_epoch=args.epoch,
             min_parallax_snr=args.min_parallax_snr,
             online=args.online,
-            cache_dir=args.cache_dir,
-            timeout_s=args.timeout,
-            retries=args.retries,
+            **online_settings(args),
         )
-        table = characterize(read_table(args.input), options)
-    except (CatalogFileError, ValueError, OSError) as exc:
-        print(f"lcpipe characterize: {exc}", file=sys.stderr)
+
+    table = run_on_candidates(args, "characterize", "characterize", options, characterize)
+    if table is None:
         return 1
-    write_table(table, args.out, provenance={"stage": "characterize", "options": dataclasses.asdict(options)})
     counts = table["gaia_status"].value_counts().to_dict()
     print(f"wrote {args.out}: {len(table)} candidates, gaia_status {counts}")
     return 0

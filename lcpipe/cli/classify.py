@@ -44,8 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Classify; a bad input prints one error line and returns 1."""
-    from lcpipe.stages.classify import classify_table
     from lcpipe.classify.truth import precision_recall, truth_labels
+    from lcpipe.stages.classify import classify_table
 
     options = dataclasses.replace(_DEFAULTS, min_score=args.min_score)
     frames = []

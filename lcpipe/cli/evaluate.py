@@ -13,13 +13,13 @@ import pandas as pd
 from lcpipe.evaluation.anomaly_injection import AnomalyInjectionOptions
 from lcpipe.evaluation.dip_injection import DipInjectionOptions
 from lcpipe.evaluation.false_alarms import AnomalyFalseAlarmOptions
+from lcpipe.evaluation.validation import DEFAULT_ASASSN_DIR
 from lcpipe.stages.evaluation import (
     anomaly_injection_stage,
     dip_injection_stage,
     false_alarm_stage,
     validation_stage,
 )
-from lcpipe.evaluation.validation import DEFAULT_ASASSN_DIR
 
 _DIP, _ANOMALY, _NULLS = DipInjectionOptions(), AnomalyInjectionOptions(), AnomalyFalseAlarmOptions()
 
@@ -67,7 +67,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "under OUT/chunks: rerun the same command after an interruption and finished chunks are reused.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for add in (_add_dips, _add_anomaly, _add_false_alarms, _add_validate):
+        sub = add(actions)
+        sub.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+        sub.set_defaults(func=run)
 
+
+def _add_dips(actions: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """``evaluate dips``: dip injection-recovery."""
     dips = actions.add_parser(
         "dips",
         help="dip injection-recovery over depth x duration x host magnitude",
@@ -96,8 +103,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"trials per grid cell: the sample size (default {_DIP.trials_per_cell})",
     )  # fmt: skip
     dips.add_argument("--seed", type=int, default=_DIP.seed, help=f"master seed (default {_DIP.seed})")
-    dips.set_defaults(func=run)
+    return dips
 
+
+def _add_anomaly(actions: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """``evaluate anomaly``: planetary-anomaly injection-recovery."""
     anomaly = actions.add_parser(
         "anomaly",
         help="planetary-anomaly injection-recovery on Roman-style PSPL events",
@@ -127,8 +137,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     anomaly.add_argument(
         "--seed", type=int, default=_ANOMALY.seed, help=f"master seed (default {_ANOMALY.seed})"
     )
-    anomaly.set_defaults(func=run)
+    return anomaly
 
+
+def _add_false_alarms(actions: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """``evaluate false-alarms``: both searches with nothing injected."""
     nulls = actions.add_parser(
         "false-alarms",
         help="both searches on light curves with nothing injected, rates per magnitude bin",
@@ -148,8 +161,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--curves-per-bin", type=int, default=_NULLS.curves_per_bin,
         help=f"simulated Roman-style curves per kind and magnitude bin (default {_NULLS.curves_per_bin})",
     )  # fmt: skip
-    nulls.set_defaults(func=run)
+    return nulls
 
+
+def _add_validate(actions: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """``evaluate validate``: precision, recall and F1 against known objects."""
     validate = actions.add_parser(
         "validate",
         help="precision, recall and F1 per class against known objects",
@@ -176,10 +192,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--asassn-dir", default=None,
         help=f"folder of the real ASAS-SN light curves of the built-in case (default {DEFAULT_ASASSN_DIR})",
     )  # fmt: skip
-    validate.set_defaults(func=run)
-
-    for sub in (dips, anomaly, nulls, validate):
-        sub.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    return validate
 
 
 def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:

@@ -6,8 +6,8 @@ import argparse
 import logging
 import sys
 
-from lcpipe.stages.filter import family_counts, write_filtered
 from lcpipe.filter.criteria import DipTests, MicrolensingTests
+from lcpipe.stages.filter import family_counts, write_filtered
 
 _DIPS = DipTests()
 _ML = MicrolensingTests()

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import logging
-import sys
 
-from lcpipe.characterize.catalog import CatalogFileError
-from lcpipe.cli.online_flags import add_online_flags
-from lcpipe.tables import read_table, write_table
+from lcpipe.cli.online_flags import add_online_flags, online_settings, run_on_candidates
 from lcpipe.vetting import VettingOptions, vet
 
 _DEFAULTS = VettingOptions()
@@ -46,21 +41,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Vet the candidates; a bad input file prints one error line and returns 1."""
-    logging.basicConfig(level=logging.WARNING, format="lcpipe vet: %(message)s")
-    try:
-        options = VettingOptions(
+
+    def options() -> VettingOptions:
+        return VettingOptions(
             vsx=args.vsx,
             vsx_radius_arcsec=args.radius,
             simbad=args.simbad,
             simbad_radius_arcsec=args.simbad_radius,
-            cache_dir=args.cache_dir,
-            timeout_s=args.timeout,
-            retries=args.retries,
+            **online_settings(args),
         )
-        table = vet(read_table(args.input), options)
-    except (CatalogFileError, ValueError, OSError) as exc:
-        print(f"lcpipe vet: {exc}", file=sys.stderr)
+
+    table = run_on_candidates(args, "vet", "vetting", options, vet)
+    if table is None:
         return 1
-    write_table(table, args.out, provenance={"stage": "vetting", "options": dataclasses.asdict(options)})
     print(f"wrote {args.out}: {len(table)} candidates, {int(table['known_variable'].sum())} known variables")
     return 0

@@ -24,10 +24,10 @@ from lcpipe.evaluation.anomaly_injection import AnomalyInjectionOptions
 from lcpipe.evaluation.axes import Axis
 from lcpipe.evaluation.chunks import Progress, run_trials
 from lcpipe.evaluation.hosts import Host, hosts_table
+from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.fit_input import FitInput, fit_input
 from lcpipe.simulate.signals import blended_flux_factor, pspl_magnification
-from lcpipe.microlensing.event_selection import EventSelection
 
 #: Kinds of simulated curve the anomaly false-alarm run uses.
 NULL_KINDS = ("constant", "pspl")

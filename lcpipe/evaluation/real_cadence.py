@@ -29,12 +29,12 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.microlensing.criteria import CandidateCriteria
+from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.grid import ScanOptions, build_grid
 from lcpipe.microlensing.null import season_dataset_blocks, shifted_residuals
 from lcpipe.microlensing.photometry import mags_to_fit_flux
 from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
-from lcpipe.microlensing.event_selection import EventSelection
 
 #: Bump widths (days) and fractional amplitudes of the injection grid.
 BUMP_WIDTHS = (0.3, 1.0, 3.0, 10.0)

@@ -47,51 +47,60 @@ def lightcurve_figure(data: DipPlotData, title: str) -> go.Figure:
     t = data.time - shift
     figure = go.Figure(layout=_LAYOUT)
     for k, group in enumerate(np.unique(data.group)):
-        mine = data.group == group
-        colour = f"hsl({(k * 67) % 360},45%,45%)"
-        figure.add_trace(
-            go.Scattergl(
-                x=t[mine],
-                y=data.mag[mine],
-                mode="markers",
-                name=str(group),
-                legendgroup=str(group),
-                marker={"size": 4, "color": colour, "opacity": 0.6},
-                error_y={
-                    "type": "data",
-                    "array": data.err[mine],
-                    "thickness": 0.6,
-                    "width": 0,
-                    "color": colour,
-                },
-            )
+        _add_data_set(figure, data, t, data.group == group, str(group), f"hsl({(k * 67) % 360},45%,45%)")
+    _add_searches(figure, data, t, shift)
+    figure.update_yaxes(autorange="reversed", title="magnitude")
+    figure.update_xaxes(title=f"JD − {shift:.0f}" if shift else "time (d)")
+    figure.update_layout(title={"text": title, "font": {"size": 13}}, height=420)
+    return figure
+
+
+def _add_data_set(
+    figure: go.Figure, data: DipPlotData, t: np.ndarray, mine: np.ndarray, group: str, colour: str
+) -> None:
+    """One data set's points with error bars, and its baseline ± sigma band where the baseline exists."""
+    figure.add_trace(
+        go.Scattergl(
+            x=t[mine],
+            y=data.mag[mine],
+            mode="markers",
+            name=group,
+            legendgroup=group,
+            marker={"size": 4, "color": colour, "opacity": 0.6},
+            error_y={"type": "data", "array": data.err[mine], "thickness": 0.6, "width": 0, "color": colour},
         )
-        if np.isfinite(data.baseline[mine]).any():
-            band_t = np.concatenate([t[mine], t[mine][::-1]])
-            upper, lower = data.baseline[mine] + data.sigma[mine], data.baseline[mine] - data.sigma[mine]
-            figure.add_trace(
-                go.Scatter(
-                    x=band_t,
-                    y=np.concatenate([upper, lower[::-1]]),
-                    fill="toself",
-                    mode="none",
-                    fillcolor="rgba(0,0,0,0.12)",
-                    legendgroup=str(group),
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
-            figure.add_trace(
-                go.Scatter(
-                    x=t[mine],
-                    y=data.baseline[mine],
-                    mode="lines",
-                    line={"color": "black", "width": 1},
-                    name=f"{group} baseline",
-                    legendgroup=str(group),
-                    showlegend=False,
-                )
-            )
+    )
+    if not np.isfinite(data.baseline[mine]).any():
+        return
+    band_t = np.concatenate([t[mine], t[mine][::-1]])
+    upper, lower = data.baseline[mine] + data.sigma[mine], data.baseline[mine] - data.sigma[mine]
+    figure.add_trace(
+        go.Scatter(
+            x=band_t,
+            y=np.concatenate([upper, lower[::-1]]),
+            fill="toself",
+            mode="none",
+            fillcolor="rgba(0,0,0,0.12)",
+            legendgroup=group,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=t[mine],
+            y=data.baseline[mine],
+            mode="lines",
+            line={"color": "black", "width": 1},
+            name=f"{group} baseline",
+            legendgroup=group,
+            showlegend=False,
+        )
+    )
+
+
+def _add_searches(figure: go.Figure, data: DipPlotData, t: np.ndarray, shift: float) -> None:
+    """Per search (dip, jump): triggered points circled, runs shaded, then the fitted profiles."""
     for kind, hit in data.triggered.items():
         if hit.any():
             figure.add_trace(
@@ -126,10 +135,6 @@ def lightcurve_figure(data: DipPlotData, title: str) -> go.Figure:
                 line={"color": KIND_COLOURS[kind], "width": 2},
             )
         )
-    figure.update_yaxes(autorange="reversed", title="magnitude")
-    figure.update_xaxes(title=f"JD − {shift:.0f}" if shift else "time (d)")
-    figure.update_layout(title={"text": title, "font": {"size": 13}}, height=420)
-    return figure
 
 
 def microlensing_figure(result: AnomalyResult) -> go.Figure:
@@ -137,23 +142,36 @@ def microlensing_figure(result: AnomalyResult) -> go.Figure:
     if result.time.size == 0 or not result.fit.ok:
         return message_figure(f"no PSPL fit ({result.status})")
     shift = time_offset(result.time)
-    t = result.time - shift
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.04)
     figure.update_layout(**_LAYOUT)
+    _add_pspl_fit(figure, result, shift)
+    focus = result.best if result.best is not None else result.top
+    if focus is not None and len(result.clusters):
+        label = "accepted anomaly" if result.best is not None else "largest cluster (not accepted)"
+        _add_anomaly_window(figure, result.clusters.iloc[focus], label, shift)
+    _open_on_event(figure, result, shift)
+    figure.update_yaxes(title="flux", row=1, col=1)
+    figure.update_yaxes(title="residual", row=2, col=1)
+    figure.update_xaxes(title=f"JD − {shift:.0f}" if shift else "time (d)", row=2, col=1)
+    figure.update_layout(
+        height=460, title={"text": "Microlensing: PSPL fit and anomaly window", "font": {"size": 13}}
+    )
+    return figure
+
+
+def _add_pspl_fit(figure: go.Figure, result: AnomalyResult, shift: float) -> None:
+    """Flux with error bars and the PSPL model in the upper panel, residuals in the lower."""
+    t = result.time - shift
+    grey = "rgba(90,90,90,0.6)"
+    error_y = {"type": "data", "array": result.flux_err, "thickness": 0.5, "width": 0}
     figure.add_trace(
         go.Scattergl(
             x=t,
             y=result.flux,
             mode="markers",
             name="data (reference camera's flux)",
-            marker={"size": 4, "color": "rgba(90,90,90,0.6)"},
-            error_y={
-                "type": "data",
-                "array": result.flux_err,
-                "thickness": 0.5,
-                "width": 0,
-                "color": "rgba(90,90,90,0.4)",
-            },
+            marker={"size": 4, "color": grey},
+            error_y={**error_y, "color": "rgba(90,90,90,0.4)"},
         ),
         row=1,
         col=1,
@@ -178,55 +196,52 @@ def microlensing_figure(result: AnomalyResult) -> go.Figure:
             mode="markers",
             name="residuals",
             showlegend=False,
-            marker={"size": 3, "color": "rgba(90,90,90,0.6)"},
+            marker={"size": 3, "color": grey},
         ),
         row=2,
         col=1,
     )
-    focus = result.best if result.best is not None else result.top
-    if focus is not None and len(result.clusters):
-        row = result.clusters.iloc[focus]
-        half = 3.0 * float(row["teff"])
-        model_t = np.linspace(row["t0"] - half, row["t0"] + half, 400)
-        amp = template_values(int(row["template"]), (model_t - row["t0"]) / row["teff"])
-        for r in (1, 2):
-            figure.add_vrect(
-                x0=row["t0"] - half - shift,
-                x1=row["t0"] + half - shift,
-                fillcolor="#1f77b4",
-                opacity=0.12,
-                line_width=0,
-                row=r,
-                col=1,
-            )
-        label = "accepted anomaly" if result.best is not None else "largest cluster (not accepted)"
-        figure.add_trace(
-            go.Scatter(
-                x=model_t - shift,
-                y=row["amplitude"] * amp + row["offset"],
-                mode="lines",
-                line={"color": "#1f77b4", "width": 2},
-                name=f"{label}: template A{int(row['template'])}, Δχ²={row['dchi2']:.1f}",
-            ),
-            row=2,
+
+
+def _add_anomaly_window(figure: go.Figure, cluster: Mapping[str, Any], label: str, shift: float) -> None:
+    """The cluster's window (t0 ± 3 teff) shaded in both panels and its template model on the residuals."""
+    half = 3.0 * float(cluster["teff"])
+    model_t = np.linspace(cluster["t0"] - half, cluster["t0"] + half, 400)
+    amp = template_values(int(cluster["template"]), (model_t - cluster["t0"]) / cluster["teff"])
+    for r in (1, 2):
+        figure.add_vrect(
+            x0=cluster["t0"] - half - shift,
+            x1=cluster["t0"] + half - shift,
+            fillcolor="#1f77b4",
+            opacity=0.12,
+            line_width=0,
+            row=r,
             col=1,
         )
-    near = np.abs(result.time - fit.t0) < 3.0 * fit.tE
-    if near.sum() > 10:  # open on the event (t0 ± 3 tE); the modebar's autoscale shows everything
-        figure.update_xaxes(range=[fit.t0 - 3.0 * fit.tE - shift, fit.t0 + 3.0 * fit.tE - shift])
-        pad = 2.0 * float(np.nanmedian(result.flux_err[near]))
-        figure.update_yaxes(
-            range=[np.nanmin(result.flux[near]) - pad, np.nanmax(result.flux[near]) + pad], row=1
-        )
-        resid = result.residuals[near]
-        figure.update_yaxes(range=[np.nanmin(resid) - pad, np.nanmax(resid) + pad], row=2)
-    figure.update_yaxes(title="flux", row=1, col=1)
-    figure.update_yaxes(title="residual", row=2, col=1)
-    figure.update_xaxes(title=f"JD − {shift:.0f}" if shift else "time (d)", row=2, col=1)
-    figure.update_layout(
-        height=460, title={"text": "Microlensing: PSPL fit and anomaly window", "font": {"size": 13}}
+    figure.add_trace(
+        go.Scatter(
+            x=model_t - shift,
+            y=cluster["amplitude"] * amp + cluster["offset"],
+            mode="lines",
+            line={"color": "#1f77b4", "width": 2},
+            name=f"{label}: template A{int(cluster['template'])}, Δχ²={cluster['dchi2']:.1f}",
+        ),
+        row=2,
+        col=1,
     )
-    return figure
+
+
+def _open_on_event(figure: go.Figure, result: AnomalyResult, shift: float) -> None:
+    """Axis ranges on t0 ± 3 tE when more than 10 points lie there (the modebar's autoscale shows all)."""
+    fit = result.fit
+    near = np.abs(result.time - fit.t0) < 3.0 * fit.tE
+    if near.sum() <= 10:
+        return
+    figure.update_xaxes(range=[fit.t0 - 3.0 * fit.tE - shift, fit.t0 + 3.0 * fit.tE - shift])
+    pad = 2.0 * float(np.nanmedian(result.flux_err[near]))
+    figure.update_yaxes(range=[np.nanmin(result.flux[near]) - pad, np.nanmax(result.flux[near]) + pad], row=1)
+    resid = result.residuals[near]
+    figure.update_yaxes(range=[np.nanmin(resid) - pad, np.nanmax(resid) + pad], row=2)
 
 
 def fold_figure(

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from lcpipe.characterize.catalog import CatalogFileError
 from lcpipe.characterize.candidates import CharacterizeOptions, characterize
+from lcpipe.characterize.catalog import CatalogFileError
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.tables import read_table, write_table
 from lcpipe.vetting.candidates import VettingOptions, vet
@@ -38,23 +38,32 @@ def characterize_candidates(candidates: pd.DataFrame, options: CharacterizeOptio
         The library's output; when the catalog file is unusable, ``gaia_status`` is
         ``catalog_error`` wherever it would have been ``no_catalog`` and the error is logged.
     """
-    try:
-        return characterize(candidates, options)
-    except CatalogFileError as exc:
-        logger.error("characterize: %s; candidates get gaia_status=%s", exc, CATALOG_ERROR)
-        out = characterize(candidates, dataclasses.replace(options, catalog=None))
-        out.loc[out["gaia_status"] == "no_catalog", "gaia_status"] = CATALOG_ERROR
-        return out
+    return _without_unusable_catalog(
+        characterize, candidates, options, "catalog", "gaia_status", "characterize"
+    )
 
 
 def vet_candidates(candidates: pd.DataFrame, options: VettingOptions) -> pd.DataFrame:
     """:func:`~lcpipe.vetting.vet`, with an unusable VSX-style file as ``vsx_status`` ``catalog_error``."""
+    return _without_unusable_catalog(vet, candidates, options, "vsx", "vsx_status", "vetting")
+
+
+def _without_unusable_catalog(
+    run: Callable[[pd.DataFrame, Any], pd.DataFrame],
+    candidates: pd.DataFrame,
+    options: Any,
+    catalog_field: str,
+    status_column: str,
+    stage: str,
+) -> pd.DataFrame:
+    """``run(candidates, options)``; when the file in ``options.<catalog_field>`` is unusable, the error
+    is logged and the run repeated without it, ``no_catalog`` statuses becoming ``catalog_error``."""
     try:
-        return vet(candidates, options)
+        return run(candidates, options)
     except CatalogFileError as exc:
-        logger.error("vetting: %s; candidates get vsx_status=%s", exc, CATALOG_ERROR)
-        out = vet(candidates, dataclasses.replace(options, vsx=None))
-        out.loc[out["vsx_status"] == "no_catalog", "vsx_status"] = CATALOG_ERROR
+        logger.error("%s: %s; candidates get %s=%s", stage, exc, status_column, CATALOG_ERROR)
+        out = run(candidates, dataclasses.replace(options, **{catalog_field: None}))
+        out.loc[out[status_column] == "no_catalog", status_column] = CATALOG_ERROR
         return out
 
 
@@ -79,10 +88,7 @@ def write_characterized(
         The ``characterize`` config section (:class:`CharacterizeOptions` fields).
     """
     opts = CharacterizeOptions(**options)
-    table = characterize_candidates(read_table(candidates_path), opts)
-    write_table(table, output, stage_provenance("characterize", dataclasses.asdict(opts), [candidates_path]))
-    logger.info("characterize: %d candidates; gaia_status: %s", len(table), _counts(table, "gaia_status"))
-    return table
+    return _write_stage("characterize", characterize_candidates, opts, candidates_path, output, "gaia_status")
 
 
 def write_vetted(
@@ -100,7 +106,19 @@ def write_vetted(
         The ``vetting`` config section (:class:`VettingOptions` fields).
     """
     opts = VettingOptions(**options)
-    table = vet_candidates(read_table(characterized_path), opts)
-    write_table(table, output, stage_provenance("vetting", dataclasses.asdict(opts), [characterized_path]))
-    logger.info("vetting: %d candidates; vsx_status: %s", len(table), _counts(table, "vsx_status"))
+    return _write_stage("vetting", vet_candidates, opts, characterized_path, output, "vsx_status")
+
+
+def _write_stage(
+    stage: str,
+    run: Callable[[pd.DataFrame, Any], pd.DataFrame],
+    options: Any,
+    input_path: str | Path,
+    output: str | Path,
+    status_column: str,
+) -> pd.DataFrame:
+    """Read the input table, ``run`` it, write the output with the stage's provenance, log the statuses."""
+    table = run(read_table(input_path), options)
+    write_table(table, output, stage_provenance(stage, dataclasses.asdict(options), [input_path]))
+    logger.info("%s: %d candidates; %s: %s", stage, len(table), status_column, _counts(table, status_column))
     return table

@@ -11,7 +11,7 @@ import pandas as pd
 
 from lcpipe.dips.events import DipOptions, detect_events
 from lcpipe.stages.light_curves import load_row
-from lcpipe.stages.runner import run_shard
+from lcpipe.stages.runner import run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
 
 
@@ -50,13 +50,16 @@ def dips_shard(
     settings = dict(dips)
     require = bool(settings.pop("require_passed_tags", True))
     options = DipOptions(**settings)
-    func = partial(dip_source, options=options, require_passed_tags=require, read=read, cleaning=cleaning)
-    provenance = {
-        "dips": options.to_dict(),
-        "require_passed_tags": require,
-        "read": dict(read),
-        "cleaning": dict(cleaning),
-    }
-    return run_shard(
-        tags, shard, output, func, stage="dip_events", options=provenance, timings_output=timings
+    func = partial(dip_source, options=options, require_passed_tags=require)
+    sections = {"dips": options.to_dict(), "require_passed_tags": require}
+    return run_light_curve_shard(
+        tags,
+        shard,
+        output,
+        func,
+        stage="dip_events",
+        sections=sections,
+        read=read,
+        cleaning=cleaning,
+        timings=timings,
     )

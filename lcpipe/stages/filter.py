@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from lcpipe.filter.periodicity import periodicity_table
 from lcpipe.filter.criteria import FilterOptions, FilterResult, apply_filter
+from lcpipe.filter.periodicity import periodicity_table
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.tables import read_table, write_table
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,10 @@ from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions
 from lcpipe.stages.light_curves import load_row
 from lcpipe.stages.provenance import stage_provenance
-from lcpipe.stages.runner import run_shard
+from lcpipe.stages.runner import light_curve_options, run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
 from lcpipe.tables import write_table
+
 
 def fit_source(
     row: Mapping[str, Any],
@@ -140,29 +141,28 @@ def anomaly_shard(
     min_dchi2_clusters = float(settings.pop("clusters_min_dchi2", 25.0))
     options = FinderOptions(**{**settings, "pspl": dict(pspl)})
     clusters: list[pd.DataFrame] = []
-    func = partial(
-        scan_source,
-        options=options,
+    func = partial(scan_source, options=options, clusters=clusters, min_dchi2_clusters=min_dchi2_clusters)
+    sections = {"anomaly": dict(anomaly), "pspl": dict(pspl)}
+    table = run_light_curve_shard(
+        pspl_table,
+        shard,
+        output,
+        func,
+        stage="anomaly_scan",
+        sections=sections,
         read=read,
         cleaning=cleaning,
-        clusters=clusters,
-        min_dchi2_clusters=min_dchi2_clusters,
-    )
-    provenance = {
-        "anomaly": dict(anomaly),
-        "pspl": dict(pspl),
-        "read": dict(read),
-        "cleaning": dict(cleaning),
-    }
-    table = run_shard(
-        pspl_table, shard, output, func, stage="anomaly_scan", options=provenance, timings_output=timings
+        timings=timings,
     )
     side = (
         pd.concat(clusters, ignore_index=True)
         if clusters
         else pd.DataFrame({"source_id": pd.Series(dtype=str)})
     )
-    side_provenance = {**provenance, "clusters_min_dchi2": min_dchi2_clusters}
+    side_provenance = {
+        **light_curve_options(sections, read, cleaning),
+        "clusters_min_dchi2": min_dchi2_clusters,
+    }
     write_table(side, clusters_output, stage_provenance("anomaly_clusters", side_provenance, [pspl_table]))
     return table
 
@@ -181,11 +181,16 @@ def pspl_shard(
     """Fit every source of one shard of the bin's tag table and write ``shards/pspl_<shard>.parquet``
     (and the seconds per source to ``timings`` when given)."""
     options, selection = PSPLOptions(**pspl), EventSelection(**events)
-    func = partial(fit_source, options=options, selection=selection, read=read, cleaning=cleaning)
-    settings = {
-        "pspl": dict(pspl),
-        "events": asdict(selection),
-        "read": dict(read),
-        "cleaning": dict(cleaning),
-    }
-    return run_shard(tags, shard, output, func, stage="pspl_fit", options=settings, timings_output=timings)
+    func = partial(fit_source, options=options, selection=selection)
+    sections = {"pspl": dict(pspl), "events": asdict(selection)}
+    return run_light_curve_shard(
+        tags,
+        shard,
+        output,
+        func,
+        stage="pspl_fit",
+        sections=sections,
+        read=read,
+        cleaning=cleaning,
+        timings=timings,
+    )

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from lcpipe.lightcurve import LightCurve
+from lcpipe.microlensing.figures import summary_figure, zoom_figure
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.fit_input import fit_input
-from lcpipe.microlensing.figures import summary_figure, zoom_figure
 from lcpipe.microlensing.result import AnomalyResult
 
 

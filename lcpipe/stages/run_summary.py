@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +20,7 @@ from lcpipe._version import __version__
 from lcpipe.stages.failures import stage_name
 from lcpipe.stages.ledger import run_ledger_totals
 from lcpipe.stages.provenance import config_hash
-from lcpipe.tables import read_table
+from lcpipe.tables import atomic_path, read_table
 
 #: Snakemake benchmark TSV columns read here: wall seconds, peak resident memory (MB), CPU seconds.
 BENCHMARK_COLUMNS = {"s": "wall_s", "max_rss": "max_rss_mb", "cpu_time": "cpu_s"}
@@ -179,16 +177,9 @@ def build_run_summary(
 def write_json_atomic(data: Mapping[str, Any], path: str | Path) -> Path:
     """Write ``data`` as indented JSON via a temporary file and a rename (never half-written)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(data, handle, indent=2, sort_keys=False, default=str)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, tmp.open("w") as handle:
+        json.dump(data, handle, indent=2, sort_keys=False, default=str)
+        handle.write("\n")
     return path
 
 

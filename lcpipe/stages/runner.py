@@ -23,10 +23,9 @@ separate timing table (:func:`write_timings`) when the job names one.
 
 from __future__ import annotations
 
+import functools
 import logging
-import os
 import re
-import tempfile
 import time
 import traceback
 from collections import Counter
@@ -38,7 +37,7 @@ import pandas as pd
 
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.shard_io import shard_rows
-from lcpipe.tables import write_table
+from lcpipe.tables import atomic_path, write_table
 
 logger = logging.getLogger(__name__)
 
@@ -176,16 +175,9 @@ def write_timings(timings: list[dict[str, Any]], output: str | Path) -> Path:
         written atomically through a temporary file).
     """
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame(timings) if timings else pd.DataFrame({"source_id": [], "elapsed_s": []})
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            frame.to_csv(handle, sep="\t", index=False)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(output) as tmp:
+        frame.to_csv(tmp, sep="\t", index=False)
     return output
 
 
@@ -238,3 +230,36 @@ def run_shard(
     if timings_output is not None:
         write_timings(timings, timings_output)
     return result
+
+
+def light_curve_options(
+    sections: Mapping[str, Any], read: Mapping[str, Any], cleaning: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Provenance options of a stage that reads light curves: its own sections, then reader and cleaning."""
+    return {**sections, "read": dict(read), "cleaning": dict(cleaning)}
+
+
+def run_light_curve_shard(
+    table: str | Path,
+    shard: int,
+    output: str | Path,
+    func: Callable[..., Mapping[str, Any]],
+    *,
+    stage: str,
+    sections: Mapping[str, Any],
+    read: Mapping[str, Any],
+    cleaning: Mapping[str, Any],
+    timings: str | Path | None = None,
+    **shard_options: Any,
+) -> pd.DataFrame:
+    """:func:`run_shard` of a per-source function that reads each row's light curve.
+
+    ``func(row, read=..., cleaning=...)`` gets the reader and cleaning options; the provenance records
+    ``sections`` (the stage's own config sections) followed by them (:func:`light_curve_options`).
+    ``shard_options`` (``postprocess``, ``extra_inputs``) go to :func:`run_shard` as they are.
+    """
+    bound = functools.partial(func, read=read, cleaning=cleaning)
+    options = light_curve_options(sections, read, cleaning)
+    return run_shard(
+        table, shard, output, bound, stage=stage, options=options, timings_output=timings, **shard_options
+    )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from lcpipe.io import summarize_lightcurve
 from lcpipe.io.load import load_clean_with_reason
-from lcpipe.stages.runner import run_shard
+from lcpipe.stages.runner import run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
 from lcpipe.vetting.vsx import match_vsx, read_vsx_catalog
 
@@ -117,20 +117,19 @@ def tag_shard(
         Where to write the seconds per source (not part of the stage table).
     """
     options = TagOptions(**tag)
-    func = partial(tag_source, options=options, read=read, cleaning=cleaning)
-    settings = {"tag": asdict(options), "read": dict(read), "cleaning": dict(cleaning)}
-    if options.known_variables is None:
-        return run_shard(manifest, shard, output, func, stage="tag", options=settings, timings_output=timings)
-    return run_shard(
+    known = options.known_variables is not None
+    return run_light_curve_shard(
         manifest,
         shard,
         output,
-        func,
+        partial(tag_source, options=options),
         stage="tag",
-        options=settings,
-        postprocess=partial(_add_known_variables, options=options),
-        extra_inputs=[options.known_variables],
-        timings_output=timings,
+        sections={"tag": asdict(options)},
+        read=read,
+        cleaning=cleaning,
+        timings=timings,
+        postprocess=partial(_add_known_variables, options=options) if known else None,
+        extra_inputs=[options.known_variables] if known else (),
     )
 
 

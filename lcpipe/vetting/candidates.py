@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.characterize.cache import QueryCache
+from lcpipe.characterize.candidates import check_candidates
 from lcpipe.characterize.crossmatch import nearest_within
 from lcpipe.characterize.remote import OnlineCatalogError, RetryPolicy
-from lcpipe.characterize.candidates import check_candidates
 from lcpipe.vetting.simbad_online import simbad_cone
 from lcpipe.vetting.vsx import match_vsx, read_vsx_catalog
 
