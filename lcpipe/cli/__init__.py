@@ -12,8 +12,9 @@ import sys
 
 from lcpipe._version import __version__
 
-#: Subcommand modules under ``lcpipe.cli``; each defines ``register(subparsers) -> None`` which adds
-#: its parser (with help text) and sets ``func`` to a ``run(args) -> int`` callable.
+#: Subcommand modules under ``lcpipe.cli``, named as the subcommand they register (``_`` for ``-``); each
+#: defines ``register(subparsers) -> None`` which adds its parser (with help text) and sets ``func`` to a
+#: ``run(args) -> int`` callable.
 SUBCOMMANDS: tuple[str, ...] = (
     "simulate",
     "info",
