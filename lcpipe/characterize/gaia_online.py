@@ -9,7 +9,7 @@ import pandas as pd
 
 from lcpipe.characterize.cache import QueryCache
 from lcpipe.characterize.catalog import GAIA_OPTIONAL, GAIA_REQUIRED
-from lcpipe.characterize.remote import RetryPolicy, cached_adql, table_to_frame
+from lcpipe.characterize.remote import RetryPolicy, cached_adql, cone_condition, table_to_frame
 
 #: Columns asked of the Gaia archive; 2MASS and WISE photometry are not fetched online.
 GAIA_ONLINE_COLUMNS: tuple[str, ...] = (
@@ -30,11 +30,7 @@ GAIA_ONLINE_COLUMNS: tuple[str, ...] = (
 def gaia_cone_adql(ra_deg: float, dec_deg: float, radius_arcsec: float, table: str) -> str:
     """ADQL of a cone search returning :data:`GAIA_ONLINE_COLUMNS` within ``radius_arcsec``."""
     columns = ", ".join(GAIA_ONLINE_COLUMNS)
-    radius_deg = radius_arcsec / 3600.0
-    return (
-        f"SELECT {columns} FROM {table} WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), "
-        f"CIRCLE('ICRS', {ra_deg:.8f}, {dec_deg:.8f}, {radius_deg:.8f}))"
-    )
+    return f"SELECT {columns} FROM {table} WHERE 1 = {cone_condition(ra_deg, dec_deg, radius_arcsec)}"
 
 
 def _run_adql_astroquery(query: str) -> pd.DataFrame:

@@ -192,6 +192,14 @@ def cached_adql(
     return cache.get_or_fetch(name, {"adql": query}, fetch)
 
 
+def cone_condition(ra_deg: float, dec_deg: float, radius_arcsec: float) -> str:
+    """ADQL condition of a cone on the ``ra``, ``dec`` columns (ICRS degrees; radius in arcsec)."""
+    return (
+        f"CONTAINS(POINT('ICRS', ra, dec), "
+        f"CIRCLE('ICRS', {ra_deg:.8f}, {dec_deg:.8f}, {radius_arcsec / 3600.0:.8f}))"
+    )
+
+
 def table_to_frame(table) -> pd.DataFrame:
     """Astropy table from an archive → DataFrame with lower-case column names, masked cells as NaN/None."""
     frame = table.to_pandas()

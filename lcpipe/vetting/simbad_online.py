@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.characterize.cache import QueryCache
-from lcpipe.characterize.remote import RetryPolicy, cached_adql, table_to_frame
+from lcpipe.characterize.remote import RetryPolicy, cached_adql, cone_condition, table_to_frame
 
 #: Columns of a SIMBAD answer (table ``basic``): main identifier, ICRS J2000 position, object type.
 SIMBAD_COLUMNS: tuple[str, ...] = ("main_id", "ra", "dec", "otype")
@@ -16,10 +16,8 @@ SIMBAD_COLUMNS: tuple[str, ...] = ("main_id", "ra", "dec", "otype")
 
 def simbad_cone_adql(ra_deg: float, dec_deg: float, radius_arcsec: float) -> str:
     """ADQL of a SIMBAD cone search on table ``basic`` returning :data:`SIMBAD_COLUMNS`."""
-    return (
-        f"SELECT {', '.join(SIMBAD_COLUMNS)} FROM basic WHERE CONTAINS(POINT('ICRS', ra, dec), "
-        f"CIRCLE('ICRS', {ra_deg:.8f}, {dec_deg:.8f}, {radius_arcsec / 3600.0:.8f})) = 1"
-    )
+    columns = ", ".join(SIMBAD_COLUMNS)
+    return f"SELECT {columns} FROM basic WHERE {cone_condition(ra_deg, dec_deg, radius_arcsec)} = 1"
 
 
 def _run_simbad_tap(query: str) -> pd.DataFrame:
@@ -61,20 +59,9 @@ def simbad_cone(
 ) -> pd.DataFrame:
     """SIMBAD objects within a radius of a position, from the cache or the SIMBAD TAP service.
 
-    Parameters
-    ----------
-    ra_deg, dec_deg : float
-        Cone centre (ICRS degrees, finite).
-    radius_arcsec : float
-        Cone radius (arcsec).
-    cache : QueryCache
-        Answers stored per query (keyed by the ADQL text), reused without any network.
-    policy : RetryPolicy
-        Timeout per attempt, retries and backoff.
-    run_query : callable
-        ``run_query(adql) -> DataFrame``; default astroquery's ``SimbadClass.query_tap``.
-    sleep : callable, optional
-        Wait between retries (default ``time.sleep``).
+    The parameters are those of :func:`lcpipe.characterize.gaia_online.gaia_cone` (cone in ICRS degrees
+    and arcsec, cache, retry policy, sleep between retries), with ``run_query(adql) -> DataFrame`` in place
+    of ``run_adql`` (default astroquery's ``SimbadClass.query_tap``) and no table to choose.
 
     Returns
     -------
