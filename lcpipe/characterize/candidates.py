@@ -1,4 +1,4 @@
-"""The characterize stage: Galactic coordinates, Gaia-like crossmatch and derived quantities per candidate."""
+"""Characterize a candidates table: Galactic coordinates, Gaia-like crossmatch, derived quantities per row."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Filter tests on the joined events table: one boolean ``pass_<name>`` column per test.
+"""Filter criteria on the joined events table: one boolean ``pass_<name>`` column per criterion.
 
 A source is a candidate when it passes at least one of four families (each family also needs the
 common tests: the tag cuts and, when enabled, the bootstrap periodicity test):

@@ -1,4 +1,4 @@
-"""File-level stages after the filter: characterize and vet a bin's candidates without ever crashing the bin.
+"""Characterize and vetting stages (after_detection.smk): candidates → characterized → vetted, never failing.
 
 The libraries (:func:`lcpipe.characterize.characterize`, :func:`lcpipe.vetting.vet`) already turn bad
 rows into statuses (NaN coordinates, no match, duplicates, an unreachable archive). What remains is a

@@ -1,4 +1,4 @@
-"""The vetting stage: flag candidates that are known variables (local VSX-style catalog, optional SIMBAD)."""
+"""Vet a candidates table: flag the known variables (local VSX-style catalog, optional SIMBAD)."""
 
 from __future__ import annotations
 
