@@ -31,11 +31,11 @@ from pathlib import Path
 import numpy as np
 
 from lcpipe.kernels.anomaly_scan import scan_grid
-from lcpipe.microlensing.clusters import find_clusters
+from lcpipe.kernels.clusters import find_clusters
+from lcpipe.kernels.window_quality import window_quality
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies, scan_fit
 from lcpipe.microlensing.grid import build_grid
 from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
-from lcpipe.microlensing.quality import window_quality
 from lcpipe.microlensing.score import score_cluster
 
 ROMAN = Path(__file__).resolve().parents[1] / "tests" / "data" / "roman" / "example_data.npy"

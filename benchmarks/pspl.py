@@ -2,9 +2,9 @@
 
 Run: ``/work/venv/bin/python benchmarks/pspl.py [--runs 7] [--fspl] [--demo demo]``
 
-Prints, per light curve: the first call in a fresh interpreter (import + loading numba's on-disk
-cache + the fit; pass ``--clear-cache`` once to include compilation too), the steady-state median
-of ``--runs`` fits single-threaded, the split coarse search / LM, and the ratio to the reference
+Prints, per light curve: the first call in a fresh interpreter (import + the fit; the kernels are
+compiled at install, so nothing compiles on first use), the steady-state median of ``--runs`` fits
+single-threaded, the split coarse search / LM, and the ratio to the reference
 tool's 3.3 s PSPL fit of the Roman example (``../shared/data/README.md``).
 
 With ``--demo DIR`` (the demo survey the workflow writes, ``demo/`` after ``snakemake --cores 2``) it
@@ -23,7 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
@@ -31,7 +30,8 @@ import numpy as np
 from lcpipe.microlensing.coarse import coarse_starts
 from lcpipe.microlensing.fspl import fit_fspl
 from lcpipe.microlensing.photometry import mags_to_fit_flux
-from lcpipe.microlensing.pspl import PSPLOptions, _Problem, clean_points, fit_pspl
+from lcpipe.microlensing.pspl import PSPLOptions, fit_pspl
+from lcpipe.microlensing.pspl_problem import Problem, clean_points
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -91,16 +91,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="fits per light curve for the median")
     parser.add_argument("--fspl", action="store_true", help="also time the FSPL fit")
-    parser.add_argument(
-        "--clear-cache", action="store_true", help="delete numba's cache first (first call compiles)"
-    )
     parser.add_argument("--demo", help="demo survey folder: fit accuracy on its simulated events")
     args = parser.parse_args()
-    if args.clear_cache:
-        cache = ROOT / "lcpipe" / "microlensing" / "__pycache__"
-        for module in ("pspl", "coarse"):
-            for item in cache.glob(f"{module}.*.nb*"):
-                item.unlink()
     tmp = ROOT / "benchmarks" / ".pspl_tmp"
     tmp.mkdir(exist_ok=True)
     options = PSPLOptions()
@@ -112,7 +104,7 @@ def main() -> int:
             fit = fit_pspl(*arrays)
             t_fit = median_time(lambda a=arrays: fit_pspl(*a), args.runs)
             t, f, e, g, _, _ = clean_points(*arrays)
-            problem = _Problem.from_data(t, f, e, g, options)
+            problem = Problem.from_data(t, f, e, g, options)
             t_coarse = median_time(
                 lambda p=problem, t=t: coarse_starts(t, p.f, p.w, options.coarse, options.n_starts), args.runs
             )

@@ -16,103 +16,22 @@ from cython.parallel cimport parallel, prange
 import numpy as np
 
 from libc.math cimport NAN, floor, sqrt
+from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memmove
 
-cdef extern from *:
-    """
-    #include <math.h>
-    #include <stddef.h>
-    /* Weighted variance of a template (dimensionless, O(1)) at or below which it is treated as
-       constant in the window; lcpipe.kernels.anomaly_scan.DEGENERATE_VAR holds the same value. */
-    #define LCPIPE_DEGENERATE_VAR 1e-12
-    #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-    #define LCPIPE_HAVE_AVX2_PATH 1
-    #include <immintrin.h>
-    #endif
-
-    /* Weighted sums over one window for both templates, shifted by c0, c1 (values of A0, A1 near the
-       window's middle) so that the variance of A is not a difference of two large numbers:
-       out = {sum w d0, sum w d0^2, sum w d0 e, sum w d1, sum w d1^2, sum w d1 e, sum w e}
-       with d = A - c and e = r - mu.  One pass for both templates from the same Q:
-       rs = 1/sqrt(Q(Q+4)), A1 = (Q+2) rs, A0 = sqrt(Q+4) rs. */
-    static void lcpipe_sums_scalar(const double *t, const double *r, const double *w, ptrdiff_t lo,
-                                   ptrdiff_t hi, double t0, double inv_teff, double mu, double c0,
-                                   double c1, double *out)
-    {
-        double s0 = 0, s00 = 0, s0e = 0, s1 = 0, s11 = 0, s1e = 0, se = 0;
-        for (ptrdiff_t i = lo; i < hi; ++i) {
-            double tau = (t[i] - t0) * inv_teff;
-            double q = 1.0 + tau * tau;
-            double rs = 1.0 / sqrt(q * (q + 4.0));
-            double d1 = (q + 2.0) * rs - c1;
-            double d0 = sqrt(q + 4.0) * rs - c0;
-            double wi = w[i];
-            double e = r[i] - mu;
-            s0 += wi * d0; s00 += wi * d0 * d0; s0e += wi * d0 * e;
-            s1 += wi * d1; s11 += wi * d1 * d1; s1e += wi * d1 * e;
-            se += wi * e;
-        }
-        out[0] = s0; out[1] = s00; out[2] = s0e; out[3] = s1; out[4] = s11; out[5] = s1e; out[6] = se;
-    }
-
-    #ifdef LCPIPE_HAVE_AVX2_PATH
-    /* The same sums four points at a time (AVX2 + FMA); the tail goes through the scalar loop. */
-    __attribute__((target("avx2,fma")))
-    static void lcpipe_sums_avx2(const double *t, const double *r, const double *w, ptrdiff_t lo,
-                                 ptrdiff_t hi, double t0, double inv_teff, double mu, double c0,
-                                 double c1, double *out)
-    {
-        const __m256d vt0 = _mm256_set1_pd(t0), vinv = _mm256_set1_pd(inv_teff);
-        const __m256d vmu = _mm256_set1_pd(mu), vc0 = _mm256_set1_pd(c0), vc1 = _mm256_set1_pd(c1);
-        const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0), four = _mm256_set1_pd(4.0);
-        __m256d s0 = _mm256_setzero_pd(), s00 = s0, s0e = s0, s1 = s0, s11 = s0, s1e = s0, se = s0;
-        ptrdiff_t i = lo;
-        for (; i + 4 <= hi; i += 4) {
-            __m256d tau = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(t + i), vt0), vinv);
-            __m256d q = _mm256_fmadd_pd(tau, tau, one);
-            __m256d q4 = _mm256_add_pd(q, four);
-            __m256d rs = _mm256_div_pd(one, _mm256_sqrt_pd(_mm256_mul_pd(q, q4)));
-            __m256d d1 = _mm256_fmsub_pd(_mm256_add_pd(q, two), rs, vc1);
-            __m256d d0 = _mm256_fmsub_pd(_mm256_sqrt_pd(q4), rs, vc0);
-            __m256d wi = _mm256_loadu_pd(w + i);
-            __m256d e = _mm256_sub_pd(_mm256_loadu_pd(r + i), vmu);
-            __m256d wd0 = _mm256_mul_pd(wi, d0), wd1 = _mm256_mul_pd(wi, d1);
-            s0 = _mm256_add_pd(s0, wd0);
-            s00 = _mm256_fmadd_pd(wd0, d0, s00);
-            s0e = _mm256_fmadd_pd(wd0, e, s0e);
-            s1 = _mm256_add_pd(s1, wd1);
-            s11 = _mm256_fmadd_pd(wd1, d1, s11);
-            s1e = _mm256_fmadd_pd(wd1, e, s1e);
-            se = _mm256_fmadd_pd(wi, e, se);
-        }
-        double lane[4], tail[7];
-        __m256d acc[7] = {s0, s00, s0e, s1, s11, s1e, se};
-        lcpipe_sums_scalar(t, r, w, i, hi, t0, inv_teff, mu, c0, c1, tail);
-        for (int k = 0; k < 7; ++k) {
-            _mm256_storeu_pd(lane, acc[k]);
-            out[k] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + tail[k];
-        }
-    }
-    #endif
-
-    static void lcpipe_window_template_sums(const double *t, const double *r, const double *w,
-                                            ptrdiff_t lo, ptrdiff_t hi, double t0, double inv_teff,
-                                            double mu, double c0, double c1, double *out)
-    {
-    #ifdef LCPIPE_HAVE_AVX2_PATH
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-            lcpipe_sums_avx2(t, r, w, lo, hi, t0, inv_teff, mu, c0, c1, out);
-            return;
-        }
-    #endif
-        lcpipe_sums_scalar(t, r, w, lo, hi, t0, inv_teff, mu, c0, c1, out);
-    }
-    """
+cdef extern from "anomaly_scan_sums.h":
     void lcpipe_window_template_sums(const double *t, const double *r, const double *w,
                                      Py_ssize_t lo, Py_ssize_t hi, double t0, double inv_teff,
-                                     double mu, double c0, double c1, double *out) noexcept nogil
+                                     double mu, double c0, double c1, int vector,
+                                     double *out) noexcept nogil
+    int lcpipe_has_vector_path() noexcept nogil
     const double LCPIPE_DEGENERATE_VAR
+
+
+def has_vector_path():
+    """Whether this build and CPU run the AVX2 + FMA window sums (else only the scalar loop exists)."""
+    return bool(lcpipe_has_vector_path())
 
 
 cdef inline double template_a0(double tau) noexcept nogil:
@@ -124,7 +43,7 @@ cdef inline double template_a1(double tau) noexcept nogil:
     return (q + 2.0) / sqrt(q * (q + 4.0))
 
 
-def centred_prefix_sums(const double[::1] r, const double[::1] w, const long[::1] bounds,
+def centred_prefix_sums(const double[::1] r, const double[::1] w, const int64_t[::1] bounds,
                         double[::1] rc, double[::1] p0, double[::1] p1):
     """Centre residuals on their season's weighted mean and fill compensated prefix sums.
 
@@ -172,8 +91,8 @@ def centred_prefix_sums(const double[::1] r, const double[::1] w, const long[::1
 
 cdef Py_ssize_t walk_level(const double[::1] t, Py_ssize_t start, Py_ssize_t stop, double first,
                            double step, double h, Py_ssize_t n_t0, Py_ssize_t min_points,
-                           Py_ssize_t offset, long[::1] j_out, long[::1] lo_out, long[::1] hi_out,
-                           double[::1] t0_out, long[::1] side_out, bint fill) noexcept nogil:
+                           Py_ssize_t offset, int64_t[::1] j_out, int64_t[::1] lo_out, int64_t[::1] hi_out,
+                           double[::1] t0_out, int64_t[::1] side_out, bint fill) noexcept nogil:
     """Visit the active centres of one level in t0 order, jumping over windows that cannot be active.
 
     Returns the number of active centres; when ``fill`` writes them from ``offset`` on, with the
@@ -223,12 +142,12 @@ cdef Py_ssize_t walk_level(const double[::1] t, Py_ssize_t start, Py_ssize_t sto
     return count
 
 
-def count_active(const double[::1] t, const long[::1] bounds, const double[::1] first,
-                 const double[::1] step, const double[::1] half, const long[::1] n_t0,
-                 Py_ssize_t min_points, long[::1] counts, int num_threads):
+def count_active(const double[::1] t, const int64_t[::1] bounds, const double[::1] first,
+                 const double[::1] step, const double[::1] half, const int64_t[::1] n_t0,
+                 Py_ssize_t min_points, int64_t[::1] counts, int num_threads):
     """Count active centres per level ``l = s * K + k`` into ``counts`` (shape (S * K,))."""
     cdef Py_ssize_t n_levels = counts.shape[0], n_teff = step.shape[0], lev, s, k
-    cdef long[::1] dummy_i = np.empty(0, dtype=np.int64)
+    cdef int64_t[::1] dummy_i = np.empty(0, dtype=np.int64)
     cdef double[::1] dummy_d = np.empty(0)
     for lev in prange(n_levels, nogil=True, schedule="dynamic", num_threads=num_threads):
         s = lev // n_teff
@@ -237,10 +156,10 @@ def count_active(const double[::1] t, const long[::1] bounds, const double[::1] 
                                  min_points, 0, dummy_i, dummy_i, dummy_i, dummy_d, dummy_i, False)
 
 
-def fill_active(const double[::1] t, const long[::1] bounds, const double[::1] first,
-                const double[::1] step, const double[::1] half, const long[::1] n_t0,
-                Py_ssize_t min_points, const long[::1] offsets, long[::1] j_out, long[::1] lo_out,
-                long[::1] hi_out, double[::1] t0_out, long[::1] side_out, int num_threads):
+def fill_active(const double[::1] t, const int64_t[::1] bounds, const double[::1] first,
+                const double[::1] step, const double[::1] half, const int64_t[::1] n_t0,
+                Py_ssize_t min_points, const int64_t[::1] offsets, int64_t[::1] j_out, int64_t[::1] lo_out,
+                int64_t[::1] hi_out, double[::1] t0_out, int64_t[::1] side_out, int num_threads):
     """Write the active centres of level ``l`` at ``offsets[l]:offsets[l + 1]`` (t0 index, window, t0,
     fewer points on either side of t0)."""
     cdef Py_ssize_t n_levels = offsets.shape[0] - 1, n_teff = step.shape[0], lev, s, k
@@ -253,9 +172,9 @@ def fill_active(const double[::1] t, const long[::1] bounds, const double[::1] f
 
 def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
                  const double[::1] p0, const double[::1] p1, const double[::1] teff_of,
-                 const long[::1] lo_arr, const long[::1] hi_arr, const double[::1] t0_arr,
-                 const long[::1] side_arr, Py_ssize_t min_each_side, double[::1] dchi2_out,
-                 signed char[::1] template_out, int num_threads):
+                 const int64_t[::1] lo_arr, const int64_t[::1] hi_arr, const double[::1] t0_arr,
+                 const int64_t[::1] side_arr, Py_ssize_t min_each_side, double[::1] dchi2_out,
+                 signed char[::1] template_out, int num_threads, bint vector=True):
     """Best-template delta chi-square of every active centre (one OpenMP task per centre).
 
     Parameters
@@ -276,6 +195,10 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
         Output ``chi2_flat - chi2_template`` of the better template (>= 0).
     template_out : int8[::1], shape (M,)
         Output 0 (A0) or 1 (A1); A1 on a tie.
+    num_threads : int
+        OpenMP threads (0: OpenMP default).
+    vector : bool
+        Use the AVX2 + FMA window sums where the CPU has them (False: the scalar loop always).
     """
     cdef Py_ssize_t m = t0_arr.shape[0], g, lo, hi, mid
     cdef double *sums
@@ -296,7 +219,7 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
             mid = (lo + hi) >> 1
             tau_mid = (t[mid] - t0) * inv_teff
             lcpipe_window_template_sums(&t[0], &rc[0], &w[0], lo, hi, t0, inv_teff, mu,
-                                        template_a0(tau_mid), template_a1(tau_mid), sums)
+                                        template_a0(tau_mid), template_a1(tau_mid), vector, sums)
             var0 = sums[1] - sums[0] * sums[0] / s
             var1 = sums[4] - sums[3] * sums[3] / s
             cov0 = sums[2] - sums[0] * sums[6] / s
@@ -436,7 +359,7 @@ cdef int tree_build(MaxTree *tr, const double *val, Py_ssize_t start, Py_ssize_t
     return 0
 
 
-cdef inline Py_ssize_t first_j_at_least(const long *j_of, Py_ssize_t lo, Py_ssize_t hi,
+cdef inline Py_ssize_t first_j_at_least(const int64_t *j_of, Py_ssize_t lo, Py_ssize_t hi,
                                         Py_ssize_t j) noexcept nogil:
     """First position p in [lo, hi) with j_of[p] >= j (j_of ascending there)."""
     cdef Py_ssize_t mid
@@ -449,10 +372,10 @@ cdef inline Py_ssize_t first_j_at_least(const long *j_of, Py_ssize_t lo, Py_ssiz
     return lo
 
 
-def cluster_levels(const double[::1] dchi2, const long[::1] j_of, const double[::1] t0_of,
-                   const long[::1] level_offsets, const double[::1] first, const double[::1] teff,
-                   const double[::1] step, const long[:, ::1] n_t0, double separation,
-                   long[::1] reps_out):
+def cluster_levels(const double[::1] dchi2, const int64_t[::1] j_of, const double[::1] t0_of,
+                   const int64_t[::1] level_offsets, const double[::1] first, const double[::1] teff,
+                   const double[::1] step, const int64_t[:, ::1] n_t0, double separation,
+                   int64_t[::1] reps_out):
     """Greedy clusters of a scan, per season, without sorting it.
 
     Points not listed score 0: they can never become a representative that is kept (clusters with
@@ -566,7 +489,7 @@ cdef inline double template_value(int template, double tau) noexcept nogil:
 
 
 def window_quality(const double[::1] t, const double[::1] rc, const double[::1] w,
-                   const long[::1] lo_arr, const long[::1] hi_arr, const double[::1] t0_arr,
+                   const int64_t[::1] lo_arr, const int64_t[::1] hi_arr, const double[::1] t0_arr,
                    const double[::1] teff_arr, const signed char[::1] template_arr,
                    double contrib_threshold, double[:, ::1] out):
     """Template fit and per-point support diagnostics of selected centres (cluster representatives).

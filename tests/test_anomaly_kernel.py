@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from lcpipe.kernels.anomaly_scan import scan_grid
+from lcpipe.kernels.window_quality import window_quality
 from lcpipe.microlensing.grid import ScanOptions, build_grid, season_bounds
-from lcpipe.microlensing.quality import window_quality
 
 RTOL = 1e-9
 

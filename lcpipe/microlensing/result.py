@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lcpipe.kernels.scan_grid import ScanGrid
+from lcpipe.kernels.window_quality import QUALITY_COLUMNS
 from lcpipe.microlensing.datasets import carrying
-from lcpipe.microlensing.grid import ScanGrid
 from lcpipe.microlensing.pspl import PSPLFit
-from lcpipe.microlensing.quality import QUALITY_COLUMNS
 from lcpipe.microlensing.score import ClusterScore
 from lcpipe.microlensing.verdict import Verdict
 

@@ -1,4 +1,5 @@
-"""Support diagnostics of cluster representatives: is a delta chi-square carried by many points?"""
+"""Support diagnostics of scan windows (is a delta chi-square carried by many points?): compiled loops
+and the NumPy reference."""
 
 from __future__ import annotations
 
@@ -71,9 +72,7 @@ def window_quality(
         contributing points), ``chi2_flat``. n_eff and peak_frac are NaN when no point improves,
         rho1 when the window has < 2 points or constant v.
     """
-    t = np.ascontiguousarray(time, dtype=np.float64)
-    r = np.ascontiguousarray(residuals, dtype=np.float64)
-    w = np.ascontiguousarray(weights, dtype=np.float64)
+    t, r, w = (np.ascontiguousarray(a, dtype=np.float64) for a in (time, residuals, weights))
     args = (
         np.ascontiguousarray(lo, dtype=np.int64),
         np.ascontiguousarray(hi, dtype=np.int64),
