@@ -312,13 +312,7 @@ def _fit_independent(
     rms_a = np.sqrt(np.bincount(problem.group, problem.w * a * a, problem.n_groups) / sw)
     own = (counts >= 3) & (var_a > 1e-8 * np.maximum(rms_a, 1e-300) ** 2)
     own[0] = False  # the reference group's source flux is fs itself
-    problem.own_fs = own
-    tight = options.chi2_rtol * max(dof - int(own.sum()), 1.0)
-    refit = _levenberg_marquardt(problem, theta, options, tight, options.max_iter)
-    if refit is None:
-        problem.own_fs = np.zeros(problem.n_groups, bool)
-        return None
-    return refit[0], refit[1], first[2] + refit[2], refit[3]
+    return _refit_with_own(problem, theta, own, options, dof, first[2])
 
 
 def _with_own_fluxes(problem: Problem, best: tuple, options: PSPLOptions, dof: int) -> tuple | None:
@@ -335,13 +329,22 @@ def _with_own_fluxes(problem: Problem, best: tuple, options: PSPLOptions, dof: i
     own[0] = False  # the reference group's source flux is the shared one
     if not own.any():
         return best
+    return _refit_with_own(problem, theta, own, options, dof, best[2]) or best
+
+
+def _refit_with_own(
+    problem: Problem, theta: np.ndarray, own: np.ndarray, options: PSPLOptions, dof: int, n_iter: int
+) -> tuple | None:
+    """LM on all points from ``theta`` with the groups ``own`` (K,) bool given their own source flux;
+    ``n_iter`` earlier steps are added to the count. None (and ``problem.own_fs`` all False again) when
+    that start is degenerate."""
     problem.own_fs = own
     tight = options.chi2_rtol * max(dof - int(own.sum()), 1.0)
     refit = _levenberg_marquardt(problem, theta, options, tight, options.max_iter)
     if refit is None:
         problem.own_fs = np.zeros(problem.n_groups, bool)
-        return best
-    return refit[0], refit[1], best[2] + refit[2], refit[3]
+        return None
+    return refit[0], refit[1], n_iter + refit[2], refit[3]
 
 
 __all__ = [
