@@ -11,20 +11,11 @@ import pandas as pd
 from lcpipe._ext import anomaly_scan as _kernel
 from lcpipe.kernels.anomaly_scan import DEGENERATE_VAR, template_values
 
+#: Columns of :func:`window_quality` that say how many points carry a window's delta chi-square.
+SUPPORT_COLUMNS = ("n_window", "n_contrib", "n_eff", "peak_frac", "rho1", "longest_run")
+
 #: Columns of :func:`window_quality`, in the compiled kernel's order.
-QUALITY_COLUMNS = (
-    "dchi2_window",
-    "amplitude",
-    "offset",
-    "flat_level",
-    "n_window",
-    "n_contrib",
-    "n_eff",
-    "peak_frac",
-    "rho1",
-    "longest_run",
-    "chi2_flat",
-)
+QUALITY_COLUMNS = ("dchi2_window", "amplitude", "offset", "flat_level", *SUPPORT_COLUMNS, "chi2_flat")
 _INTEGER_COLUMNS = ("n_window", "n_contrib", "longest_run")
 
 
