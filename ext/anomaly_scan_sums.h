@@ -5,9 +5,7 @@
 
 #include <math.h>
 #include <stddef.h>
-/* Weighted variance of a template (dimensionless, O(1)) at or below which it is treated as
-   constant in the window; lcpipe.kernels.anomaly_scan.DEGENERATE_VAR holds the same value. */
-#define LCPIPE_DEGENERATE_VAR 1e-12
+#include "templates.h"
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
 #define LCPIPE_HAVE_AVX2_PATH 1
 #include <immintrin.h>

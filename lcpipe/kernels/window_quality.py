@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from lcpipe._ext import anomaly_scan as _kernel
+from lcpipe._ext import window_quality as _kernel
 from lcpipe.kernels.anomaly_scan import DEGENERATE_VAR, template_values
 
 #: Columns of :func:`window_quality` that say how many points carry a window's delta chi-square.
