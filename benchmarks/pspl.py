@@ -7,6 +7,10 @@ compiled at install, so nothing compiles on first use), the steady-state median 
 single-threaded, the split coarse search / LM, and the ratio to the reference
 tool's 3.3 s PSPL fit of the Roman example (``../shared/data/README.md``).
 
+With ``--compare CHECKOUT`` (another lcpipe checkout with its own ``.venv``, e.g. the base commit of a
+change) the fits of both run in alternating fresh interpreters, ``--rounds`` times each, and the
+medians over all fits and their ratio are printed (a ratio within 1.10 keeps the fit in its budget).
+
 With ``--demo DIR`` (the demo survey the workflow writes, ``demo/`` after ``snakemake --cores 2``) it
 also fits every simulated microlensing event of the survey twice, once with one blend flux for all
 cameras and once with a group per camera, and prints how far tE and u0 land from the truth.
@@ -59,6 +63,55 @@ print(t_import - t_start, t_fit - t_import)
 """
 
 
+#: One round of the --compare timing: ``python -c TIMED_FITS ROOT RUNS`` prints the fit times per case.
+TIMED_FITS = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1] + "/benchmarks")
+from pspl import CASES, load_case
+from lcpipe.microlensing.pspl import fit_pspl
+out = {}
+for name, (kind, path) in CASES.items():
+    arrays = load_case(kind, path)
+    fit_pspl(*arrays)
+    times = []
+    for _ in range(int(sys.argv[2])):
+        start = time.perf_counter()
+        fit_pspl(*arrays)
+        times.append(time.perf_counter() - start)
+    out[name] = times
+print(json.dumps(out))
+"""
+
+
+def compare(other: Path, runs: int, rounds: int) -> None:
+    """Median fit time per case here and in the checkout ``other``, interleaved round by round."""
+    import json
+
+    sides = {"this": (ROOT, Path(sys.executable)), "other": (other, other / ".venv" / "bin" / "python")}
+    if not sides["other"][1].exists():
+        raise SystemExit(f"--compare: no interpreter at {sides['other'][1]}")
+    times: dict[str, dict[str, list[float]]] = {side: {} for side in sides}
+    for r in range(rounds):
+        order = list(sides) if r % 2 == 0 else list(sides)[::-1]
+        for side in order:
+            root, python = sides[side]
+            out = subprocess.run(
+                [str(python), "-c", TIMED_FITS, str(root), str(runs)],
+                cwd=root, capture_output=True, text=True, check=True,
+                env={**os.environ, "OMP_NUM_THREADS": "1"},
+            ).stdout  # fmt: skip
+            for case, values in json.loads(out).items():
+                times[side].setdefault(case, []).extend(values)
+    print(f"\nPSPL fit, this checkout vs {other}: median of {rounds} x {runs} fits each, interleaved")
+    for case, ours in times["this"].items():
+        theirs = times["other"][case]
+        ratio = statistics.median(ours) / statistics.median(theirs)
+        print(
+            f"{case:<9} this {statistics.median(ours) * 1e3:7.2f} ms  other "
+            f"{statistics.median(theirs) * 1e3:7.2f} ms  ratio {ratio:.3f}"
+        )
+
+
 def load_case(kind: str, path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Time, flux, flux_err of one benchmark light curve (magnitudes on zero point 22)."""
     if kind == "npy":
@@ -92,6 +145,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="fits per light curve for the median")
     parser.add_argument("--fspl", action="store_true", help="also time the FSPL fit")
     parser.add_argument("--demo", help="demo survey folder: fit accuracy on its simulated events")
+    parser.add_argument("--compare", type=Path, metavar="CHECKOUT", help="checkout to time against")
+    parser.add_argument("--rounds", type=int, default=8, help="interleaved rounds of --compare")
     args = parser.parse_args()
     tmp = ROOT / "benchmarks" / ".pspl_tmp"
     tmp.mkdir(exist_ok=True)
@@ -123,6 +178,8 @@ def main() -> int:
         f"Roman PSPL fit: {roman_fit * 1e3:.1f} ms vs reference {REFERENCE_ROMAN_PSPL_S:.1f} s "
         f"-> {REFERENCE_ROMAN_PSPL_S / roman_fit:.0f}x faster (target <= 100 ms)"
     )
+    if args.compare:
+        compare(args.compare.resolve(), args.runs, args.rounds)
     if args.demo:
         demo_accuracy(Path(args.demo))
     return 0
