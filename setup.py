@@ -38,7 +38,17 @@ class BuildExtWithOptionalOpenMP(build_ext):
         super().build_extensions()
 
 
-extensions = [Extension(f"lcpipe._ext.{pyx.stem}", [str(pyx)]) for pyx in sorted(Path("ext").glob("*.pyx"))]
+# Every ext/*.pyx is one module of lcpipe._ext; the C headers beside them are found through include_dirs
+# and listed as dependencies (a changed header rebuilds, and the sdist carries it).
+extensions = [
+    Extension(
+        f"lcpipe._ext.{pyx.stem}",
+        [str(pyx)],
+        include_dirs=["ext"],
+        depends=[str(h) for h in sorted(Path("ext").glob("*.h"))],
+    )
+    for pyx in sorted(Path("ext").glob("*.pyx"))
+]
 
 setup(
     ext_modules=cythonize(

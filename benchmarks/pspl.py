@@ -2,10 +2,14 @@
 
 Run: ``/work/venv/bin/python benchmarks/pspl.py [--runs 7] [--fspl] [--demo demo]``
 
-Prints, per light curve: the first call in a fresh interpreter (import + loading numba's on-disk
-cache + the fit; pass ``--clear-cache`` once to include compilation too), the steady-state median
-of ``--runs`` fits single-threaded, the split coarse search / LM, and the ratio to the reference
+Prints, per light curve: the first call in a fresh interpreter (import + the fit; the kernels are
+compiled at install, so nothing compiles on first use), the steady-state median of ``--runs`` fits
+single-threaded, the split coarse search / LM, and the ratio to the reference
 tool's 3.3 s PSPL fit of the Roman example (``../shared/data/README.md``).
+
+With ``--compare CHECKOUT`` (another lcpipe checkout with its own ``.venv``, e.g. the base commit of a
+change) the fits of both run in alternating fresh interpreters, ``--rounds`` times each, and the
+medians over all fits and their ratio are printed (a ratio within 1.10 keeps the fit in its budget).
 
 With ``--demo DIR`` (the demo survey the workflow writes, ``demo/`` after ``snakemake --cores 2``) it
 also fits every simulated microlensing event of the survey twice, once with one blend flux for all
@@ -23,7 +27,6 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
@@ -31,7 +34,8 @@ import numpy as np
 from lcpipe.microlensing.coarse import coarse_starts
 from lcpipe.microlensing.fspl import fit_fspl
 from lcpipe.microlensing.photometry import mags_to_fit_flux
-from lcpipe.microlensing.pspl import PSPLOptions, _Problem, clean_points, fit_pspl
+from lcpipe.microlensing.pspl import PSPLOptions, fit_pspl
+from lcpipe.microlensing.pspl_problem import Problem, clean_points
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -57,6 +61,55 @@ fit_pspl(*data)
 t_fit = time.perf_counter()
 print(t_import - t_start, t_fit - t_import)
 """
+
+
+#: One round of the --compare timing: ``python -c TIMED_FITS ROOT RUNS`` prints the fit times per case.
+TIMED_FITS = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1] + "/benchmarks")
+from pspl import CASES, load_case
+from lcpipe.microlensing.pspl import fit_pspl
+out = {}
+for name, (kind, path) in CASES.items():
+    arrays = load_case(kind, path)
+    fit_pspl(*arrays)
+    times = []
+    for _ in range(int(sys.argv[2])):
+        start = time.perf_counter()
+        fit_pspl(*arrays)
+        times.append(time.perf_counter() - start)
+    out[name] = times
+print(json.dumps(out))
+"""
+
+
+def compare(other: Path, runs: int, rounds: int) -> None:
+    """Median fit time per case here and in the checkout ``other``, interleaved round by round."""
+    import json
+
+    sides = {"this": (ROOT, Path(sys.executable)), "other": (other, other / ".venv" / "bin" / "python")}
+    if not sides["other"][1].exists():
+        raise SystemExit(f"--compare: no interpreter at {sides['other'][1]}")
+    times: dict[str, dict[str, list[float]]] = {side: {} for side in sides}
+    for r in range(rounds):
+        order = list(sides) if r % 2 == 0 else list(sides)[::-1]
+        for side in order:
+            root, python = sides[side]
+            out = subprocess.run(
+                [str(python), "-c", TIMED_FITS, str(root), str(runs)],
+                cwd=root, capture_output=True, text=True, check=True,
+                env={**os.environ, "OMP_NUM_THREADS": "1"},
+            ).stdout  # fmt: skip
+            for case, values in json.loads(out).items():
+                times[side].setdefault(case, []).extend(values)
+    print(f"\nPSPL fit, this checkout vs {other}: median of {rounds} x {runs} fits each, interleaved")
+    for case, ours in times["this"].items():
+        theirs = times["other"][case]
+        ratio = statistics.median(ours) / statistics.median(theirs)
+        print(
+            f"{case:<9} this {statistics.median(ours) * 1e3:7.2f} ms  other "
+            f"{statistics.median(theirs) * 1e3:7.2f} ms  ratio {ratio:.3f}"
+        )
 
 
 def load_case(kind: str, path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,16 +144,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="fits per light curve for the median")
     parser.add_argument("--fspl", action="store_true", help="also time the FSPL fit")
-    parser.add_argument(
-        "--clear-cache", action="store_true", help="delete numba's cache first (first call compiles)"
-    )
     parser.add_argument("--demo", help="demo survey folder: fit accuracy on its simulated events")
+    parser.add_argument("--compare", type=Path, metavar="CHECKOUT", help="checkout to time against")
+    parser.add_argument("--rounds", type=int, default=8, help="interleaved rounds of --compare")
     args = parser.parse_args()
-    if args.clear_cache:
-        cache = ROOT / "lcpipe" / "microlensing" / "__pycache__"
-        for module in ("pspl", "coarse"):
-            for item in cache.glob(f"{module}.*.nb*"):
-                item.unlink()
     tmp = ROOT / "benchmarks" / ".pspl_tmp"
     tmp.mkdir(exist_ok=True)
     options = PSPLOptions()
@@ -112,7 +159,7 @@ def main() -> int:
             fit = fit_pspl(*arrays)
             t_fit = median_time(lambda a=arrays: fit_pspl(*a), args.runs)
             t, f, e, g, _, _ = clean_points(*arrays)
-            problem = _Problem.from_data(t, f, e, g, options)
+            problem = Problem.from_data(t, f, e, g, options)
             t_coarse = median_time(
                 lambda p=problem, t=t: coarse_starts(t, p.f, p.w, options.coarse, options.n_starts), args.runs
             )
@@ -131,6 +178,8 @@ def main() -> int:
         f"Roman PSPL fit: {roman_fit * 1e3:.1f} ms vs reference {REFERENCE_ROMAN_PSPL_S:.1f} s "
         f"-> {REFERENCE_ROMAN_PSPL_S / roman_fit:.0f}x faster (target <= 100 ms)"
     )
+    if args.compare:
+        compare(args.compare.resolve(), args.runs, args.rounds)
     if args.demo:
         demo_accuracy(Path(args.demo))
     return 0

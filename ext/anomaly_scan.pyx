@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Anomaly grid scan of microlensing residuals on a (season, teff, t0) grid, and its clustering.
+"""Anomaly grid scan of microlensing residuals on a (season, teff, t0) grid.
 
 Grid: season ``s`` spans time-sorted indices ``[bounds[s], bounds[s+1])``; level ``(s, k)`` has
 ``n_t0[s, k]`` centres ``t0_j = first_s + j * step_k``. A centre is *active* when its window
@@ -9,122 +9,36 @@ empty stretch costs O(1) per level. Residuals ``rc`` are centred on their season
 the window's flat-model sums come from compensated prefix sums; the template sums are accumulated
 directly over the window in one vectorised pass for both templates.
 
-All arrays are float64/int64 C-contiguous; times sorted ascending (the Python wrapper checks).
+All arrays are float64/int64 C-contiguous; times sorted ascending (the Python wrapper checks). The
+clustering of the scored points is ``ext/clusters.pyx``, their diagnostics ``ext/window_quality.pyx``.
 """
 
 from cython.parallel cimport parallel, prange
 import numpy as np
 
-from libc.math cimport NAN, floor, sqrt
-from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memmove
+from libc.math cimport floor
+from libc.stdint cimport int64_t
+from libc.stdlib cimport free, malloc
 
-cdef extern from *:
-    """
-    #include <math.h>
-    #include <stddef.h>
-    /* Weighted variance of a template (dimensionless, O(1)) at or below which it is treated as
-       constant in the window; lcpipe.kernels.anomaly_scan.DEGENERATE_VAR holds the same value. */
-    #define LCPIPE_DEGENERATE_VAR 1e-12
-    #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-    #define LCPIPE_HAVE_AVX2_PATH 1
-    #include <immintrin.h>
-    #endif
-
-    /* Weighted sums over one window for both templates, shifted by c0, c1 (values of A0, A1 near the
-       window's middle) so that the variance of A is not a difference of two large numbers:
-       out = {sum w d0, sum w d0^2, sum w d0 e, sum w d1, sum w d1^2, sum w d1 e, sum w e}
-       with d = A - c and e = r - mu.  One pass for both templates from the same Q:
-       rs = 1/sqrt(Q(Q+4)), A1 = (Q+2) rs, A0 = sqrt(Q+4) rs. */
-    static void lcpipe_sums_scalar(const double *t, const double *r, const double *w, ptrdiff_t lo,
-                                   ptrdiff_t hi, double t0, double inv_teff, double mu, double c0,
-                                   double c1, double *out)
-    {
-        double s0 = 0, s00 = 0, s0e = 0, s1 = 0, s11 = 0, s1e = 0, se = 0;
-        for (ptrdiff_t i = lo; i < hi; ++i) {
-            double tau = (t[i] - t0) * inv_teff;
-            double q = 1.0 + tau * tau;
-            double rs = 1.0 / sqrt(q * (q + 4.0));
-            double d1 = (q + 2.0) * rs - c1;
-            double d0 = sqrt(q + 4.0) * rs - c0;
-            double wi = w[i];
-            double e = r[i] - mu;
-            s0 += wi * d0; s00 += wi * d0 * d0; s0e += wi * d0 * e;
-            s1 += wi * d1; s11 += wi * d1 * d1; s1e += wi * d1 * e;
-            se += wi * e;
-        }
-        out[0] = s0; out[1] = s00; out[2] = s0e; out[3] = s1; out[4] = s11; out[5] = s1e; out[6] = se;
-    }
-
-    #ifdef LCPIPE_HAVE_AVX2_PATH
-    /* The same sums four points at a time (AVX2 + FMA); the tail goes through the scalar loop. */
-    __attribute__((target("avx2,fma")))
-    static void lcpipe_sums_avx2(const double *t, const double *r, const double *w, ptrdiff_t lo,
-                                 ptrdiff_t hi, double t0, double inv_teff, double mu, double c0,
-                                 double c1, double *out)
-    {
-        const __m256d vt0 = _mm256_set1_pd(t0), vinv = _mm256_set1_pd(inv_teff);
-        const __m256d vmu = _mm256_set1_pd(mu), vc0 = _mm256_set1_pd(c0), vc1 = _mm256_set1_pd(c1);
-        const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0), four = _mm256_set1_pd(4.0);
-        __m256d s0 = _mm256_setzero_pd(), s00 = s0, s0e = s0, s1 = s0, s11 = s0, s1e = s0, se = s0;
-        ptrdiff_t i = lo;
-        for (; i + 4 <= hi; i += 4) {
-            __m256d tau = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(t + i), vt0), vinv);
-            __m256d q = _mm256_fmadd_pd(tau, tau, one);
-            __m256d q4 = _mm256_add_pd(q, four);
-            __m256d rs = _mm256_div_pd(one, _mm256_sqrt_pd(_mm256_mul_pd(q, q4)));
-            __m256d d1 = _mm256_fmsub_pd(_mm256_add_pd(q, two), rs, vc1);
-            __m256d d0 = _mm256_fmsub_pd(_mm256_sqrt_pd(q4), rs, vc0);
-            __m256d wi = _mm256_loadu_pd(w + i);
-            __m256d e = _mm256_sub_pd(_mm256_loadu_pd(r + i), vmu);
-            __m256d wd0 = _mm256_mul_pd(wi, d0), wd1 = _mm256_mul_pd(wi, d1);
-            s0 = _mm256_add_pd(s0, wd0);
-            s00 = _mm256_fmadd_pd(wd0, d0, s00);
-            s0e = _mm256_fmadd_pd(wd0, e, s0e);
-            s1 = _mm256_add_pd(s1, wd1);
-            s11 = _mm256_fmadd_pd(wd1, d1, s11);
-            s1e = _mm256_fmadd_pd(wd1, e, s1e);
-            se = _mm256_fmadd_pd(wi, e, se);
-        }
-        double lane[4], tail[7];
-        __m256d acc[7] = {s0, s00, s0e, s1, s11, s1e, se};
-        lcpipe_sums_scalar(t, r, w, i, hi, t0, inv_teff, mu, c0, c1, tail);
-        for (int k = 0; k < 7; ++k) {
-            _mm256_storeu_pd(lane, acc[k]);
-            out[k] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + tail[k];
-        }
-    }
-    #endif
-
-    static void lcpipe_window_template_sums(const double *t, const double *r, const double *w,
-                                            ptrdiff_t lo, ptrdiff_t hi, double t0, double inv_teff,
-                                            double mu, double c0, double c1, double *out)
-    {
-    #ifdef LCPIPE_HAVE_AVX2_PATH
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-            lcpipe_sums_avx2(t, r, w, lo, hi, t0, inv_teff, mu, c0, c1, out);
-            return;
-        }
-    #endif
-        lcpipe_sums_scalar(t, r, w, lo, hi, t0, inv_teff, mu, c0, c1, out);
-    }
-    """
+cdef extern from "anomaly_scan_sums.h":
     void lcpipe_window_template_sums(const double *t, const double *r, const double *w,
                                      Py_ssize_t lo, Py_ssize_t hi, double t0, double inv_teff,
-                                     double mu, double c0, double c1, double *out) noexcept nogil
+                                     double mu, double c0, double c1, int vector,
+                                     double *out) noexcept nogil
+    int lcpipe_has_vector_path() noexcept nogil
+
+cdef extern from "templates.h":
+    double lcpipe_template_a0(double tau) noexcept nogil
+    double lcpipe_template_a1(double tau) noexcept nogil
     const double LCPIPE_DEGENERATE_VAR
 
 
-cdef inline double template_a0(double tau) noexcept nogil:
-    return 1.0 / sqrt(1.0 + tau * tau)
+def has_vector_path():
+    """Whether this build and CPU run the AVX2 + FMA window sums (else only the scalar loop exists)."""
+    return bool(lcpipe_has_vector_path())
 
 
-cdef inline double template_a1(double tau) noexcept nogil:
-    cdef double q = 1.0 + tau * tau
-    return (q + 2.0) / sqrt(q * (q + 4.0))
-
-
-def centred_prefix_sums(const double[::1] r, const double[::1] w, const long[::1] bounds,
+def centred_prefix_sums(const double[::1] r, const double[::1] w, const int64_t[::1] bounds,
                         double[::1] rc, double[::1] p0, double[::1] p1):
     """Centre residuals on their season's weighted mean and fill compensated prefix sums.
 
@@ -172,8 +86,8 @@ def centred_prefix_sums(const double[::1] r, const double[::1] w, const long[::1
 
 cdef Py_ssize_t walk_level(const double[::1] t, Py_ssize_t start, Py_ssize_t stop, double first,
                            double step, double h, Py_ssize_t n_t0, Py_ssize_t min_points,
-                           Py_ssize_t offset, long[::1] j_out, long[::1] lo_out, long[::1] hi_out,
-                           double[::1] t0_out, long[::1] side_out, bint fill) noexcept nogil:
+                           Py_ssize_t offset, int64_t[::1] j_out, int64_t[::1] lo_out, int64_t[::1] hi_out,
+                           double[::1] t0_out, int64_t[::1] side_out, bint fill) noexcept nogil:
     """Visit the active centres of one level in t0 order, jumping over windows that cannot be active.
 
     Returns the number of active centres; when ``fill`` writes them from ``offset`` on, with the
@@ -223,12 +137,12 @@ cdef Py_ssize_t walk_level(const double[::1] t, Py_ssize_t start, Py_ssize_t sto
     return count
 
 
-def count_active(const double[::1] t, const long[::1] bounds, const double[::1] first,
-                 const double[::1] step, const double[::1] half, const long[::1] n_t0,
-                 Py_ssize_t min_points, long[::1] counts, int num_threads):
+def count_active(const double[::1] t, const int64_t[::1] bounds, const double[::1] first,
+                 const double[::1] step, const double[::1] half, const int64_t[::1] n_t0,
+                 Py_ssize_t min_points, int64_t[::1] counts, int num_threads):
     """Count active centres per level ``l = s * K + k`` into ``counts`` (shape (S * K,))."""
     cdef Py_ssize_t n_levels = counts.shape[0], n_teff = step.shape[0], lev, s, k
-    cdef long[::1] dummy_i = np.empty(0, dtype=np.int64)
+    cdef int64_t[::1] dummy_i = np.empty(0, dtype=np.int64)
     cdef double[::1] dummy_d = np.empty(0)
     for lev in prange(n_levels, nogil=True, schedule="dynamic", num_threads=num_threads):
         s = lev // n_teff
@@ -237,10 +151,10 @@ def count_active(const double[::1] t, const long[::1] bounds, const double[::1] 
                                  min_points, 0, dummy_i, dummy_i, dummy_i, dummy_d, dummy_i, False)
 
 
-def fill_active(const double[::1] t, const long[::1] bounds, const double[::1] first,
-                const double[::1] step, const double[::1] half, const long[::1] n_t0,
-                Py_ssize_t min_points, const long[::1] offsets, long[::1] j_out, long[::1] lo_out,
-                long[::1] hi_out, double[::1] t0_out, long[::1] side_out, int num_threads):
+def fill_active(const double[::1] t, const int64_t[::1] bounds, const double[::1] first,
+                const double[::1] step, const double[::1] half, const int64_t[::1] n_t0,
+                Py_ssize_t min_points, const int64_t[::1] offsets, int64_t[::1] j_out, int64_t[::1] lo_out,
+                int64_t[::1] hi_out, double[::1] t0_out, int64_t[::1] side_out, int num_threads):
     """Write the active centres of level ``l`` at ``offsets[l]:offsets[l + 1]`` (t0 index, window, t0,
     fewer points on either side of t0)."""
     cdef Py_ssize_t n_levels = offsets.shape[0] - 1, n_teff = step.shape[0], lev, s, k
@@ -253,9 +167,9 @@ def fill_active(const double[::1] t, const long[::1] bounds, const double[::1] f
 
 def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
                  const double[::1] p0, const double[::1] p1, const double[::1] teff_of,
-                 const long[::1] lo_arr, const long[::1] hi_arr, const double[::1] t0_arr,
-                 const long[::1] side_arr, Py_ssize_t min_each_side, double[::1] dchi2_out,
-                 signed char[::1] template_out, int num_threads):
+                 const int64_t[::1] lo_arr, const int64_t[::1] hi_arr, const double[::1] t0_arr,
+                 const int64_t[::1] side_arr, Py_ssize_t min_each_side, double[::1] dchi2_out,
+                 signed char[::1] template_out, int num_threads, bint vector=True):
     """Best-template delta chi-square of every active centre (one OpenMP task per centre).
 
     Parameters
@@ -276,6 +190,10 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
         Output ``chi2_flat - chi2_template`` of the better template (>= 0).
     template_out : int8[::1], shape (M,)
         Output 0 (A0) or 1 (A1); A1 on a tie.
+    num_threads : int
+        OpenMP threads (0: OpenMP default).
+    vector : bool
+        Use the AVX2 + FMA window sums where the CPU has them (False: the scalar loop always).
     """
     cdef Py_ssize_t m = t0_arr.shape[0], g, lo, hi, mid
     cdef double *sums
@@ -296,7 +214,8 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
             mid = (lo + hi) >> 1
             tau_mid = (t[mid] - t0) * inv_teff
             lcpipe_window_template_sums(&t[0], &rc[0], &w[0], lo, hi, t0, inv_teff, mu,
-                                        template_a0(tau_mid), template_a1(tau_mid), sums)
+                                        lcpipe_template_a0(tau_mid), lcpipe_template_a1(tau_mid),
+                                        vector, sums)
             var0 = sums[1] - sums[0] * sums[0] / s
             var1 = sums[4] - sums[3] * sums[3] / s
             cov0 = sums[2] - sums[0] * sums[6] / s
@@ -310,353 +229,3 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
                 dchi2_out[g] = d1
                 template_out[g] = 1
         free(sums)
-
-
-cdef struct IntervalSet:
-    Py_ssize_t n
-    Py_ssize_t cap
-    Py_ssize_t *a   # starts, ascending; intervals [a[i], b[i]) disjoint and non-adjacent
-    Py_ssize_t *b
-
-
-cdef Py_ssize_t interval_insert(IntervalSet *iv, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
-    """Add [a, b) to the set; return how many integers were not covered before (-1: out of memory)."""
-    cdef Py_ssize_t lo = 0, hi = iv.n, mid, first, last, covered = 0, new_a, new_b, removed
-    if b <= a:
-        return 0
-    while lo < hi:  # first interval with b >= a (touching or after)
-        mid = (lo + hi) >> 1
-        if iv.b[mid] >= a:
-            hi = mid
-        else:
-            lo = mid + 1
-    first = lo
-    last = first
-    new_a = a
-    new_b = b
-    while last < iv.n and iv.a[last] <= b:
-        covered += min(iv.b[last], b) - max(iv.a[last], a) if iv.b[last] > a and iv.a[last] < b else 0
-        new_a = min(new_a, iv.a[last])
-        new_b = max(new_b, iv.b[last])
-        last += 1
-    removed = last - first
-    if removed == 0:
-        if iv.n == iv.cap:
-            iv.cap = 2 * iv.cap + 8
-            iv.a = <Py_ssize_t *>realloc(iv.a, iv.cap * sizeof(Py_ssize_t))
-            iv.b = <Py_ssize_t *>realloc(iv.b, iv.cap * sizeof(Py_ssize_t))
-            if iv.a == NULL or iv.b == NULL:
-                return -1
-        memmove(&iv.a[first + 1], &iv.a[first], (iv.n - first) * sizeof(Py_ssize_t))
-        memmove(&iv.b[first + 1], &iv.b[first], (iv.n - first) * sizeof(Py_ssize_t))
-        iv.n += 1
-    elif removed > 1:
-        memmove(&iv.a[first + 1], &iv.a[last], (iv.n - last) * sizeof(Py_ssize_t))
-        memmove(&iv.b[first + 1], &iv.b[last], (iv.n - last) * sizeof(Py_ssize_t))
-        iv.n -= removed - 1
-    iv.a[first] = new_a
-    iv.b[first] = new_b
-    return (b - a) - covered
-
-
-cdef inline Py_ssize_t first_t0_with(double first, double step, Py_ssize_t n, double t0p, double h,
-                                     bint upper) noexcept nogil:
-    """Smallest j in [0, n] with t0_j - t0p > -h (upper=False) or t0_j - t0p >= h (upper=True)."""
-    cdef double x = floor(((t0p + h if upper else t0p - h) - first) / step)
-    cdef Py_ssize_t j
-    if x < 0:
-        x = 0
-    if x > n:
-        x = n
-    j = <Py_ssize_t>x
-    if upper:
-        while j > 0 and (first + (j - 1) * step) - t0p >= h:
-            j -= 1
-        while j < n and not ((first + j * step) - t0p >= h):
-            j += 1
-    else:
-        while j > 0 and (first + (j - 1) * step) - t0p > -h:
-            j -= 1
-        while j < n and not ((first + j * step) - t0p > -h):
-            j += 1
-    return j
-
-
-cdef struct MaxTree:
-    Py_ssize_t size        # leaves (power of two >= number of points of the level)
-    Py_ssize_t offset      # global index of the level's first point
-    Py_ssize_t *node       # node[i]: global index of the best live point below i, -1 if none
-    char *dead             # node fully removed (never revived)
-
-
-cdef inline Py_ssize_t better(const double *val, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
-    """The better of two points: larger value, then smaller index; -1 means none."""
-    if a < 0:
-        return b
-    if b < 0:
-        return a
-    if val[b] > val[a] or (val[b] == val[a] and b < a):
-        return b
-    return a
-
-
-cdef void tree_remove(MaxTree *tr, const double *val, Py_ssize_t i, Py_ssize_t lo, Py_ssize_t hi,
-                      Py_ssize_t a, Py_ssize_t b) noexcept nogil:
-    """Remove the level's points at positions [a, b) from node i covering [lo, hi)."""
-    cdef Py_ssize_t mid
-    if b <= lo or hi <= a or tr.dead[i]:
-        return
-    if a <= lo and hi <= b:
-        tr.dead[i] = 1
-        tr.node[i] = -1
-        return
-    mid = (lo + hi) >> 1
-    tree_remove(tr, val, 2 * i, lo, mid, a, b)
-    tree_remove(tr, val, 2 * i + 1, mid, hi, a, b)
-    tr.node[i] = better(val, tr.node[2 * i], tr.node[2 * i + 1])
-
-
-cdef int tree_build(MaxTree *tr, const double *val, Py_ssize_t start, Py_ssize_t stop) noexcept nogil:
-    cdef Py_ssize_t i, n = stop - start
-    tr.size = 1
-    while tr.size < n:
-        tr.size *= 2
-    tr.offset = start
-    tr.node = <Py_ssize_t *>malloc(2 * tr.size * sizeof(Py_ssize_t))
-    tr.dead = <char *>malloc(2 * tr.size * sizeof(char))
-    if tr.node == NULL or tr.dead == NULL:
-        return -1
-    for i in range(2 * tr.size):
-        tr.dead[i] = 0
-        tr.node[i] = -1
-    for i in range(n):
-        tr.node[tr.size + i] = start + i
-    for i in range(tr.size - 1, 0, -1):
-        tr.node[i] = better(val, tr.node[2 * i], tr.node[2 * i + 1])
-    return 0
-
-
-cdef inline Py_ssize_t first_j_at_least(const long *j_of, Py_ssize_t lo, Py_ssize_t hi,
-                                        Py_ssize_t j) noexcept nogil:
-    """First position p in [lo, hi) with j_of[p] >= j (j_of ascending there)."""
-    cdef Py_ssize_t mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if j_of[mid] >= j:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
-def cluster_levels(const double[::1] dchi2, const long[::1] j_of, const double[::1] t0_of,
-                   const long[::1] level_offsets, const double[::1] first, const double[::1] teff,
-                   const double[::1] step, const long[:, ::1] n_t0, double separation,
-                   long[::1] reps_out):
-    """Greedy clusters of a scan, per season, without sorting it.
-
-    Points not listed score 0: they can never become a representative that is kept (clusters with
-    delta chi-square 0 are dropped) but they count towards "fewer than 3 remaining" and are removed
-    like the others, which per-level interval sets of removed t0 indices track implicitly. The
-    largest remaining listed point is found from one max-tree per level (removal of a t0 range is a
-    range deletion), so a season with P points and C clusters costs O(P + C K log P).
-
-    Parameters
-    ----------
-    dchi2 : float64[::1], shape (P,)
-        Scores of the listed points.
-    j_of : int64[::1], shape (P,)
-        t0 index of each point; points of level ``l = s * K + k`` occupy
-        ``level_offsets[l]:level_offsets[l + 1]`` in increasing ``j``.
-    t0_of : float64[::1], shape (P,)
-        Centre of each point (days).
-    level_offsets : int64[::1], shape (S * K + 1,)
-        Start of each level's points.
-    first : float64[::1], shape (S,)
-        First time of each season.
-    teff, step : float64[::1], shape (K,)
-        Timescale and t0 step of each level.
-    n_t0 : int64[:, ::1], shape (S, K)
-        Grid size of each level (listed or not).
-    separation : float
-        Removal radius factor: remove ``|t0 - t0_max| < separation * (teff + teff_max)``.
-    reps_out : int64[::1], shape (P,)
-        Output: indices of the representatives with positive score, per season in the order found.
-
-    Returns
-    -------
-    int
-        Number of representatives written.
-    """
-    cdef Py_ssize_t n_seasons = n_t0.shape[0], n_teff = n_t0.shape[1]
-    cdef Py_ssize_t s, k, kb, lev, p, best, remaining, n_reps = 0, ja, jb, added = 0
-    cdef double h
-    cdef int failed = 0
-    cdef IntervalSet *sets = <IntervalSet *>malloc(n_teff * sizeof(IntervalSet))
-    cdef MaxTree *trees = <MaxTree *>malloc(n_teff * sizeof(MaxTree))
-    if sets == NULL or trees == NULL:
-        free(sets)
-        free(trees)
-        raise MemoryError("cluster_levels: work space")
-    for k in range(n_teff):
-        sets[k].n = 0
-        sets[k].cap = 0
-        sets[k].a = NULL
-        sets[k].b = NULL
-        trees[k].node = NULL
-        trees[k].dead = NULL
-    with nogil:
-        for s in range(n_seasons):
-            remaining = 0
-            for k in range(n_teff):
-                sets[k].n = 0
-                remaining += n_t0[s, k]
-                lev = s * n_teff + k
-                free(trees[k].node)
-                free(trees[k].dead)
-                if tree_build(&trees[k], &dchi2[0], level_offsets[lev], level_offsets[lev + 1]) < 0:
-                    failed = 1
-            if failed:
-                break
-            while remaining >= 3:
-                best = -1
-                kb = 0
-                for k in range(n_teff):
-                    p = trees[k].node[1]
-                    if p >= 0 and (best < 0 or dchi2[p] > dchi2[best]):
-                        best = p
-                        kb = k
-                if best < 0 or dchi2[best] <= 0.0:
-                    break  # every later representative would score 0 and be dropped
-                reps_out[n_reps] = best
-                n_reps += 1
-                for k in range(n_teff):
-                    h = separation * (teff[k] + teff[kb])
-                    ja = first_t0_with(first[s], step[k], n_t0[s, k], t0_of[best], h, False)
-                    jb = first_t0_with(first[s], step[k], n_t0[s, k], t0_of[best], h, True)
-                    added = interval_insert(&sets[k], ja, jb)
-                    if added < 0:
-                        failed = 1
-                        break
-                    remaining -= added
-                    lev = s * n_teff + k
-                    tree_remove(&trees[k], &dchi2[0], 1, 0, trees[k].size,
-                                first_j_at_least(&j_of[0], level_offsets[lev], level_offsets[lev + 1], ja)
-                                - level_offsets[lev],
-                                first_j_at_least(&j_of[0], level_offsets[lev], level_offsets[lev + 1], jb)
-                                - level_offsets[lev])
-                if failed:
-                    break
-            if failed:
-                break
-    for k in range(n_teff):
-        free(sets[k].a)
-        free(sets[k].b)
-        free(trees[k].node)
-        free(trees[k].dead)
-    free(sets)
-    free(trees)
-    if failed:
-        raise MemoryError("cluster_levels: work space")
-    return n_reps
-
-
-cdef inline double template_value(int template, double tau) noexcept nogil:
-    return template_a0(tau) if template == 0 else template_a1(tau)
-
-
-def window_quality(const double[::1] t, const double[::1] rc, const double[::1] w,
-                   const long[::1] lo_arr, const long[::1] hi_arr, const double[::1] t0_arr,
-                   const double[::1] teff_arr, const signed char[::1] template_arr,
-                   double contrib_threshold, double[:, ::1] out):
-    """Template fit and per-point support diagnostics of selected centres (cluster representatives).
-
-    Per-point improvement ``v_i = w_i [(r_i - mu)^2 - (r_i - a A_i - b)^2]`` (chi-square units) and
-    ``u_i = max(0, v_i)``. Sums are two-pass (centred) over the window.
-
-    Parameters
-    ----------
-    t, rc, w : float64[::1], shape (N,)
-        Times, season-centred residuals, weights.
-    lo_arr, hi_arr : int64[::1], shape (C,)
-        Window index ranges.
-    t0_arr, teff_arr : float64[::1], shape (C,)
-        Centre and timescale (days).
-    template_arr : int8[::1], shape (C,)
-        Template (0: A0, 1: A1).
-    contrib_threshold : float
-        ``u_i`` above this counts as a contributing point.
-    out : float64[:, ::1], shape (C, 11)
-        Columns: dchi2, a, b, mu, n_window, n_contrib, n_eff, peak_frac, rho1, longest_run, chi2_flat
-        (``b`` and ``mu`` relative to the season-centred residuals).
-    """
-    cdef Py_ssize_t c, i, lo, hi, n, n_contrib, run, longest
-    cdef double s, sr, sa, mu, abar, vaa, var, a, b, inv, amp, e, v, u, su, suu, umax
-    cdef double vbar, num, den, prev, chi2_flat, dchi2
-    for c in range(t0_arr.shape[0]):
-        lo = lo_arr[c]
-        hi = hi_arr[c]
-        n = hi - lo
-        inv = 1.0 / teff_arr[c]
-        s = 0.0
-        sr = 0.0
-        sa = 0.0
-        for i in range(lo, hi):
-            s += w[i]
-            sr += w[i] * rc[i]
-            sa += w[i] * template_value(template_arr[c], (t[i] - t0_arr[c]) * inv)
-        mu = sr / s if s > 0 else 0.0
-        abar = sa / s if s > 0 else 0.0
-        vaa = 0.0
-        var = 0.0
-        chi2_flat = 0.0
-        for i in range(lo, hi):
-            amp = template_value(template_arr[c], (t[i] - t0_arr[c]) * inv) - abar
-            vaa += w[i] * amp * amp
-            var += w[i] * amp * (rc[i] - mu)
-            chi2_flat += w[i] * (rc[i] - mu) * (rc[i] - mu)
-        a = var / vaa if vaa > LCPIPE_DEGENERATE_VAR * s else 0.0
-        b = mu - a * abar
-        su = 0.0
-        suu = 0.0
-        umax = 0.0
-        dchi2 = 0.0
-        n_contrib = 0
-        run = 0
-        longest = 0
-        for i in range(lo, hi):
-            e = rc[i] - a * template_value(template_arr[c], (t[i] - t0_arr[c]) * inv) - b
-            v = w[i] * ((rc[i] - mu) * (rc[i] - mu) - e * e)
-            dchi2 += v
-            u = v if v > 0.0 else 0.0
-            su += u
-            suu += u * u
-            umax = u if u > umax else umax
-            if u > contrib_threshold:
-                n_contrib += 1
-                run += 1
-                longest = run if run > longest else longest
-            else:
-                run = 0
-        vbar = dchi2 / n if n > 0 else 0.0
-        num = 0.0
-        den = 0.0
-        prev = 0.0
-        for i in range(lo, hi):
-            e = rc[i] - a * template_value(template_arr[c], (t[i] - t0_arr[c]) * inv) - b
-            v = w[i] * ((rc[i] - mu) * (rc[i] - mu) - e * e) - vbar
-            den += v * v
-            if i > lo:
-                num += prev * v
-            prev = v
-        out[c, 0] = dchi2 if dchi2 > 0.0 else 0.0
-        out[c, 1] = a
-        out[c, 2] = b
-        out[c, 3] = mu
-        out[c, 4] = n
-        out[c, 5] = n_contrib
-        out[c, 6] = su * su / suu if suu > 0.0 else NAN
-        out[c, 7] = umax / su if su > 0.0 else NAN
-        out[c, 8] = num / den if n > 1 and den > 0.0 else NAN
-        out[c, 9] = longest
-        out[c, 10] = chi2_flat

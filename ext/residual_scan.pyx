@@ -10,6 +10,7 @@ of cancellation for residuals of any offset). Arrays float64/int64 C-contiguous;
 """
 
 from cython.parallel cimport prange
+from libc.stdint cimport int64_t
 
 
 def prefix_sums(const double[::1] rc, const double[::1] w, double[::1] p0, double[::1] p1,
@@ -27,10 +28,10 @@ def prefix_sums(const double[::1] rc, const double[::1] w, double[::1] p0, doubl
 
 
 def scan_levels(const double[::1] t, const double[::1] p0, const double[::1] p1,
-                const double[::1] p2, const long[::1] bounds, const double[::1] first,
-                const double[::1] step, const double[::1] half, const long[::1] n_t0,
-                const long[::1] offsets, long min_points, long min_each_side,
-                double[::1] excess, long[::1] lo_out, long[::1] hi_out, int num_threads):
+                const double[::1] p2, const int64_t[::1] bounds, const double[::1] first,
+                const double[::1] step, const double[::1] half, const int64_t[::1] n_t0,
+                const int64_t[::1] offsets, Py_ssize_t min_points, Py_ssize_t min_each_side,
+                double[::1] excess, int64_t[::1] lo_out, int64_t[::1] hi_out, int num_threads):
     """Fill the window chi-square excess of every grid point.
 
     Parameters
@@ -73,10 +74,10 @@ def scan_levels(const double[::1] t, const double[::1] p0, const double[::1] p1,
 
 
 cdef void _scan_level(const double[::1] t, const double[::1] p0, const double[::1] p1,
-                      const double[::1] p2, const long[::1] bounds, const double[::1] first,
-                      const double[::1] step, const double[::1] half, const long[::1] n_t0,
-                      const long[::1] offsets, long min_points, long min_each_side,
-                      double[::1] excess, long[::1] lo_out, long[::1] hi_out, Py_ssize_t lev,
+                      const double[::1] p2, const int64_t[::1] bounds, const double[::1] first,
+                      const double[::1] step, const double[::1] half, const int64_t[::1] n_t0,
+                      const int64_t[::1] offsets, Py_ssize_t min_points, Py_ssize_t min_each_side,
+                      double[::1] excess, int64_t[::1] lo_out, int64_t[::1] hi_out, Py_ssize_t lev,
                       Py_ssize_t n_k) noexcept nogil:
     cdef Py_ssize_t s = lev // n_k
     cdef Py_ssize_t k = lev % n_k

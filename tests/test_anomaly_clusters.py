@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from lcpipe.kernels.anomaly_scan import scan_grid
-from lcpipe.microlensing.clusters import find_clusters
+from lcpipe.kernels.clusters import find_clusters
+from lcpipe.kernels.window_quality import window_quality
 from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.grid import ScanOptions, build_grid
-from lcpipe.microlensing.quality import window_quality
 from lcpipe.microlensing.score import ScoreOptions, reference_clusters, robust_scale, score_cluster
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lcpipe.microlensing.criteria import CandidateCriteria
-from lcpipe.microlensing.finder import FinderOptions, find_anomalies, scan_fit, scan_row
+from lcpipe.microlensing.finder import FinderOptions, find_anomalies, scan_fit
 from lcpipe.microlensing.photometry import mags_to_fit_flux
 from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
 from lcpipe.microlensing.result import CLUSTER_COLUMNS
@@ -116,7 +116,7 @@ def test_result_summaries_and_rows_agree():
     t, flux, err = _simulated_event(1, bump=0.2)
     fit = fit_pspl(t, flux, err)
     result = scan_fit(fit)
-    row = scan_row(fit)
+    row = result.to_row()
     assert set(row) == set(result.summary_dict())
     assert all(np.isscalar(v) or v is None for v in row.values())
     assert row["best_t0"] == result.summary_dict()["best_t0"]

@@ -1,11 +1,14 @@
 """Parity of the compiled anomaly scan (with its skipping of empty windows) with the full-grid reference."""
 
+import platform
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from lcpipe.kernels.anomaly_scan import scan_grid
+from lcpipe.kernels.anomaly_scan import has_vector_path, scan_grid
+from lcpipe.kernels.window_quality import window_quality
 from lcpipe.microlensing.grid import ScanOptions, build_grid, season_bounds
-from lcpipe.microlensing.quality import window_quality
 
 RTOL = 1e-9
 
@@ -43,12 +46,13 @@ def _case(name: str, seed: int):
 CASES = ["random", "one_season", "many_seasons", "gaps", "duplicates", "sparse", "on_centres"]
 
 
+@pytest.mark.parametrize("vector", [True, False], ids=["vector", "scalar"])
 @pytest.mark.parametrize("name", CASES)
 @pytest.mark.parametrize("each_side", [0, 2])
-def test_fast_matches_full_grid_reference(name, each_side):
+def test_fast_matches_full_grid_reference(name, each_side, vector):
     t, r, w = _case(name, 7)
     grid = build_grid(t, ScanOptions(n_teff=14))
-    fast = scan_grid(t, r, w, grid, min_points_each_side=each_side)
+    fast = scan_grid(t, r, w, grid, min_points_each_side=each_side, vector=vector)
     slow = scan_grid(t, r, w, grid, min_points_each_side=each_side, method="slow")
     assert slow.dchi2.size == grid.size
     # The kernel lists exactly the grid points whose window holds at least 4 points.
@@ -76,6 +80,25 @@ def test_fast_matches_full_grid_reference(name, each_side):
         method="slow",
     )
     np.testing.assert_allclose(refit["dchi2_window"], slow.dchi2[flat[pick]], rtol=1e-8, atol=1e-8 * scale)
+
+
+def _cpu_has_avx2_and_fma() -> bool:
+    cpuinfo = Path("/proc/cpuinfo")
+    flags = cpuinfo.read_text().split() if cpuinfo.exists() else []
+    return "avx2" in flags and "fma" in flags
+
+
+def test_vector_path_is_built_where_the_cpu_has_it():
+    # Both paths of test_fast_matches_full_grid_reference run here, not the scalar one twice.
+    if platform.machine() in ("x86_64", "AMD64") and _cpu_has_avx2_and_fma():
+        assert has_vector_path()
+    t, r, w = _case("random", 5)
+    grid = build_grid(t, ScanOptions())
+    vector = scan_grid(t, r, w, grid)
+    scalar = scan_grid(t, r, w, grid, vector=False)
+    np.testing.assert_array_equal(vector.lo, scalar.lo)
+    np.testing.assert_array_equal(vector.hi, scalar.hi)
+    np.testing.assert_allclose(vector.dchi2, scalar.dchi2, rtol=1e-9, atol=1e-9 * scalar.dchi2.max())
 
 
 def test_result_does_not_depend_on_thread_count():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lcpipe.kernels.anomaly_scan import scan_grid
-from lcpipe.microlensing.clusters import find_clusters
+from lcpipe.kernels.clusters import find_clusters
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.grid import ScanOptions, build_grid
 from lcpipe.microlensing.pspl import pspl_magnification

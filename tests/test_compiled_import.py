@@ -6,6 +6,6 @@ import lcpipe
 
 
 def test_compiled_kernels_import_from_installed_package():
-    module = importlib.import_module("lcpipe._ext.window_stats")
+    module = importlib.import_module("lcpipe._ext.residual_scan")
     assert module.__file__.endswith((".so", ".pyd"))
     assert module.__name__.startswith(lcpipe.__name__)

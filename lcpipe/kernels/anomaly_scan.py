@@ -7,7 +7,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from lcpipe._ext import anomaly_scan as _kernel
-from lcpipe.microlensing.grid import ScanGrid
+from lcpipe.kernels.scan_grid import ScanGrid
 
 #: A template whose weighted variance over the window is at most this (A is dimensionless, O(1))
 #: is treated as constant there and cannot improve on the flat model. Same rule in the compiled kernel.
@@ -53,6 +53,11 @@ class GridScan(NamedTuple):
         out = np.zeros(grid.size)
         out[self.flat_index(grid)] = self.dchi2
         return out
+
+
+def has_vector_path() -> bool:
+    """Whether this build and CPU run the AVX2 + FMA window sums of :func:`scan_grid` (x86-64 only)."""
+    return bool(_kernel.has_vector_path())
 
 
 def centred_residuals(
@@ -119,6 +124,7 @@ def scan_grid(
     min_points_each_side: int = 0,
     method: Literal["fast", "slow"] = "fast",
     num_threads: int = 1,
+    vector: bool = True,
 ) -> GridScan:
     """Score every (season, teff, t0) grid point: flat model vs the better of two templates.
 
@@ -143,6 +149,9 @@ def scan_grid(
         sums. ``"slow"``: NumPy reference visiting every grid point, the tests' yardstick.
     num_threads : int
         OpenMP threads of the fast kernel (0: OpenMP default). Results do not depend on it.
+    vector : bool
+        Let the fast kernel use its AVX2 + FMA window sums on CPUs that have them (see
+        :func:`has_vector_path`); False forces the scalar loop. The two agree to rounding (FMA).
 
     Returns
     -------
@@ -153,7 +162,7 @@ def scan_grid(
         return _scan_grid_slow(t, r, w, grid, min_points, min_points_each_side)
     if method != "fast":
         raise ValueError(f"method must be 'fast' or 'slow', got {method!r}")
-    return _scan_grid_fast(t, r, w, grid, min_points, min_points_each_side, int(num_threads))
+    return _scan_grid_fast(t, r, w, grid, min_points, min_points_each_side, int(num_threads), bool(vector))
 
 
 def _scan_grid_fast(
@@ -164,6 +173,7 @@ def _scan_grid_fast(
     min_points: int,
     min_each_side: int,
     threads: int,
+    vector: bool,
 ) -> GridScan:
     n_levels = grid.n_t0.size
     n_t0 = np.ascontiguousarray(grid.n_t0.ravel(), dtype=np.int64)
@@ -185,7 +195,9 @@ def _scan_grid_fast(
     dchi2 = np.empty(m)
     template = np.empty(m, np.int8)
     teff_of = np.ascontiguousarray(grid.teff[level])
-    _kernel.score_active(t, rc, w, p0, p1, teff_of, lo, hi, t0, side, min_each_side, dchi2, template, threads)
+    _kernel.score_active(
+        t, rc, w, p0, p1, teff_of, lo, hi, t0, side, min_each_side, dchi2, template, threads, vector
+    )
     return GridScan(season, level, j, t0, dchi2, template, lo, hi)
 
 

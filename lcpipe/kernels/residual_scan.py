@@ -8,7 +8,7 @@ import numpy as np
 
 from lcpipe._ext import residual_scan as _kernel
 from lcpipe.kernels.anomaly_scan import GridScan, centred_residuals, checked_scan_inputs
-from lcpipe.microlensing.grid import ScanGrid
+from lcpipe.kernels.scan_grid import ScanGrid
 
 
 def residual_scan(

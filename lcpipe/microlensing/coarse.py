@@ -14,10 +14,10 @@ refinement in :mod:`lcpipe.microlensing.pspl`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-import numba
 import numpy as np
+
+from lcpipe.kernels.matched_filter import matched_filter
 
 
 @dataclass(frozen=True)
@@ -92,97 +92,6 @@ def bin_in_time(
     sw = np.add.reduceat(weight, starts)
     tb = time[0] + np.add.reduceat(weight * rel, starts) / sw
     return tb, np.add.reduceat(weight * flux, starts) / sw, sw
-
-
-def matched_filter(
-    time: np.ndarray,
-    flux: np.ndarray,
-    weight: np.ndarray,
-    teff: float,
-    u0: float,
-    half_width: float,
-    min_bins: int = 4,
-    method: Literal["fast", "slow"] = "fast",
-) -> np.ndarray:
-    """Chi-square gain of a PSPL excess over a constant, centred on every input time.
-
-    Parameters
-    ----------
-    time, flux, weight : ndarray, shape (M,), float64
-        Sorted (binned) times (days), fluxes and weights.
-    teff, u0 : float
-        Template ``a = A(u) - 1`` with ``u**2 = u0**2 * (1 + ((t - t0) / teff)**2)``.
-    half_width : float
-        Window ``|t - t0| < half_width`` (days).
-    min_bins : int
-        Windows with fewer points score 0.
-    method : {"fast", "slow"}
-        ``"fast"``: numba kernel with sliding window pointers. ``"slow"``: NumPy reference.
-
-    Returns
-    -------
-    ndarray, shape (M,)
-        ``Δχ² >= 0`` at ``t0 = time[j]`` (0 for a dimming fit or a degenerate window).
-    """
-    out = np.zeros(time.size)
-    if method == "fast":
-        _matched_filter_kernel(time, flux, weight, float(teff), float(u0), float(half_width), min_bins, out)
-        return out
-    if method != "slow":
-        raise ValueError(f"method must be 'fast' or 'slow', got {method!r}")
-    for j, t0 in enumerate(time):
-        sel = np.abs(time - t0) < half_width
-        if np.count_nonzero(sel) < min_bins:
-            continue
-        tau = (time[sel] - t0) / teff
-        u2 = u0 * u0 * (1.0 + tau * tau)
-        q = np.sqrt(u2 * (u2 + 4.0))
-        a = 4.0 / (q * (u2 + 2.0 + q))
-        w, f = weight[sel], flux[sel]
-        sw = w.sum()
-        var = np.sum(w * a * a) - np.sum(w * a) ** 2 / sw
-        cov = np.sum(w * a * f) - np.sum(w * a) * np.sum(w * f) / sw
-        if var > 1e-12 * np.sum(w * a * a) and cov > 0:
-            out[j] = cov * cov / var
-    return out
-
-
-@numba.njit(cache=True, nogil=True)
-def _matched_filter_kernel(time, flux, weight, teff, u0, half_width, min_bins, out):  # pragma: no cover
-    m = time.size
-    lo = 0
-    hi = 0
-    inv_teff = 1.0 / teff
-    u0sq = u0 * u0
-    for j in range(m):
-        t0 = time[j]
-        while time[lo] <= t0 - half_width:
-            lo += 1
-        while hi < m and time[hi] < t0 + half_width:
-            hi += 1
-        out[j] = 0.0
-        if hi - lo < min_bins:
-            continue
-        sw = 0.0
-        sa = 0.0
-        saa = 0.0
-        sf = 0.0
-        saf = 0.0
-        for k in range(lo, hi):
-            tau = (time[k] - t0) * inv_teff
-            u2 = u0sq * (1.0 + tau * tau)
-            q = np.sqrt(u2 * (u2 + 4.0))
-            a = 4.0 / (q * (u2 + 2.0 + q))
-            w = weight[k]
-            sw += w
-            sa += w * a
-            saa += w * a * a
-            sf += w * flux[k]
-            saf += w * a * flux[k]
-        var = saa - sa * sa / sw
-        cov = saf - sa * sf / sw
-        if var > 1e-12 * saa and cov > 0:
-            out[j] = cov * cov / var
 
 
 def coarse_grid(time: np.ndarray, flux: np.ndarray, weight: np.ndarray, options: CoarseOptions) -> np.ndarray:

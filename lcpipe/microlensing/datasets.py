@@ -5,7 +5,7 @@ weighted with its own rescaled errors, enter one windowed template fit ``r ≈ a
 For a cluster, :func:`dataset_support` splits that fit's improvement over the flat level ``mu``,
 ``v_i = w_i [(r_i - mu)^2 - (r_i - a A_i - b)^2]``, by data set (the parts add up to the cluster's
 delta chi-square), and also gives each data set's own delta chi-square of the same template fitted
-to its points alone (:func:`lcpipe.microlensing.quality.window_quality`).
+to its points alone (:func:`lcpipe.kernels.window_quality.window_quality`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.kernels.anomaly_scan import template_values
+from lcpipe.kernels.window_quality import window_quality
 from lcpipe.microlensing.grid import ScanOptions
-from lcpipe.microlensing.quality import window_quality
 
 #: Columns of :func:`dataset_support`.
 SUPPORT_COLUMNS = ("dataset", "n_window", "dchi2_joint", "share", "dchi2_own", "n_contrib")

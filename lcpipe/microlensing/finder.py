@@ -19,16 +19,17 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from lcpipe.kernels.anomaly_scan import scan_grid
+from lcpipe.kernels.anomaly_scan import GridScan, scan_grid
+from lcpipe.kernels.clusters import find_clusters
 from lcpipe.kernels.residual_scan import residual_scan
-from lcpipe.microlensing.clusters import find_clusters
+from lcpipe.kernels.scan_grid import ScanGrid
+from lcpipe.kernels.window_quality import QUALITY_COLUMNS, window_quality
 from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.datasets import dataset_support
 from lcpipe.microlensing.degenerate import refit_if_degenerate
 from lcpipe.microlensing.grid import ScanOptions, build_grid, limit_teff
 from lcpipe.microlensing.photometry import rescale_errors, rescale_errors_by_group
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
-from lcpipe.microlensing.quality import QUALITY_COLUMNS, window_quality
 from lcpipe.microlensing.result import _NAN_SCORE, CLUSTER_COLUMNS, AnomalyResult
 from lcpipe.microlensing.score import ScoreOptions, score_cluster
 from lcpipe.microlensing.verdict import VerdictOptions, judge
@@ -193,61 +194,18 @@ def scan_fit(
     t, f, e = (np.asarray(a, dtype=float)[order] for a in (fit.time, fit.flux, fit.flux_err))
     if not fit.ok:
         return _unscanned(fit.status, fit, t, f, e, fit_seconds)
-    error_scale = 1.0
     group = np.zeros(t.size, np.int64) if fit.group is None else np.asarray(fit.group)[order]
-    scales = np.ones(max(int(fit.n_groups), 1))
-    if options.rescale_errors and options.rescale_per_dataset and fit.n_groups > 1:
-        scales, e, error_scale = rescale_errors_by_group(fit, allow_shrink=options.allow_error_shrink)
-        e = e[order]
-    elif options.rescale_errors:
-        error_scale, e = rescale_errors(fit, allow_shrink=options.allow_error_shrink)
-        e = e[order]
-        scales = np.full(scales.size, error_scale)
+    scales, e, error_scale = _rescaled_errors(fit, e, order, options)
     residuals = f - fit.model_flux(t)
     weights = 1.0 / (e * e)
     grid = build_grid(t, options.scan)
     if options.max_teff_over_tE is not None:
         grid = limit_teff(grid, options.max_teff_over_tE * fit.tE)
     scanner = _SCANNERS[options.scan_mode]
-    scan = scanner(
-        t,
-        residuals,
-        weights,
-        grid,
-        min_points=options.scan.min_points,
-        min_points_each_side=options.scan.min_points_each_side,
-        method=options.method,
-        num_threads=options.num_threads,
-    )
+    scan = _scan(scanner, t, residuals, weights, grid, options)
     scanned = _time.perf_counter()
-    reps = find_clusters(scan, grid, options.scan.cluster_separation, method=options.method)
-    teff = grid.teff[scan.level[reps]]
-    quality = window_quality(
-        t,
-        residuals,
-        weights,
-        scan.lo[reps],
-        scan.hi[reps],
-        scan.t0[reps],
-        teff,
-        np.maximum(scan.template[reps], 0),
-        options.scan.contrib_threshold,
-        method=options.method,
-    )
-    clusters = pd.DataFrame(
-        {
-            "season": scan.season[reps],
-            "t0": scan.t0[reps],
-            "teff": teff,
-            "dchi2": scan.dchi2[reps],
-            "template": scan.template[reps].astype(np.int64),
-            **{c: quality[c].to_numpy() for c in QUALITY_COLUMNS if c != "dchi2_window"},
-        }
-    )
-    accepted, reason = options.criteria.accept(clusters)
-    clusters["accepted"] = accepted
-    clusters["reject_reason"] = reason
-    clusters = clusters[list(CLUSTER_COLUMNS)]
+    clusters, teff = _clusters(t, residuals, weights, grid, scan, options)
+    accepted = clusters["accepted"].to_numpy()
     best = _largest(clusters["dchi2"].to_numpy(), accepted)
     top = _largest(clusters["dchi2"].to_numpy(), np.ones(len(clusters), bool))
     season, dchi2 = clusters["season"].to_numpy(), clusters["dchi2"].to_numpy()
@@ -307,16 +265,83 @@ def scan_fit(
     )
 
 
+def _scan(
+    scanner, t: np.ndarray, residuals: np.ndarray, weights: np.ndarray, grid: ScanGrid, options: FinderOptions
+) -> GridScan:
+    """The grid scan of ``options.scan_mode`` with the window rules of ``options.scan``."""
+    return scanner(
+        t,
+        residuals,
+        weights,
+        grid,
+        min_points=options.scan.min_points,
+        min_points_each_side=options.scan.min_points_each_side,
+        method=options.method,
+        num_threads=options.num_threads,
+    )
+
+
+def _rescaled_errors(
+    fit: PSPLFit, e: np.ndarray, order: np.ndarray, options: FinderOptions
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Error factor of each data set (K,), the rescaled time-sorted errors (N,) and the overall factor
+    (``options.rescale_errors``, per data set with ``rescale_per_dataset``); the errors as they are
+    otherwise."""
+    scales = np.ones(max(int(fit.n_groups), 1))
+    if options.rescale_errors and options.rescale_per_dataset and fit.n_groups > 1:
+        scales, rescaled, error_scale = rescale_errors_by_group(fit, allow_shrink=options.allow_error_shrink)
+        return scales, rescaled[order], error_scale
+    if options.rescale_errors:
+        error_scale, rescaled = rescale_errors(fit, allow_shrink=options.allow_error_shrink)
+        return np.full(scales.size, error_scale), rescaled[order], error_scale
+    return scales, e, 1.0
+
+
+def _clusters(
+    t: np.ndarray,
+    residuals: np.ndarray,
+    weights: np.ndarray,
+    grid: ScanGrid,
+    scan: GridScan,
+    options: FinderOptions,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Cluster representatives of ``scan`` with their window quality and the criteria's verdict
+    (columns :data:`CLUSTER_COLUMNS`), and the timescale of each (C,)."""
+    reps = find_clusters(scan, grid, options.scan.cluster_separation, method=options.method)
+    teff = grid.teff[scan.level[reps]]
+    quality = window_quality(
+        t,
+        residuals,
+        weights,
+        scan.lo[reps],
+        scan.hi[reps],
+        scan.t0[reps],
+        teff,
+        np.maximum(scan.template[reps], 0),
+        options.scan.contrib_threshold,
+        method=options.method,
+    )
+    clusters = pd.DataFrame(
+        {
+            "season": scan.season[reps],
+            "t0": scan.t0[reps],
+            "teff": teff,
+            "dchi2": scan.dchi2[reps],
+            "template": scan.template[reps].astype(np.int64),
+            **{c: quality[c].to_numpy() for c in QUALITY_COLUMNS if c != "dchi2_window"},
+        }
+    )
+    accepted, reason = options.criteria.accept(clusters)
+    clusters["accepted"] = accepted
+    clusters["reject_reason"] = reason
+    return clusters[list(CLUSTER_COLUMNS)], teff
+
+
 def _labels(fit: PSPLFit) -> np.ndarray:
     """Label of each group code of ``fit`` (the codes as text when the fit has none)."""
     if fit.group_labels is not None:
         return np.asarray(fit.group_labels, dtype=str)
     return np.arange(max(int(fit.n_groups), 1)).astype(str)
-
-
-def scan_row(fit: PSPLFit, options: FinderOptions = FinderOptions()) -> dict[str, Any]:
-    """Flat per-source row (``status`` first) of the scan of an existing fit, for pipeline tables."""
-    return scan_fit(fit, options=options).to_row()
 
 
 def _largest(dchi2: np.ndarray, mask: np.ndarray) -> int | None:

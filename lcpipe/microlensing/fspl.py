@@ -194,84 +194,90 @@ def fit_fspl(
     if not pspl.ok:
         return _from_pspl(pspl, fs_cut=options.fs_cut)
 
-    t, f, e = pspl.time, pspl.flux, pspl.flux_err
-    sqrt_w = 1.0 / e
-    vbm = VBMicrolensing.VBMicrolensing()
-    t_ref, te_ref = pspl.t0, pspl.tE
-    popt = options.pspl
-    lower = np.array(
-        [
-            (t[0] - t_ref) / te_ref - popt.t0_margin * (t[-1] - t[0]) / te_ref,
-            np.log(popt.tE_min),
-            -popt.u0_max,
-            np.log(options.rho_min),
-        ]
-    )
-    upper = np.array(
-        [
-            (t[-1] - t_ref) / te_ref + popt.t0_margin * (t[-1] - t[0]) / te_ref,
-            np.log(popt.tE_max),
-            popt.u0_max,
-            np.log(options.rho_max),
-        ]
-    )
+    problem = _FSPLProblem(pspl, options)
+    best = None
+    for rho in rho_starts:
+        result = problem.solve(rho)
+        if result is not None and (best is None or result.cost < best.cost):
+            best = result
+    if best is None:
+        return _from_pspl(replace(pspl, status="fit_failed"), fs_cut=options.fs_cut)
+    return problem.result(best)
 
-    def model(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+
+class _FSPLProblem:
+    """The FSPL fit on the points of a PSPL fit, in ``x = ((t0 - t0_ref) / tE_ref, ln tE, u0, ln rho)``
+    with the PSPL ``t0, tE`` as reference and ``fs, fb`` solved linearly at every trial."""
+
+    def __init__(self, pspl: PSPLFit, options: FSPLOptions):
+        self.pspl, self.options = pspl, options
+        t = pspl.time
+        self.sqrt_w = 1.0 / pspl.flux_err
+        self.vbm = VBMicrolensing.VBMicrolensing()
+        self.t_ref, self.te_ref = pspl.t0, pspl.tE
+        popt = options.pspl
+        margin = popt.t0_margin * (t[-1] - t[0]) / self.te_ref
+        self.lower = np.array(
+            [(t[0] - self.t_ref) / self.te_ref - margin, np.log(popt.tE_min), -popt.u0_max,
+             np.log(options.rho_min)]
+        )  # fmt: skip
+        self.upper = np.array(
+            [(t[-1] - self.t_ref) / self.te_ref + margin, np.log(popt.tE_max), popt.u0_max,
+             np.log(options.rho_max)]
+        )  # fmt: skip
+
+    def model(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(fs, fb)`` and the weighted residuals, shape (N,), at ``x``."""
+        t, f, sqrt_w = self.pspl.time, self.pspl.flux, self.sqrt_w
         mag = fspl_magnification(
-            t, t_ref + x[0] * te_ref, np.exp(x[1]), x[2], np.exp(x[3]), vbm=vbm, fs_cut=options.fs_cut
-        )
+            t, self.t_ref + x[0] * self.te_ref, np.exp(x[1]), x[2], np.exp(x[3]), vbm=self.vbm,
+            fs_cut=self.options.fs_cut,
+        )  # fmt: skip
         design = np.column_stack([mag, np.ones_like(mag)]) * sqrt_w[:, None]
         coef, *_ = np.linalg.lstsq(design, f * sqrt_w, rcond=None)
         return coef, f * sqrt_w - design @ coef
 
-    best = None
-    for rho in rho_starts:
-        x0 = np.clip([0.0, np.log(pspl.tE), pspl.u0, np.log(rho)], lower, upper)
+    def solve(self, rho: float):
+        """Bounded least squares from the PSPL solution and ``rho``; None if it fails or is not finite."""
+        x0 = np.clip([0.0, np.log(self.pspl.tE), self.pspl.u0, np.log(rho)], self.lower, self.upper)
+        opts = self.options
         try:
             result = least_squares(
-                lambda x: model(x)[1],
-                x0,
-                bounds=(lower, upper),
-                method="trf",
-                x_scale="jac",
-                diff_step=options.diff_step,
-                ftol=options.tol,
-                xtol=options.tol,
-                gtol=options.tol,
-                max_nfev=options.max_nfev,
-            )
+                lambda x: self.model(x)[1], x0, bounds=(self.lower, self.upper), method="trf",
+                x_scale="jac", diff_step=opts.diff_step, ftol=opts.tol, xtol=opts.tol, gtol=opts.tol,
+                max_nfev=opts.max_nfev,
+            )  # fmt: skip
         except (ValueError, np.linalg.LinAlgError):
-            continue
-        cost = 2.0 * result.cost
-        if np.isfinite(cost) and (best is None or cost < 2.0 * best.cost):
-            best = result
-    if best is None:
-        return _from_pspl(replace(pspl, status="fit_failed"), fs_cut=options.fs_cut)
+            return None
+        return result if np.isfinite(2.0 * result.cost) else None
 
-    x = best.x
-    (fs, fb), resid = model(x)
-    chi2 = float(np.sum(resid * resid))
-    values = {
-        "t0": float(t_ref + x[0] * te_ref),
-        "tE": float(np.exp(x[1])),
-        "u0": abs(float(x[2])),
-        "rho": float(np.exp(x[3])),
-        "fs": float(fs),
-        "fb": float(fb),
-        "chi2": chi2,
-    }
-    if not all(np.isfinite(list(values.values()))):
-        return _from_pspl(replace(pspl, status="fit_failed"), fs_cut=options.fs_cut)
-    dof = pspl.n_points - N_PARAMS_FSPL
-    tol = 1e-9 * (1.0 + np.abs(x))
-    return replace(
-        _from_pspl(pspl, fs_cut=options.fs_cut),
-        **values,
-        dchi2_const=pspl.chi2_const - chi2,
-        dof=dof,
-        chi2_dof=chi2 / dof,
-        dchi2_pspl=pspl.chi2 - chi2,
-        n_iter=int(best.nfev),
-        converged=bool(best.status > 0),
-        at_bound=bool(np.any(x - lower <= tol) or np.any(upper - x <= tol)),
-    )
+    def result(self, best) -> FSPLFit:
+        """The :class:`FSPLFit` of the least-squares solution ``best``."""
+        pspl, x = self.pspl, best.x
+        (fs, fb), resid = self.model(x)
+        chi2 = float(np.sum(resid * resid))
+        values = {
+            "t0": float(self.t_ref + x[0] * self.te_ref),
+            "tE": float(np.exp(x[1])),
+            "u0": abs(float(x[2])),
+            "rho": float(np.exp(x[3])),
+            "fs": float(fs),
+            "fb": float(fb),
+            "chi2": chi2,
+        }
+        fs_cut = self.options.fs_cut
+        if not all(np.isfinite(list(values.values()))):
+            return _from_pspl(replace(pspl, status="fit_failed"), fs_cut=fs_cut)
+        dof = pspl.n_points - N_PARAMS_FSPL
+        tol = 1e-9 * (1.0 + np.abs(x))
+        return replace(
+            _from_pspl(pspl, fs_cut=fs_cut),
+            **values,
+            dchi2_const=pspl.chi2_const - chi2,
+            dof=dof,
+            chi2_dof=chi2 / dof,
+            dchi2_pspl=pspl.chi2 - chi2,
+            n_iter=int(best.nfev),
+            converged=bool(best.status > 0),
+            at_bound=bool(np.any(x - self.lower <= tol) or np.any(self.upper - x <= tol)),
+        )

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lcpipe.kernels.scan_grid import ScanGrid
+from lcpipe.kernels.window_quality import QUALITY_COLUMNS, SUPPORT_COLUMNS
 from lcpipe.microlensing.datasets import carrying
-from lcpipe.microlensing.grid import ScanGrid
 from lcpipe.microlensing.pspl import PSPLFit
-from lcpipe.microlensing.quality import QUALITY_COLUMNS
 from lcpipe.microlensing.score import ClusterScore
 from lcpipe.microlensing.verdict import Verdict
 
@@ -28,18 +28,7 @@ CLUSTER_COLUMNS = (
     "accepted",
     "reject_reason",
 )
-_BEST_FIELDS = (
-    "t0",
-    "teff",
-    "dchi2",
-    "template",
-    "n_window",
-    "n_contrib",
-    "n_eff",
-    "peak_frac",
-    "rho1",
-    "longest_run",
-)
+_BEST_FIELDS = ("t0", "teff", "dchi2", "template", *SUPPORT_COLUMNS)
 _NAN_SCORE = ClusterScore(float("nan"), float("nan"), float("nan"), 0, 0, "none")
 _NO_VERDICT = Verdict(False, "not_scanned", None)
 

@@ -6,9 +6,9 @@ from typing import Literal
 
 import numpy as np
 
-from lcpipe._ext import anomaly_scan as _kernel
+from lcpipe._ext import clusters as _kernel
 from lcpipe.kernels.anomaly_scan import GridScan
-from lcpipe.microlensing.grid import ScanGrid
+from lcpipe.kernels.scan_grid import ScanGrid
 
 
 def find_clusters(

@@ -1,11 +1,15 @@
-"""Parity of the PSPL numba kernels with their NumPy references, and the derivatives they encode."""
+"""Parity of the compiled PSPL kernels with their NumPy references, and the derivatives they encode."""
 
 import numpy as np
 import pytest
 import VBMicrolensing
 
-from lcpipe.microlensing.coarse import bin_in_time, matched_filter
-from lcpipe.microlensing.pspl import N_SUMS, _project, projected_sums, pspl_magnification
+from lcpipe.kernels.matched_filter import matched_filter
+from lcpipe.kernels.pspl import N_SUMS, levenberg_marquardt, project, projected_sums
+from lcpipe.microlensing.coarse import bin_in_time
+from lcpipe.microlensing.magnification import pspl_magnification
+from lcpipe.microlensing.pspl import PSPLOptions
+from lcpipe.microlensing.pspl_problem import Problem
 
 
 def _event(seed: int, n: int):
@@ -48,8 +52,9 @@ def test_projected_sums_fast_matches_slow(theta):
     np.testing.assert_allclose(fast.sum(axis=0), projected_sums(t, f, w, np.array(theta))[0], rtol=1e-10)
 
 
+@pytest.mark.parametrize("method", ["fast", "slow"])
 @pytest.mark.parametrize("grouped", [False, True])
-def test_projected_gradient_matches_finite_differences(grouped):
+def test_projected_gradient_matches_finite_differences(grouped, method):
     t, f, w, group = _cameras(1, 400)
     if not grouped:
         group = np.zeros_like(group)
@@ -57,9 +62,9 @@ def test_projected_gradient_matches_finite_differences(grouped):
     theta = np.array([49.0, np.log(12.0), 0.25])
 
     def chi2(th):
-        return _project(projected_sums(t, f, w, th, group), sw, sf, sff).chi2
+        return project(projected_sums(t, f, w, th, group), sw, sf, sff, method=method).chi2
 
-    grad = _project(projected_sums(t, f, w, theta, group), sw, sf, sff).grad
+    grad = project(projected_sums(t, f, w, theta, group), sw, sf, sff, method=method).grad
     steps = np.array([1e-5, 1e-6, 1e-7])
     numeric = [
         (chi2(theta + h * e) - chi2(theta - h * e)) / (2 * h) for h, e in zip(steps, np.eye(3), strict=True)
@@ -79,11 +84,13 @@ def _design(a, group, own_fs):
     return np.column_stack([shared, own, indicators])
 
 
+@pytest.mark.parametrize("method", ["fast", "slow"])
 @pytest.mark.parametrize("own", sorted(OWN_FS))
-def test_projection_solves_weighted_least_squares(own):
+def test_projection_solves_weighted_least_squares(own, method):
     t, f, w, group = _cameras(2, 300)
     theta = np.array([50.5, np.log(9.0), 0.22])
-    proj = _project(projected_sums(t, f, w, theta, group), *_group_sums(w, f, group), OWN_FS[own])
+    sums = projected_sums(t, f, w, theta, group)
+    proj = project(sums, *_group_sums(w, f, group), OWN_FS[own], method=method)
     a = pspl_magnification(t, theta[0], np.exp(theta[1]), theta[2]) - 1.0
     design = _design(a, group, OWN_FS[own])
     coef, *_ = np.linalg.lstsq(design * np.sqrt(w)[:, None], f * np.sqrt(w), rcond=None)
@@ -91,8 +98,10 @@ def test_projection_solves_weighted_least_squares(own):
     expected_fs[OWN_FS[own]] = coef[1 : 1 + OWN_FS[own].sum()]
     np.testing.assert_allclose(proj.fs, expected_fs, rtol=1e-9)
     np.testing.assert_allclose(proj.offset, coef[-3:], rtol=1e-9, atol=1e-12)
-    at_truth = _project(
-        projected_sums(t, f, w, np.array([50.0, np.log(10.0), 0.2]), group), *_group_sums(w, f, group)
+    at_truth = project(
+        projected_sums(t, f, w, np.array([50.0, np.log(10.0), 0.2]), group),
+        *_group_sums(w, f, group),
+        method=method,
     )
     np.testing.assert_allclose(np.diff(at_truth.offset), np.diff(CAMERA_OFFSETS), atol=3e-3)
     np.testing.assert_allclose(proj.chi2, np.sum(w * (f - design @ coef) ** 2), rtol=1e-8)
@@ -102,7 +111,7 @@ def test_projection_solves_weighted_least_squares(own):
 def test_curvature_is_kaufmans_projected_jacobian(own):
     t, f, w, group = _cameras(7, 300)
     theta = np.array([50.5, np.log(9.0), 0.22])
-    proj = _project(projected_sums(t, f, w, theta, group), *_group_sums(w, f, group), OWN_FS[own])
+    proj = project(projected_sums(t, f, w, theta, group), *_group_sums(w, f, group), OWN_FS[own])
     h = np.array([1e-6, 1e-7, 1e-7])
     jac = np.column_stack(  # dA/dtheta_j by central differences, shape (N, 3)
         [
@@ -155,13 +164,11 @@ def test_bin_in_time_conserves_weight_and_weighted_flux():
 
 
 def _problem(seed, n=600, grouped=False, own_fs=None):
-    from lcpipe.microlensing.pspl import PSPLOptions, _Problem
-
     t, f, w, group = _cameras(seed, n)
     if not grouped:
         t, f, w = _event(seed, n)
         group = np.zeros(n, np.int64)
-    problem = _Problem.from_data(t, f, 1.0 / np.sqrt(w), group, PSPLOptions(u0_max=0.15))
+    problem = Problem.from_data(t, f, 1.0 / np.sqrt(w), group, PSPLOptions(u0_max=0.15))
     if own_fs is not None:
         problem.own_fs = own_fs
     return problem
@@ -170,24 +177,29 @@ def _problem(seed, n=600, grouped=False, own_fs=None):
 @pytest.mark.parametrize("grouping", ["single", "shared", "own"])
 @pytest.mark.parametrize("theta", [(50.0, np.log(10.0), 0.2), (45.0, np.log(30.0), 0.05), (60.0, 1.0, 0.3)])
 def test_projection_kernel_matches_numpy(theta, grouping):
-    from lcpipe.microlensing.pspl import _project_kernel
-
     problem = _problem(5, grouped=grouping != "single", own_fs=OWN_FS.get(grouping))
     sums = projected_sums(problem.t, problem.f, problem.w, np.array(theta), problem.group)
-    reference = _project(sums, problem.sw, problem.sf, problem.sff, problem.own_fs)
-    grad, curvature = np.empty(3), np.empty((3, 3))
-    fs, offset = np.empty(problem.n_groups), np.empty(problem.n_groups)
-    ok, chi2 = _project_kernel(
-        sums, problem.sw, problem.sf, problem.sff, problem.own_fs, grad, curvature, fs, offset
-    )
-    assert ok
-    assert chi2 == pytest.approx(reference.chi2, rel=1e-12)
-    np.testing.assert_allclose(fs, reference.fs, rtol=1e-12)
-    np.testing.assert_allclose(offset, reference.offset, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(grad, reference.grad, rtol=1e-10, atol=1e-10 * np.abs(reference.grad).max())
+    args = (sums, problem.sw, problem.sf, problem.sff, problem.own_fs)
+    reference = project(*args, method="slow")
+    compiled = project(*args)
+    assert compiled.chi2 == pytest.approx(reference.chi2, rel=1e-12)
+    np.testing.assert_allclose(compiled.fs, reference.fs, rtol=1e-12)
+    np.testing.assert_allclose(compiled.offset, reference.offset, rtol=1e-10, atol=1e-12)
+    grad_scale = np.abs(reference.grad).max()
+    np.testing.assert_allclose(compiled.grad, reference.grad, rtol=1e-10, atol=1e-10 * grad_scale)
+    curvature_scale = np.abs(compiled.curvature).max()
     np.testing.assert_allclose(
-        curvature, reference.curvature, rtol=1e-10, atol=1e-12 * np.abs(curvature).max()
+        compiled.curvature, reference.curvature, rtol=1e-10, atol=1e-12 * curvature_scale
     )
+
+
+def test_projection_of_a_constant_template_is_degenerate():
+    t, f, w = _event(8, 50)
+    flat = np.array([50.0, np.log(1e12), 0.5])  # tE of 1e12 days: A - 1 is the same at every point
+    sums = projected_sums(t, f, w, flat)
+    sw, sf, sff = (np.array([x.sum()]) for x in (w, w * f, w * f * f))
+    assert project(sums, sw, sf, sff) is None
+    assert project(sums, sw, sf, sff, method="slow") is None
 
 
 @pytest.mark.parametrize(
@@ -196,12 +208,10 @@ def test_projection_kernel_matches_numpy(theta, grouping):
 )
 @pytest.mark.parametrize("grouping", ["single", "shared", "own"])
 def test_compiled_levenberg_marquardt_matches_numpy_loop(start, grouping):
-    from lcpipe.microlensing.pspl import PSPLOptions, _levenberg_marquardt
-
     problem = _problem(6, grouped=grouping != "single", own_fs=OWN_FS.get(grouping))
-    options = PSPLOptions()
-    fast = _levenberg_marquardt(problem, np.array(start), options, 1e-8, 100)
-    slow = _levenberg_marquardt(problem, np.array(start), options, 1e-8, 100, method="slow")
+    lam = PSPLOptions().lambda_init
+    fast = levenberg_marquardt(problem, np.array(start), lam, 1e-8, 100)
+    slow = levenberg_marquardt(problem, np.array(start), lam, 1e-8, 100, method="slow")
     # compare |u0|: the paths may cross u0 = 0 on either side (the model depends on u0**2 only)
     np.testing.assert_allclose(np.abs(fast[0]), np.abs(slow[0]), rtol=1e-8, atol=1e-8)
     assert fast[1].chi2 == pytest.approx(slow[1].chi2, rel=1e-11)

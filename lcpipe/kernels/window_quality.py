@@ -1,4 +1,5 @@
-"""Support diagnostics of cluster representatives: is a delta chi-square carried by many points?"""
+"""Support diagnostics of scan windows (is a delta chi-square carried by many points?): compiled loops
+and the NumPy reference."""
 
 from __future__ import annotations
 
@@ -7,23 +8,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from lcpipe._ext import anomaly_scan as _kernel
+from lcpipe._ext import window_quality as _kernel
 from lcpipe.kernels.anomaly_scan import DEGENERATE_VAR, template_values
 
+#: Columns of :func:`window_quality` that say how many points carry a window's delta chi-square.
+SUPPORT_COLUMNS = ("n_window", "n_contrib", "n_eff", "peak_frac", "rho1", "longest_run")
+
 #: Columns of :func:`window_quality`, in the compiled kernel's order.
-QUALITY_COLUMNS = (
-    "dchi2_window",
-    "amplitude",
-    "offset",
-    "flat_level",
-    "n_window",
-    "n_contrib",
-    "n_eff",
-    "peak_frac",
-    "rho1",
-    "longest_run",
-    "chi2_flat",
-)
+QUALITY_COLUMNS = ("dchi2_window", "amplitude", "offset", "flat_level", *SUPPORT_COLUMNS, "chi2_flat")
 _INTEGER_COLUMNS = ("n_window", "n_contrib", "longest_run")
 
 
@@ -71,9 +63,7 @@ def window_quality(
         contributing points), ``chi2_flat``. n_eff and peak_frac are NaN when no point improves,
         rho1 when the window has < 2 points or constant v.
     """
-    t = np.ascontiguousarray(time, dtype=np.float64)
-    r = np.ascontiguousarray(residuals, dtype=np.float64)
-    w = np.ascontiguousarray(weights, dtype=np.float64)
+    t, r, w = (np.ascontiguousarray(a, dtype=np.float64) for a in (time, residuals, weights))
     args = (
         np.ascontiguousarray(lo, dtype=np.int64),
         np.ascontiguousarray(hi, dtype=np.int64),

@@ -1,0 +1,103 @@
+/* Window sums of the two anomaly templates (ext/anomaly_scan.pyx): a scalar loop and an AVX2 + FMA
+   loop chosen at run time; the caller can force the scalar one. */
+#ifndef LCPIPE_ANOMALY_SCAN_SUMS_H
+#define LCPIPE_ANOMALY_SCAN_SUMS_H
+
+#include <math.h>
+#include <stddef.h>
+#include "templates.h"
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define LCPIPE_HAVE_AVX2_PATH 1
+#include <immintrin.h>
+#endif
+
+/* Weighted sums over one window for both templates, shifted by c0, c1 (values of A0, A1 near the
+   window's middle) so that the variance of A is not a difference of two large numbers:
+   out = {sum w d0, sum w d0^2, sum w d0 e, sum w d1, sum w d1^2, sum w d1 e, sum w e}
+   with d = A - c and e = r - mu.  One pass for both templates from the same Q:
+   rs = 1/sqrt(Q(Q+4)), A1 = (Q+2) rs, A0 = sqrt(Q+4) rs. */
+static void lcpipe_sums_scalar(const double *t, const double *r, const double *w, ptrdiff_t lo,
+                               ptrdiff_t hi, double t0, double inv_teff, double mu, double c0,
+                               double c1, double *out)
+{
+    double s0 = 0, s00 = 0, s0e = 0, s1 = 0, s11 = 0, s1e = 0, se = 0;
+    for (ptrdiff_t i = lo; i < hi; ++i) {
+        double tau = (t[i] - t0) * inv_teff;
+        double q = 1.0 + tau * tau;
+        double rs = 1.0 / sqrt(q * (q + 4.0));
+        double d1 = (q + 2.0) * rs - c1;
+        double d0 = sqrt(q + 4.0) * rs - c0;
+        double wi = w[i];
+        double e = r[i] - mu;
+        s0 += wi * d0; s00 += wi * d0 * d0; s0e += wi * d0 * e;
+        s1 += wi * d1; s11 += wi * d1 * d1; s1e += wi * d1 * e;
+        se += wi * e;
+    }
+    out[0] = s0; out[1] = s00; out[2] = s0e; out[3] = s1; out[4] = s11; out[5] = s1e; out[6] = se;
+}
+
+/* Whether this build and CPU have the vector loop. */
+static int lcpipe_has_vector_path(void)
+{
+#ifdef LCPIPE_HAVE_AVX2_PATH
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+#ifdef LCPIPE_HAVE_AVX2_PATH
+/* The same sums four points at a time (AVX2 + FMA); the tail goes through the scalar loop. */
+__attribute__((target("avx2,fma")))
+static void lcpipe_sums_avx2(const double *t, const double *r, const double *w, ptrdiff_t lo,
+                             ptrdiff_t hi, double t0, double inv_teff, double mu, double c0,
+                             double c1, double *out)
+{
+    const __m256d vt0 = _mm256_set1_pd(t0), vinv = _mm256_set1_pd(inv_teff);
+    const __m256d vmu = _mm256_set1_pd(mu), vc0 = _mm256_set1_pd(c0), vc1 = _mm256_set1_pd(c1);
+    const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0), four = _mm256_set1_pd(4.0);
+    __m256d s0 = _mm256_setzero_pd(), s00 = s0, s0e = s0, s1 = s0, s11 = s0, s1e = s0, se = s0;
+    ptrdiff_t i = lo;
+    for (; i + 4 <= hi; i += 4) {
+        __m256d tau = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(t + i), vt0), vinv);
+        __m256d q = _mm256_fmadd_pd(tau, tau, one);
+        __m256d q4 = _mm256_add_pd(q, four);
+        __m256d rs = _mm256_div_pd(one, _mm256_sqrt_pd(_mm256_mul_pd(q, q4)));
+        __m256d d1 = _mm256_fmsub_pd(_mm256_add_pd(q, two), rs, vc1);
+        __m256d d0 = _mm256_fmsub_pd(_mm256_sqrt_pd(q4), rs, vc0);
+        __m256d wi = _mm256_loadu_pd(w + i);
+        __m256d e = _mm256_sub_pd(_mm256_loadu_pd(r + i), vmu);
+        __m256d wd0 = _mm256_mul_pd(wi, d0), wd1 = _mm256_mul_pd(wi, d1);
+        s0 = _mm256_add_pd(s0, wd0);
+        s00 = _mm256_fmadd_pd(wd0, d0, s00);
+        s0e = _mm256_fmadd_pd(wd0, e, s0e);
+        s1 = _mm256_add_pd(s1, wd1);
+        s11 = _mm256_fmadd_pd(wd1, d1, s11);
+        s1e = _mm256_fmadd_pd(wd1, e, s1e);
+        se = _mm256_fmadd_pd(wi, e, se);
+    }
+    double lane[4], tail[7];
+    __m256d acc[7] = {s0, s00, s0e, s1, s11, s1e, se};
+    lcpipe_sums_scalar(t, r, w, i, hi, t0, inv_teff, mu, c0, c1, tail);
+    for (int k = 0; k < 7; ++k) {
+        _mm256_storeu_pd(lane, acc[k]);
+        out[k] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + tail[k];
+    }
+}
+#endif
+
+/* The vector loop when allowed (vector != 0) and the CPU has AVX2 and FMA, else the scalar loop. */
+static void lcpipe_window_template_sums(const double *t, const double *r, const double *w,
+                                        ptrdiff_t lo, ptrdiff_t hi, double t0, double inv_teff,
+                                        double mu, double c0, double c1, int vector, double *out)
+{
+#ifdef LCPIPE_HAVE_AVX2_PATH
+    if (vector && lcpipe_has_vector_path()) {
+        lcpipe_sums_avx2(t, r, w, lo, hi, t0, inv_teff, mu, c0, c1, out);
+        return;
+    }
+#endif
+    lcpipe_sums_scalar(t, r, w, lo, hi, t0, inv_teff, mu, c0, c1, out);
+}
+
+#endif /* LCPIPE_ANOMALY_SCAN_SUMS_H */
