@@ -30,6 +30,7 @@ import numba
 import numpy as np
 
 from lcpipe.microlensing.coarse import CoarseOptions, bin_in_time, coarse_starts
+from lcpipe.options import convert_nested
 
 #: Number of fitted parameters of one group (t0, tE, u0, fs, fb); each further group adds its fb.
 N_PARAMS = 5
@@ -486,8 +487,7 @@ class PSPLOptions:
     coarse: CoarseOptions = field(default_factory=CoarseOptions)
 
     def __post_init__(self) -> None:
-        if isinstance(self.coarse, dict):
-            object.__setattr__(self, "coarse", CoarseOptions(**self.coarse))
+        convert_nested(self)
         if min(self.n_starts, self.max_iter, self.binned_max_iter) < 1:
             raise ValueError(
                 f"n_starts, max_iter and binned_max_iter must be >= 1, got {self.n_starts}, "

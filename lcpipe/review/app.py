@@ -20,9 +20,8 @@ from urllib.parse import quote, unquote
 import numpy as np
 import pandas as pd
 
-from lcpipe.dips.events import DipOptions
 from lcpipe.plots.dips import dip_plot_data
-from lcpipe.plots.microlensing import finder_options, rescan
+from lcpipe.plots.microlensing import rescan
 from lcpipe.plots.stage import strength
 from lcpipe.review import figures
 from lcpipe.review.run import (
@@ -34,6 +33,8 @@ from lcpipe.review.run import (
     stage_options,
 )
 from lcpipe.review.store import REVIEW_CLASSES, Review, connect, current_reviews, record, with_change_flags
+from lcpipe.stages.dips import DIPS_SECTION
+from lcpipe.stages.microlensing import ANOMALY_SECTION
 
 #: Keyboard letter of each review class (shown underlined on its button).
 CLASS_KEYS: dict[str, str] = {
@@ -229,13 +230,13 @@ class ReviewSession:
         if lc is None or status != "ok":
             out["lightcurve"] = figures.message_figure(f"light curve not readable: {status} ({row['path']})")
         else:
-            data = dip_plot_data(lc, row, DipOptions(**options.dips))
+            data = dip_plot_data(lc, row, DIPS_SECTION.build(options.dips))
             out["lightcurve"] = figures.lightcurve_figure(
                 data, "Light curve per data set: baseline band, triggered points, runs"
             )
             if bool(row.get("family_microlensing")):
                 out["microlensing"] = figures.microlensing_figure(
-                    rescan(lc, row, finder_options(options.anomaly, options.pspl))
+                    rescan(lc, row, ANOMALY_SECTION.build(options.anomaly, pspl=options.pspl))
                 )
             period, source = figures.fold_period(row)
             if np.isfinite(period):
