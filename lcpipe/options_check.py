@@ -20,65 +20,39 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from lcpipe.characterize.candidates import CharacterizeOptions
-from lcpipe.dips.events import DipOptions
 from lcpipe.filter.criteria import FilterOptions
 from lcpipe.io.cleaning import CleaningOptions
 from lcpipe.io.dat2 import read_dat2
 from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
 from lcpipe.io.skypatrol import read_skypatrol
-from lcpipe.microlensing.event_selection import EventSelection
-from lcpipe.microlensing.finder import FinderOptions
-from lcpipe.microlensing.pspl import PSPLOptions
-from lcpipe.stages.tag import TagOptions
+from lcpipe.options import ConfigError, Section, is_number
+from lcpipe.stages.dips import DIPS_SECTION
+from lcpipe.stages.microlensing import ANOMALY_SECTION, EVENTS_SECTION, PSPL_SECTION
+from lcpipe.stages.tag import TAG_SECTION
 from lcpipe.vetting.candidates import VettingOptions
 
+__all__ = ["CHECKED_SECTIONS", "SECTIONS", "ConfigError", "check_config", "check_options", "effective_config"]
 
-class ConfigError(ValueError):
-    """A config section has an unknown key or a value its options class rejects."""
-
-
-@dataclasses.dataclass(frozen=True)
-class OptionSection:
-    """How one config section maps onto its options dataclass.
-
-    Attributes
-    ----------
-    options : type
-        The options dataclass the section's values build.
-    workflow_keys : frozenset of str
-        Keys the workflow itself consumes before building the class.
-    from_sections : Mapping of str to str
-        Fields the workflow fills from another config section (field -> section); setting them here
-        would be silently overridden, so it is an error.
-    """
-
-    options: type
-    workflow_keys: frozenset[str] = frozenset()
-    from_sections: Mapping[str, str] = dataclasses.field(default_factory=dict)
-
-
-#: Config section -> how it maps onto its options dataclass.
-SECTIONS: dict[str, OptionSection] = {
-    "cleaning": OptionSection(CleaningOptions),
-    "pspl": OptionSection(PSPLOptions),
-    "anomaly": OptionSection(FinderOptions, frozenset({"clusters_min_dchi2"}), {"pspl": "pspl"}),
-    "dips": OptionSection(DipOptions, frozenset({"require_passed_tags"})),
+#: Config sections built into their options objects and spelled out by :func:`effective_config`.
+SECTIONS: dict[str, Section] = {
+    s.name: s for s in (Section("cleaning", CleaningOptions), PSPL_SECTION, ANOMALY_SECTION, DIPS_SECTION)
 }
 
-#: Further sections checked against their options classes (their values are shown as configured).
-CHECKED_SECTIONS: dict[str, OptionSection] = {
-    "tag": OptionSection(TagOptions),
-    "events": OptionSection(EventSelection),
-    "filter": OptionSection(FilterOptions),
-    "characterize": OptionSection(CharacterizeOptions),
-    "vetting": OptionSection(VettingOptions),
+#: Further sections checked against their options classes when present (shown as configured).
+CHECKED_SECTIONS: dict[str, Section] = {
+    s.name: s
+    for s in (
+        TAG_SECTION,
+        EVENTS_SECTION,
+        Section("filter", FilterOptions),
+        Section("characterize", CharacterizeOptions),
+        Section("vetting", VettingOptions),
+    )
 }
 
 #: The readers every ``read`` option is passed to (:func:`lcpipe.io.read.read_lightcurve`).
@@ -88,26 +62,11 @@ READERS = (read_dat2, read_skypatrol, read_table_lightcurve)
 _READER_OWN = frozenset({"path", "source_id"})
 
 
-def _build(name: str, section: OptionSection, config: Mapping[str, Any]) -> Any:
-    """The options object of one section (its workflow keys left out), or :class:`ConfigError`."""
-    values = dict(config.get(name) or {})
-    for key, source in section.from_sections.items():
-        if key in values:
-            raise ConfigError(f"config key '{name}.{key}' is set by section '{source}'; set it there instead")
-    values = {k: v for k, v in values.items() if k not in section.workflow_keys}
-    _check_keys(name, section.options, values)
-    _check_types(name, section.options, values)
-    try:
-        return section.options(**values)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"config section '{name}': {exc}") from exc
-
-
 def check_options(config: Mapping[str, Any]) -> None:
     """Raise :class:`ConfigError` for the first unknown key or invalid value in the option sections."""
     for name, section in {**SECTIONS, **CHECKED_SECTIONS}.items():
         if name in SECTIONS or name in config:
-            _build(name, section, config)
+            section.build(config.get(name))
     _check_read(config.get("read") or {})
     events = config.get("events") or {}
     if "min_tE" in events and "max_tE" in events and not events["min_tE"] < events["max_tE"]:
@@ -162,7 +121,7 @@ def _check_read(read: Mapping[str, Any]) -> None:
     if columns is not None and (isinstance(columns, str) or not all(isinstance(c, str) for c in columns)):
         raise ConfigError(f"config key 'read.columns' must be a list of column names, got {columns!r}")
     for key in ("time_offset", "zero_point"):
-        if key in read and not _is_number(read[key]):
+        if key in read and not is_number(read[key]):
             raise ConfigError(f"config key 'read.{key}' must be a number, got {read[key]!r}")
 
 
@@ -244,61 +203,10 @@ def _check_evaluation_edges(evaluation: Mapping[str, Any]) -> None:
         for key, edges in values.items():
             if key in ("models", "skew_alpha") or not isinstance(edges, list) or len(edges) < 2:
                 continue
-            if all(_is_number(e) for e in edges) and any(b <= a for a, b in itertools.pairwise(edges)):
+            if all(is_number(e) for e in edges) and any(b <= a for a, b in itertools.pairwise(edges)):
                 raise ConfigError(
                     f"config key 'evaluation.{section}.{key}': bin edges must increase, got {edges}"
                 )
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _accepts(hint: Any, value: Any) -> bool | None:
-    """Whether ``value`` fits the annotation ``hint`` (None: not a simple type, not checked)."""
-    if hint is float:
-        return _is_number(value)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if hint in (bool, str):
-        return isinstance(value, hint)
-    origin = typing.get_origin(hint)
-    if origin in (types.UnionType, typing.Union):
-        answers = [
-            True if arg is type(None) and value is None else _accepts(arg, value)
-            for arg in typing.get_args(hint)
-        ]
-        if any(a is True for a in answers):
-            return True
-        return None if any(a is None for a in answers) else False
-    if origin in (tuple, list, Sequence) or hint in (tuple, list):
-        return isinstance(value, list | tuple)
-    return None
-
-
-def _check_types(path: str, cls: type, values: Mapping[str, Any]) -> None:
-    """Values of the wrong simple type for dataclass ``cls`` (from its annotations), recursively."""
-    try:
-        hints = typing.get_type_hints(cls)
-    except (NameError, TypeError):  # an annotation that cannot be resolved here: leave it to the class
-        return
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for key, value in values.items():
-        nested = fields[key].default_factory if key in fields else None
-        if isinstance(value, Mapping) and dataclasses.is_dataclass(nested):
-            _check_types(f"{path}.{key}", nested, value)
-            continue
-        if key in hints and _accepts(hints[key], value) is False:
-            raise ConfigError(
-                f"config key '{path}.{key}' has the wrong type: {value!r} is not {_name(hints[key])}"
-            )
-
-
-def _name(hint: Any) -> str:
-    """A readable name of an annotation (``float``, ``str or None`` ...)."""
-    if typing.get_origin(hint) in (types.UnionType, typing.Union):
-        return " or ".join("None" if a is type(None) else _name(a) for a in typing.get_args(hint))
-    return getattr(hint, "__name__", str(hint))
 
 
 def effective_config(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -310,9 +218,9 @@ def effective_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """
     out = dict(config)
     for name, section in SECTIONS.items():
-        values = _plain(dataclasses.asdict(_build(name, section, config)))
-        workflow = {k: v for k, v in dict(config.get(name) or {}).items() if k in section.workflow_keys}
-        out[name] = {k: v for k, v in values.items() if k not in section.from_sections} | workflow
+        values = _plain(dataclasses.asdict(section.build(config.get(name))))
+        shown = {k: v for k, v in values.items() if k not in section.from_sections}
+        out[name] = shown | section.workflow(config.get(name))
     return out
 
 
@@ -323,16 +231,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
-
-
-def _check_keys(path: str, cls: type, values: Mapping[str, Any]) -> None:
-    """Unknown keys of ``values`` for dataclass ``cls``, recursing into nested option dataclasses."""
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for key, value in values.items():
-        if key not in fields:
-            raise ConfigError(
-                f"config key '{path}.{key}' is not an option; allowed: {', '.join(sorted(fields))}"
-            )
-        nested = fields[key].default_factory
-        if isinstance(value, Mapping) and dataclasses.is_dataclass(nested):
-            _check_keys(f"{path}.{key}", nested, value)

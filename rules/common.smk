@@ -6,7 +6,7 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from lcpipe import __version__ as LCPIPE_VERSION
-from lcpipe.options_check import check_config
+from lcpipe.options_check import SECTIONS, check_config
 
 validate(config, schema="../workflow/schemas/config.schema.yaml", set_default=True)
 # Every option section, the reader options, the layout's folders and the bins, before the first job.
@@ -137,8 +137,13 @@ def evaluation_real_hosts():
 
 def evaluation_dip_options():
     """DipInjectionOptions fields: the evaluation's grid plus the pipeline's own dip settings."""
-    detection = {k: v for k, v in config["dips"].items() if k != "require_passed_tags"}
+    detection = SECTIONS["dips"].option_values(config["dips"])
     return {**config["evaluation"]["dips"], "detection": detection}
+
+
+def evaluation_finder():
+    """FinderOptions fields of the evaluation: the anomaly-scan stage's own (anomaly and pspl sections)."""
+    return SECTIONS["anomaly"].option_values(config["anomaly"], pspl=config["pspl"])
 
 
 def _evaluation_anomaly_section():
@@ -150,7 +155,7 @@ def _evaluation_anomaly_section():
 def evaluation_anomaly_options(wildcards):
     """AnomalyInjectionOptions fields of one model, with the pipeline's anomaly-finder settings."""
     section = _evaluation_anomaly_section()
-    return {**section, "model": wildcards.model, "finder": config["anomaly"]}
+    return {**section, "model": wildcards.model, "finder": evaluation_finder()}
 
 
 def evaluation_null_options():
@@ -161,7 +166,7 @@ def evaluation_null_options():
         "baseline_mag": section["baseline_mag"],
         "curves_per_bin": section["curves_per_bin"],
         "seed": anomaly["seed"],
-        "sampling": {**anomaly, "finder": config["anomaly"]},
+        "sampling": {**anomaly, "finder": evaluation_finder()},
     }
 
 

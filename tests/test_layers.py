@@ -20,7 +20,7 @@ PACKAGE = ROOT / "lcpipe"
 
 #: Every top-level module or package of lcpipe, by layer (bottom first). A new one must be placed here.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "lightcurve": ("_version", "lightcurve", "sharding"),
+    "lightcurve": ("_version", "lightcurve", "sharding", "options"),
     "io": ("io", "tables", "__init__"),
     "kernels": ("kernels", "_ext"),
     "science": (
@@ -50,14 +50,6 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
         ("lcpipe.dips.dipper_score", "numba"),
         ("lcpipe.dips.mixture", "numba"),
         ("lcpipe.dips.sho_smoother", "numba"),
-        ("lcpipe.microlensing.coarse", "numba"),
-        ("lcpipe.microlensing.pspl", "numba"),
-        # compiled extension imported by science modules (to go through lcpipe.kernels)
-        ("lcpipe.microlensing.clusters", "lcpipe._ext"),
-        ("lcpipe.microlensing.quality", "lcpipe._ext"),
-        # kernels importing back up a layer (the scan grid belongs below the kernels)
-        ("lcpipe.kernels.anomaly_scan", "lcpipe.microlensing.grid"),
-        ("lcpipe.kernels.residual_scan", "lcpipe.microlensing.grid"),
     }
 )
 

@@ -14,7 +14,7 @@ from lcpipe.simulate import Injection, SurveySimOptions, simulate_survey
 from lcpipe.simulate.catalogs import GAIA_EPOCH, INDEX_EPOCH, propagate
 from lcpipe.simulate.caustics import anomaly_delta_mag
 from lcpipe.simulate.injections import PARAMETER_COLUMNS
-from lcpipe.simulate.survey import assign_kinds
+from lcpipe.simulate.stars import assign_kinds
 
 SMALL = {"seed": 7, "mag_bins": ["12_12.5", "13_13.5"], "stars_per_bin": 24, "stars_per_index_file": 10}
 DAT2_DTYPE = [

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from typing import Any
 
-from lcpipe.cli.info import READER_FLAGS
-from lcpipe.io import FORMATS
-from lcpipe.io.load import first_failure
+from lcpipe.cli.event_files import add_event_arguments, read_event
 from lcpipe.microlensing.figures import save_summary_plot, save_zoom_plot
 from lcpipe.microlensing.finder import FinderOptions
-from lcpipe.microlensing.fit_input import fit_input, load_event
+from lcpipe.microlensing.fit_input import fit_input
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,22 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "candidate with its score, support diagnostics and the data sets that carry it. Exit code 0 when "
         "the search ran, 1 when it could not (unreadable file, failed fit).",
     )
-    parser.add_argument(
-        "file",
-        nargs="+",
-        help="light-curve file(s) of one event (.dat2, SkyPatrol CSV, OGLE, pySIS, DIA, generic table, .npy)",
-    )
-    parser.add_argument(
-        "--format", choices=sorted(FORMATS), default=None, help="force a reader (default: detected)"
-    )
-    parser.add_argument(
-        "--columns",
-        type=lambda text: tuple(item.strip() for item in text.split(",") if item.strip()),
-        default=None,
-        help="comma-separated names of the columns by position, e.g. time,flux,flux_err (generic tables)",
-    )
-    for flag, dest, kind, text in READER_FLAGS:
-        parser.add_argument(flag, dest=dest, type=kind, default=None, help=text)
+    add_event_arguments(parser, "time,flux,flux_err")
     parser.add_argument("--plot", default=None, help="write the three-panel summary PNG here")
     parser.add_argument(
         "--zoom-plot", default=None, help="write the zoom on the best anomaly window PNG here"
@@ -58,17 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
-    names = ["columns", *(dest for _, dest, _, _ in READER_FLAGS)]
-    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
-
-
 def run(args: argparse.Namespace) -> int:
     """Search and print; a file that cannot be read prints one error line and returns 1."""
-    curves, status, _ = load_event(args.file, format=args.format, read_options=_reader_options(args))
-    if status != "ok":
-        line = first_failure(args.file, format=args.format, read_options=_reader_options(args)) or status
-        print(f"lcpipe anomaly: {line}", file=sys.stderr)
+    curves = read_event(args, "anomaly")
+    if curves is None:
         return 1
     options = (FinderOptions.reference if args.reference else FinderOptions)(num_threads=args.threads)
     data = fit_input(curves)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from typing import Any
 
 import numpy as np
 
-from lcpipe.cli.info import READER_FLAGS
-from lcpipe.io import FORMATS
-from lcpipe.io.load import first_failure
-from lcpipe.microlensing.fit_input import fit_input, load_event
+from lcpipe.cli.event_files import add_event_arguments, read_event
+from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.fspl import fit_fspl
 from lcpipe.microlensing.photometry import rescale_errors, rescale_errors_by_group
 
@@ -51,32 +48,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "blend flux. Magnitudes are fitted as flux on zero point 22; files holding flux (difference flux "
         "included) are fitted in their own flux. The exit code is 0 when the fit status is ok, 1 otherwise.",
     )
-    parser.add_argument(
-        "file",
-        nargs="+",
-        help="light-curve file(s) of one event (.dat2, SkyPatrol CSV, OGLE, pySIS, DIA, generic table, .npy)",
-    )
-    parser.add_argument(
-        "--format", choices=sorted(FORMATS), default=None, help="force a reader (default: detected)"
-    )
+    add_event_arguments(parser, "time,mag,mag_err")
     parser.add_argument(
         "--fspl", action="store_true", help="fit a finite source (log rho as a fourth parameter)"
     )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    parser.add_argument(
-        "--columns",
-        type=lambda text: tuple(item.strip() for item in text.split(",") if item.strip()),
-        default=None,
-        help="comma-separated names of the columns by position, e.g. time,mag,mag_err (generic tables)",
-    )
-    for flag, dest, kind, text in READER_FLAGS:
-        parser.add_argument(flag, dest=dest, type=kind, default=None, help=text)
     parser.set_defaults(func=run)
-
-
-def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
-    names = ["columns", *(dest for _, dest, _, _ in READER_FLAGS)]
-    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
 def _strict_json(value: Any) -> Any:
@@ -102,10 +79,8 @@ def dataset_fields(fit: Any) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Fit and print; a file that cannot be read prints one error line and returns 1."""
-    curves, status, _ = load_event(args.file, format=args.format, read_options=_reader_options(args))
-    if status != "ok":
-        line = first_failure(args.file, format=args.format, read_options=_reader_options(args)) or status
-        print(f"lcpipe fit: {line}", file=sys.stderr)
+    curves = read_event(args, "fit")
+    if curves is None:
         return 1
     data = fit_input(curves)
     fit = fit_fspl(data.time, data.flux, data.flux_err) if args.fspl else data.fit()

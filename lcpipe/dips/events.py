@@ -41,6 +41,7 @@ from lcpipe.dips.morphology import classify_run
 from lcpipe.dips.periodic import PeriodicOptions, PeriodicResult, periodic_test
 from lcpipe.dips.trigger import Run, TriggerOptions, find_runs, trigger_statistic
 from lcpipe.lightcurve import LightCurve
+from lcpipe.options import convert_nested
 
 #: Statuses a row can carry and what they mean.
 DIP_STATUSES: dict[str, str] = {
@@ -114,12 +115,7 @@ class DipOptions:
     max_morphology_runs: int = 20
 
     def __post_init__(self) -> None:
-        for name, cls in _NESTED.items():
-            value = getattr(self, name)
-            if isinstance(value, dict):
-                object.__setattr__(self, name, cls(**value))
-            elif not isinstance(value, cls):
-                raise TypeError(f"DipOptions.{name} must be a {cls.__name__} or a dict, got {type(value)}")
+        convert_nested(self)
         object.__setattr__(self, "mag_range", tuple(float(v) for v in self.mag_range))
         if (
             self.min_points < 3

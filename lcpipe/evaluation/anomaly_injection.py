@@ -30,6 +30,7 @@ import pandas as pd
 from lcpipe.evaluation.axes import Axis, check_range
 from lcpipe.evaluation.chunks import Progress, run_trials
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
+from lcpipe.options import convert_nested
 from lcpipe.simulate.noise import RomanNoise
 from lcpipe.simulate.signals import (
     binary_lens_magnification,
@@ -127,10 +128,7 @@ class AnomalyInjectionOptions:
             "peak_fraction",
         ):
             object.__setattr__(self, name, check_range(name, getattr(self, name)))
-        if isinstance(self.noise, Mapping):
-            object.__setattr__(self, "noise", RomanNoise(**self.noise))
-        if isinstance(self.finder, Mapping):
-            object.__setattr__(self, "finder", FinderOptions(**self.finder))
+        convert_nested(self)
         if min(self.tE_days[0], self.rho[0], self.source_fraction[0]) <= 0 or self.source_fraction[1] > 1:
             raise ValueError(
                 "AnomalyInjectionOptions: tE_days and rho must be > 0, source_fraction in (0, 1]"

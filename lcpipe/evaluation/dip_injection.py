@@ -27,6 +27,7 @@ from lcpipe.dips.events import DipOptions, detect_events
 from lcpipe.evaluation.axes import Axis, check_range
 from lcpipe.evaluation.chunks import Progress, run_trials
 from lcpipe.evaluation.hosts import Host, hosts_table
+from lcpipe.options import convert_nested
 from lcpipe.simulate.signals import skew_normal_dip
 
 #: FWHM of a Gaussian in units of its standard deviation.
@@ -79,8 +80,7 @@ class DipInjectionOptions:
         for axis in self.axes:
             object.__setattr__(self, axis.name, axis.edges)
         object.__setattr__(self, "skew_alpha", check_range("skew_alpha", self.skew_alpha))
-        if isinstance(self.detection, Mapping):
-            object.__setattr__(self, "detection", DipOptions(**self.detection))
+        convert_nested(self)
         if self.trials_per_cell < 1 or self.chunk_size < 1:
             raise ValueError("DipInjectionOptions: trials_per_cell and chunk_size must be >= 1")
         if self.min_span_factor < 1 or self.edge_margin < 0 or self.window_factor <= 0:

@@ -27,6 +27,7 @@ from lcpipe.evaluation.hosts import Host, hosts_table
 from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.fit_input import FitInput, fit_input
+from lcpipe.options import convert_nested
 from lcpipe.simulate.signals import blended_flux_factor, pspl_magnification
 
 #: Kinds of simulated curve the anomaly false-alarm run uses.
@@ -216,8 +217,7 @@ class AnomalyFalseAlarmOptions:
     def __post_init__(self) -> None:
         object.__setattr__(self, "baseline_mag", self.axis.edges)
         object.__setattr__(self, "kinds", tuple(self.kinds))
-        if isinstance(self.sampling, Mapping):
-            object.__setattr__(self, "sampling", AnomalyInjectionOptions(**self.sampling))
+        convert_nested(self)
         unknown = set(self.kinds) - set(NULL_KINDS)
         if not self.kinds or unknown:
             raise ValueError(f"AnomalyFalseAlarmOptions.kinds must be a non-empty subset of {NULL_KINDS}")

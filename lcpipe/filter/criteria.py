@@ -32,13 +32,14 @@ A test whose input column is missing (its stage did not run) fails for every row
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lcpipe.filter.periodicity import PeriodicityOptions
+from lcpipe.options import convert_nested, options_dict
 from lcpipe.tables import flag_column
 
 
@@ -139,14 +140,6 @@ class MicrolensingTests:
     min_anomaly_n_eff: float = 3.0
 
 
-_NESTED = {
-    "dips": DipTests,
-    "jumps": RunEventTests,
-    "microlensing": MicrolensingTests,
-    "periodicity": PeriodicityOptions,
-}
-
-
 @dataclass(frozen=True)
 class FilterOptions:
     """Every setting of the filter (config section ``filter``); nested sections may be dicts.
@@ -174,22 +167,11 @@ class FilterOptions:
     periodicity: PeriodicityOptions = field(default_factory=PeriodicityOptions)
 
     def __post_init__(self) -> None:
-        for name, cls in _NESTED.items():
-            value = getattr(self, name)
-            if isinstance(value, Mapping):
-                object.__setattr__(self, name, cls(**value))
-            elif not isinstance(value, cls):
-                raise TypeError(
-                    f"FilterOptions.{name} must be a {cls.__name__} or a mapping, got {type(value)}"
-                )
+        convert_nested(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict of every setting (for provenance)."""
-        return {
-            f.name: (asdict(v) if f.name in _NESTED else v)
-            for f in fields(self)
-            if (v := getattr(self, f.name)) is not None
-        }
+        return options_dict(self)
 
 
 def _column(events: pd.DataFrame, name: str) -> pd.Series:

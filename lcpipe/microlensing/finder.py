@@ -33,14 +33,8 @@ from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions, fit_pspl
 from lcpipe.microlensing.result import _NAN_SCORE, CLUSTER_COLUMNS, AnomalyResult
 from lcpipe.microlensing.score import ScoreOptions, score_cluster
 from lcpipe.microlensing.verdict import VerdictOptions, judge
+from lcpipe.options import convert_nested
 
-_NESTED = {
-    "scan": ScanOptions,
-    "criteria": CandidateCriteria,
-    "score": ScoreOptions,
-    "pspl": PSPLOptions,
-    "verdict": VerdictOptions,
-}
 _SCANNERS = {"template": scan_grid, "residual": residual_scan}
 
 
@@ -97,14 +91,7 @@ class FinderOptions:
     num_threads: int = 1
 
     def __post_init__(self) -> None:
-        for name, cls in _NESTED.items():
-            value = getattr(self, name)
-            if isinstance(value, dict):
-                object.__setattr__(self, name, cls(**value))
-            elif not isinstance(value, cls):
-                raise TypeError(
-                    f"FinderOptions.{name} must be {cls.__name__} or a mapping, got {type(value).__name__}"
-                )
+        convert_nested(self)
         if self.method not in ("fast", "slow"):
             raise ValueError(f"FinderOptions.method must be 'fast' or 'slow', got {self.method!r}")
         if self.scan_mode not in _SCANNERS:

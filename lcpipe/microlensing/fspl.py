@@ -19,6 +19,7 @@ import VBMicrolensing
 from scipy.optimize import least_squares
 
 from lcpipe.microlensing.pspl import N_PARAMS, PSPLFit, PSPLOptions, fit_pspl, pspl_magnification
+from lcpipe.options import convert_nested
 
 #: Number of fitted parameters (t0, tE, u0, rho, fs, fb).
 N_PARAMS_FSPL = N_PARAMS + 1
@@ -100,8 +101,7 @@ class FSPLOptions:
     pspl: PSPLOptions = field(default_factory=PSPLOptions)
 
     def __post_init__(self) -> None:
-        if isinstance(self.pspl, dict):
-            object.__setattr__(self, "pspl", PSPLOptions(**self.pspl))
+        convert_nested(self)
         object.__setattr__(self, "rho_starts", tuple(float(r) for r in self.rho_starts))
         if not 0 < self.rho_min < self.rho_max:
             raise ValueError(f"need 0 < rho_min < rho_max, got {self.rho_min}, {self.rho_max}")

@@ -34,6 +34,7 @@ from lcpipe.microlensing.coarse import CoarseOptions, coarse_starts
 from lcpipe.microlensing.magnification import pspl_magnification
 from lcpipe.microlensing.pspl_problem import Problem, clean_points, weighted_means
 from lcpipe.microlensing.pspl_result import N_PARAMS, PSPLFit, failed_fit, n_shared_params
+from lcpipe.options import convert_nested
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,7 @@ class PSPLOptions:
     coarse: CoarseOptions = field(default_factory=CoarseOptions)
 
     def __post_init__(self) -> None:
-        if isinstance(self.coarse, dict):
-            object.__setattr__(self, "coarse", CoarseOptions(**self.coarse))
+        convert_nested(self)
         if min(self.n_starts, self.max_iter, self.binned_max_iter) < 1:
             raise ValueError(
                 f"n_starts, max_iter and binned_max_iter must be >= 1, got {self.n_starts}, "

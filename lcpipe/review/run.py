@@ -97,7 +97,7 @@ class StageOptions:
     read, cleaning : dict
         Reader and cleaning options of the light curves.
     dips : dict
-        The ``dips`` section (``require_passed_tags`` removed).
+        The ``dips`` section.
     anomaly, pspl : dict
         The ``anomaly`` and ``pspl`` sections.
     """
@@ -123,7 +123,7 @@ def stage_options(results_dir: str | Path, mag_bin: str) -> StageOptions:
     return StageOptions(
         read=dict(dips.get("read") or anomaly.get("read") or {}),
         cleaning=dict(dips.get("cleaning") or anomaly.get("cleaning") or {}),
-        dips={k: v for k, v in dict(dips.get("dips") or {}).items() if k != "require_passed_tags"},
+        dips=dict(dips.get("dips") or {}),
         anomaly=dict(anomaly.get("anomaly") or {}),
         pspl=dict(anomaly.get("pspl") or {}),
     )

@@ -15,12 +15,13 @@ from urllib.parse import quote, unquote
 import numpy as np
 import pandas as pd
 
-from lcpipe.dips.events import DipOptions
 from lcpipe.plots.dips import dip_plot_data
 from lcpipe.review import figures
 from lcpipe.review.run import StageOptions, load_candidates, load_points, resolve_path, stage_options
 from lcpipe.review.store import Review, connect, current_reviews, record, with_change_flags
-from lcpipe.stages.microlensing_plots import finder_options, rescan
+from lcpipe.stages.dips import DIPS_SECTION
+from lcpipe.stages.microlensing import ANOMALY_SECTION
+from lcpipe.stages.microlensing_plots import rescan
 from lcpipe.stages.plots import strength
 
 
@@ -134,13 +135,13 @@ class ReviewSession:
         if lc is None or status != "ok":
             out["lightcurve"] = figures.message_figure(f"light curve not readable: {status} ({row['path']})")
         else:
-            data = dip_plot_data(lc, row, DipOptions(**options.dips))
+            data = dip_plot_data(lc, row, DIPS_SECTION.build(options.dips))
             out["lightcurve"] = figures.lightcurve_figure(
                 data, "Light curve per data set: baseline band, triggered points, runs"
             )
             if bool(row.get("family_microlensing")):
                 out["microlensing"] = figures.microlensing_figure(
-                    rescan(lc, row, finder_options(options.anomaly, options.pspl))
+                    rescan(lc, row, ANOMALY_SECTION.build(options.anomaly, pspl=options.pspl))
                 )
             period, source = figures.fold_period(row)
             if np.isfinite(period):

@@ -7,6 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def _check_components(noise: SurveyNoise | RomanNoise) -> None:
+    """Error components are >= 0."""
+    if min(noise.floor, noise.source_term, noise.sky_term) < 0:
+        raise ValueError(f"{type(noise).__name__}: error components must be >= 0, got {noise}")
+
+
 @dataclass(frozen=True)
 class SurveyNoise:
     """Magnitude error of a ground survey point, growing with magnitude above a floor.
@@ -30,8 +36,7 @@ class SurveyNoise:
     reference_mag: float = 12.0
 
     def __post_init__(self) -> None:
-        if min(self.floor, self.source_term, self.sky_term) < 0:
-            raise ValueError(f"SurveyNoise: error components must be >= 0, got {self}")
+        _check_components(self)
 
     def error(self, mag: np.ndarray) -> np.ndarray:
         """Expected 1-sigma error (mag) at magnitudes ``mag``, shape as ``mag``."""
@@ -62,8 +67,7 @@ class RomanNoise:
     reference_mag: float = 21.5
 
     def __post_init__(self) -> None:
-        if min(self.floor, self.source_term, self.sky_term) < 0:
-            raise ValueError(f"RomanNoise: error components must be >= 0, got {self}")
+        _check_components(self)
 
     def error(self, flux: np.ndarray) -> np.ndarray:
         """Expected 1-sigma flux error at fluxes ``flux`` (zero point 0), shape as ``flux``."""

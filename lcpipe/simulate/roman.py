@@ -8,13 +8,13 @@ JD - 2450000, like the RGES PIT WG07 simulated events. Files, when written, are 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from lcpipe.options import convert_nested
 from lcpipe.simulate.injections import AnomalyCriteria, Injection, InjectionRanges, draw_microlensing
 from lcpipe.simulate.noise import RomanNoise
 from lcpipe.tables import write_table
@@ -62,10 +62,7 @@ class RomanSimOptions:
     anomaly: AnomalyCriteria = field(default_factory=AnomalyCriteria)
 
     def __post_init__(self) -> None:
-        nested = {"noise": RomanNoise, "injections": InjectionRanges, "anomaly": AnomalyCriteria}
-        for name, kind in nested.items():
-            if isinstance(getattr(self, name), Mapping):
-                object.__setattr__(self, name, kind(**getattr(self, name)))
+        convert_nested(self)
         object.__setattr__(self, "season_starts", tuple(float(t) for t in self.season_starts))
         object.__setattr__(self, "baseline_mag", tuple(float(m) for m in self.baseline_mag))
         if self.n_pspl < 0 or self.n_planet < 0:

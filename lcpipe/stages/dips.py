@@ -10,9 +10,14 @@ from typing import Any
 import pandas as pd
 
 from lcpipe.dips.events import DipOptions, detect_events
+from lcpipe.options import Section
 from lcpipe.stages.light_curves import load_row
 from lcpipe.stages.runner import run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
+
+#: The ``dips`` config section: :class:`DipOptions` fields plus ``require_passed_tags`` (search only the
+#: sources that pass the tag cuts).
+DIPS_SECTION = Section("dips", DipOptions, workflow_keys={"require_passed_tags": True})
 
 
 def dip_source(
@@ -47,9 +52,8 @@ def dips_shard(
 ) -> pd.DataFrame:
     """Search every source of one shard of the bin's tag table; write ``shards/dips_<shard>.parquet``
     (and the seconds per source to ``timings`` when given)."""
-    settings = dict(dips)
-    require = bool(settings.pop("require_passed_tags", True))
-    options = DipOptions(**settings)
+    options = DIPS_SECTION.build(dips)
+    require = bool(DIPS_SECTION.workflow(dips)["require_passed_tags"])
     func = partial(dip_source, options=options, require_passed_tags=require)
     sections = {"dips": options.to_dict(), "require_passed_tags": require}
     return run_light_curve_shard(

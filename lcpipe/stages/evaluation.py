@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lcpipe.dips.events import DipOptions
 from lcpipe.dips.files import detect_file
 from lcpipe.evaluation.anomaly_injection import AnomalyInjectionOptions, run_anomaly_injection
 from lcpipe.evaluation.axes import Axis
@@ -38,6 +37,7 @@ from lcpipe.evaluation.plots import (
 )
 from lcpipe.evaluation.validation import asassn_case, read_known, validate_run
 from lcpipe.microlensing.finder import FinderOptions
+from lcpipe.stages.dips import DIPS_SECTION
 from lcpipe.tables import read_table, write_table
 
 logger = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def false_alarm_stage(
     ``rate_hi``) and ``false_alarms.png``.
     """
     out = Path(out_dir)
-    dip_options = DipOptions(**dict(detection or {}))
+    dip_options = DIPS_SECTION.build(detection)
     sim = (
         simulated
         if isinstance(simulated, AnomalyFalseAlarmOptions)
@@ -311,7 +311,7 @@ def validation_stage(
     provenance: dict[str, Any] = {"stage": "validation", "detected": detected}
     if run is None:
         case = asassn_case(asassn_dir)
-        options = DipOptions(**dict(detection or {}))
+        options = DIPS_SECTION.build(detection)
         rows = []
         for i, path in enumerate(case.paths, start=1):
             rows.append(detect_file(path, options))

@@ -15,11 +15,23 @@ from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions
+from lcpipe.options import Section
 from lcpipe.stages.light_curves import load_row
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import light_curve_options, run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
 from lcpipe.tables import write_table
+
+#: The ``pspl`` and ``events`` config sections.
+PSPL_SECTION = Section("pspl", PSPLOptions)
+EVENTS_SECTION = Section("events", EventSelection)
+
+#: The ``anomaly`` config section: :class:`FinderOptions` fields (its ``pspl`` options come from the ``pspl``
+#: section) plus ``clusters_min_dchi2``, the best-cluster Δχ² from which a source's clusters go to the
+#: bin's ``anomaly_clusters`` side table.
+ANOMALY_SECTION = Section(
+    "anomaly", FinderOptions, workflow_keys={"clusters_min_dchi2": 25.0}, from_sections={"pspl": "pspl"}
+)
 
 
 def fit_source(
@@ -131,15 +143,14 @@ def anomaly_shard(
     output, clusters_output : path-like
         ``shards/anomaly_<shard>.parquet`` and ``shards/anomaly_clusters_<shard>.parquet``.
     anomaly : mapping
-        ``FinderOptions`` fields plus ``clusters_min_dchi2`` (side-file threshold, default 25).
+        The ``anomaly`` config section (:data:`ANOMALY_SECTION`).
     pspl, read, cleaning : mapping
         The PSPL, reader and cleaning options the PSPL stage used.
     timings : path-like, optional
         Where to write the seconds per source (scan and fit times; not part of the stage table).
     """
-    settings = dict(anomaly)
-    min_dchi2_clusters = float(settings.pop("clusters_min_dchi2", 25.0))
-    options = FinderOptions(**{**settings, "pspl": dict(pspl)})
+    options = ANOMALY_SECTION.build(anomaly, pspl=pspl)
+    min_dchi2_clusters = float(ANOMALY_SECTION.workflow(anomaly)["clusters_min_dchi2"])
     clusters: list[pd.DataFrame] = []
     func = partial(scan_source, options=options, clusters=clusters, min_dchi2_clusters=min_dchi2_clusters)
     sections = {"anomaly": dict(anomaly), "pspl": dict(pspl)}
@@ -180,7 +191,7 @@ def pspl_shard(
 ) -> pd.DataFrame:
     """Fit every source of one shard of the bin's tag table and write ``shards/pspl_<shard>.parquet``
     (and the seconds per source to ``timings`` when given)."""
-    options, selection = PSPLOptions(**pspl), EventSelection(**events)
+    options, selection = PSPL_SECTION.build(pspl), EVENTS_SECTION.build(events)
     func = partial(fit_source, options=options, selection=selection)
     sections = {"pspl": dict(pspl), "events": asdict(selection)}
     return run_light_curve_shard(

@@ -21,12 +21,6 @@ from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.result import AnomalyResult
 
 
-def finder_options(anomaly: Mapping[str, Any], pspl: Mapping[str, Any]) -> FinderOptions:
-    """The scan stage's :class:`FinderOptions` from the ``anomaly`` and ``pspl`` config sections."""
-    settings = {k: v for k, v in anomaly.items() if k != "clusters_min_dchi2"}
-    return FinderOptions(**{**settings, "pspl": dict(pspl)})
-
-
 def rescan(lc: LightCurve, row: Mapping[str, Any], options: FinderOptions) -> AnomalyResult:
     """PSPL refit (from the row's ``pspl_t0``, ``pspl_tE``, ``pspl_u0`` when finite) and anomaly scan."""
     start = tuple(float(row.get(k, np.nan)) for k in ("pspl_t0", "pspl_tE", "pspl_u0"))

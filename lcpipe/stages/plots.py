@@ -23,7 +23,9 @@ from lcpipe.dips.events import DipOptions
 from lcpipe.io import load_clean
 from lcpipe.microlensing.finder import FinderOptions
 from lcpipe.plots.dips import dip_plot_data, save_dip_plot
-from lcpipe.stages.microlensing_plots import finder_options, rescan, save_microlensing_plots
+from lcpipe.stages.dips import DIPS_SECTION
+from lcpipe.stages.microlensing import ANOMALY_SECTION
+from lcpipe.stages.microlensing_plots import rescan, save_microlensing_plots
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import run_per_source
 from lcpipe.tables import read_table, write_table
@@ -147,10 +149,8 @@ def write_bin_plots(
     options = PlotOptions(**plots)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    dip_settings = {k: v for k, v in dips.items() if k != "require_passed_tags"}
-    context = PlotContext(
-        out_dir, read, cleaning, DipOptions(**dip_settings), finder_options(anomaly, pspl), options.dpi
-    )
+    finder = ANOMALY_SECTION.build(anomaly, pspl=pspl)
+    context = PlotContext(out_dir, read, cleaning, DIPS_SECTION.build(dips), finder, options.dpi)
     table = read_table(table_path)
     order = strength(table).sort_values(ascending=False, kind="stable").index
     chosen = table.loc[order[: options.max_candidates]]

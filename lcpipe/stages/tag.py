@@ -13,6 +13,7 @@ import pandas as pd
 
 from lcpipe.io import summarize_lightcurve
 from lcpipe.io.load import load_clean_with_reason
+from lcpipe.options import Section
 from lcpipe.stages.runner import run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
 from lcpipe.vetting.vsx import match_vsx, read_vsx_catalog
@@ -91,6 +92,10 @@ def tag_source(
     return {**out, "status": "ok"}
 
 
+#: The ``tag`` config section.
+TAG_SECTION = Section("tag", TagOptions)
+
+
 def tag_shard(
     manifest: str | Path,
     shard: int,
@@ -116,7 +121,7 @@ def tag_shard(
     timings : path-like, optional
         Where to write the seconds per source (not part of the stage table).
     """
-    options = TagOptions(**tag)
+    options = TAG_SECTION.build(tag)
     known = options.known_variables is not None
     return run_light_curve_shard(
         manifest,
