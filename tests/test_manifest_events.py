@@ -109,3 +109,18 @@ def test_ledger_rows_of_event_files_point_at_the_event_and_totals_add_up(tmp_pat
 def test_a_folder_without_events_lists_no_member_rows(tmp_path):
     _write_curve(tmp_path / "a.csv", 12.5, 1)
     assert "event_member" not in set(folder_sources(tmp_path)["status"])
+
+
+def test_an_event_id_repeating_a_file_id_is_a_duplicate_and_its_files_name_its_entry(tmp_path):
+    for name in ("X", "a", "b"):
+        _write_curve(tmp_path / f"{name}.csv", 12.5, 1)
+    catalog = tmp_path.parent / f"{tmp_path.name}_catalog.csv"
+    catalog.write_text("source_id,ra,dec,event_id\nX,1.0,1.0,\na,2.0,2.0,X\nb,2.0,2.0,X\n")
+    entries = folder_sources(tmp_path, catalog).set_index("entry")
+    event = f"{catalog}:event_id=X"
+    kept = str(tmp_path / "X.csv")
+    assert entries.loc[event, ["status", "duplicate_of"]].tolist() == ["duplicate_id", kept]
+    assert entries.loc[str(tmp_path / "X.csv"), "status"] == "ok"
+    for name in ("a.csv", "b.csv"):
+        assert entries.loc[str(tmp_path / name), "status"] == "event_member"
+        assert event in entries.loc[str(tmp_path / name), "reason"]

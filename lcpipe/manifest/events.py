@@ -39,7 +39,7 @@ def folder_event_members(folder: str | Path, event_id: str) -> list[dict]:
         One row per file: ``entry``/``path`` the file, ``kind`` ``file``, ``source_id`` the event's,
         status :data:`EVENT_MEMBER`.
     """
-    reason = f"data set of event {event_id} (its sub-folder); the event's row holds its disposition"
+    reason = f"data set of the event {event_id} (entry {folder}, whose row holds their disposition)"
     return [
         {
             "entry": str(path),
@@ -96,7 +96,8 @@ def group_catalog_events(sources: pd.DataFrame, catalog: str | Path) -> pd.DataF
         events.append(event)
     members = sources.loc[grouped]
     sources.loc[grouped, "reason"] = [
-        f"data set {sid!r} of event {eid} (catalog event_id); the event's row holds its disposition"
+        f"data set {sid!r} of the event {eid} (entry {catalog}:event_id={eid}, whose row holds their "
+        "disposition)"
         for sid, eid in zip(members["source_id"], ids[grouped], strict=True)
     ]
     sources.loc[grouped, "source_id"] = ids[grouped]

@@ -80,13 +80,13 @@ def _folder_entry(path: Path) -> dict:
     return {**entry, "source_id": source_id, "format": inner.lstrip("."), "status": "ok", "reason": ""}
 
 
-def _mark_duplicates(sources: pd.DataFrame) -> None:
+def _mark_duplicates(sources: pd.DataFrame, reason: str) -> None:
     """Of the ``ok`` rows sharing a source id keep the first; the others become ``duplicate_id``."""
     ok = sources["status"] == "ok"
     first = sources["entry"].where(ok).groupby(sources["source_id"]).transform("first")
     duplicated = ok & sources["source_id"].where(ok).duplicated(keep="first")
     sources.loc[duplicated, "duplicate_of"] = first[duplicated]
-    sources.loc[duplicated, ["status", "reason"]] = ["duplicate_id", "an earlier entry has the same id"]
+    sources.loc[duplicated, ["status", "reason"]] = ["duplicate_id", reason]
 
 
 def _with_event_members(sources: pd.DataFrame) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
     sources = pd.DataFrame(rows, columns=_LISTING_COLUMNS).astype(str)
     sources["exists"] = (sources["kind"] == "file") | (sources["format"] == "event")
     sources["duplicate_of"] = ""
-    _mark_duplicates(sources)
+    _mark_duplicates(sources, "an earlier file has the same id")
     sources = _with_event_members(sources)
     positions = _read_catalog(Path(catalog)) if catalog else pd.DataFrame(columns=["source_id"])
     positions = positions.assign(source_id=positions["source_id"].astype(str))
@@ -141,7 +141,7 @@ def folder_sources(folder: str | Path, catalog: str | Path | None = None) -> pd.
             sources[column] = np.nan
     sources.loc[sources["status"] != "ok", ["ra", "dec", "pm_ra", "pm_dec"]] = np.nan
     sources = group_catalog_events(sources, catalog) if catalog else sources
-    _mark_duplicates(sources)  # an event id may repeat the id of a file or of another event
+    _mark_duplicates(sources, "an earlier entry has the same id")  # an event id may repeat a file's
     sources["position_source"] = position_source(sources, "catalog")
     sources["mag_bin"] = ""
     return sources
