@@ -2,12 +2,14 @@
 
 ``results/<mag_bin>/ledger.parquet`` lists every entry of the bin (:mod:`lcpipe.manifest`: each index
 file, index row and unlisted light-curve file of an ASAS-SN tree, each folder entry of a folder
-collection whose median magnitude falls in the bin, with the files of its events); ``results/ledger_unbinned.parquet`` lists the
-entries of a folder collection that belong to no bin (files that could not be read, medians outside every
-bin, entries that are not light curves, duplicates, bad ids). Together they hold exactly one row per
-entry the layout showed, so the counts add up; the files of an event are in the ledger of the event.
+collection whose median magnitude falls in the bin, with the files of its events);
+``results/ledger_unbinned.parquet`` lists the entries of a folder collection that belong to no bin (files
+that could not be read, medians outside every bin, entries that are not light curves, duplicates, bad
+ids). Together they hold exactly one row per entry the layout showed, so the counts add up; the files of
+an event are in the ledger of the event.
 
-Columns (:data:`LEDGER_COLUMNS`): ``entry`` (a path, or ``<index file>:<line>``), ``kind``, ``source_id``,
+Columns (:data:`LEDGER_COLUMNS`): ``entry`` (a path, ``<index file>:<line>`` or
+``<catalog>:event_id=<id>``), ``kind``, ``source_id``,
 ``mag_bin``, ``disposition``, ``status``, ``stage``, ``reason``, ``families``, ``duplicate_of``.
 
 =============  ===========================================================================================
