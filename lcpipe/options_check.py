@@ -7,7 +7,9 @@ before the first job (:func:`check_config`, called by ``rules/common.smk``):
   ``dips``, ``filter``, ``characterize``, ``vetting``) is built into its options dataclass: unknown keys
   (nested ones included), values of the wrong type (from the dataclass's annotations) and values the
   class rejects each fail naming the key;
-* ``read`` is checked against the keyword options the readers take;
+* ``read`` is checked against the keyword options the readers take: a shared option some reader takes,
+  or a section named after a format holding options of that format's reader
+  (:mod:`lcpipe.io.reader_options`);
 * the survey: the layout's folders and files exist (unless the demo generator writes them), a folder
   layout names its folder, bin names are unique, and for the folder layout parse as ``<lo>_<hi>``
   magnitudes and do not overlap; the evaluation's bin edges increase.
@@ -18,7 +20,6 @@ Each mistake is one :class:`ConfigError` line naming the key, not a job failure 
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import itertools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -27,9 +28,8 @@ from typing import Any
 from lcpipe.characterize.candidates import CharacterizeOptions
 from lcpipe.filter.criteria import FilterOptions
 from lcpipe.io.cleaning import CleaningOptions
-from lcpipe.io.dat2 import read_dat2
-from lcpipe.io.generic import TABLE_KINDS, read_table_lightcurve
-from lcpipe.io.skypatrol import read_skypatrol
+from lcpipe.io.generic import TABLE_KINDS
+from lcpipe.io.reader_options import ALL_OPTIONS, FORMAT_OPTIONS, SECTION_NAMES
 from lcpipe.options import ConfigError, Section, is_number
 from lcpipe.stages.dips import DIPS_SECTION
 from lcpipe.stages.microlensing import ANOMALY_SECTION, EVENTS_SECTION, PSPL_SECTION
@@ -55,11 +55,8 @@ CHECKED_SECTIONS: dict[str, Section] = {
     )
 }
 
-#: The readers every ``read`` option is passed to (:func:`lcpipe.io.read.read_lightcurve`).
-READERS = (read_dat2, read_skypatrol, read_table_lightcurve)
-
 #: Reader parameters the workflow sets itself (not config options).
-_READER_OWN = frozenset({"path", "source_id"})
+_READER_OWN = frozenset({"source_id"})
 
 
 def check_options(config: Mapping[str, Any]) -> None:
@@ -94,35 +91,53 @@ def check_config(config: Mapping[str, Any]) -> None:
     _check_evaluation_edges(config.get("evaluation") or {})
 
 
-def reader_options() -> dict[str, inspect.Parameter]:
-    """Keyword options of the readers (name → parameter of the first reader that takes it)."""
-    out: dict[str, inspect.Parameter] = {}
-    for reader in READERS:
-        for name, parameter in inspect.signature(reader).parameters.items():
-            optional = parameter.default is not inspect.Parameter.empty
-            if name not in _READER_OWN and (parameter.kind is inspect.Parameter.KEYWORD_ONLY or optional):
-                out.setdefault(name, parameter)
-    return out
-
-
 def _check_read(read: Mapping[str, Any]) -> None:
-    """Unknown reader options and impossible values of the ``read`` section."""
+    """Unknown reader options, misplaced ones and impossible values of the ``read`` section."""
     if not isinstance(read, Mapping):
         raise ConfigError(f"config section 'read' must be a mapping of reader options, got {read!r}")
-    allowed = reader_options()
-    for key in read:
+    shared = sorted(ALL_OPTIONS - _READER_OWN)
+    for key, value in read.items():
+        if key in SECTION_NAMES:
+            _check_format_section(key, value)
+        elif key not in ALL_OPTIONS or key in _READER_OWN:
+            raise ConfigError(
+                f"config key 'read.{key}' is not a reader option or a format; options: "
+                f"{', '.join(shared)}; formats (a section of options for that format's files): "
+                f"{', '.join(sorted(SECTION_NAMES))}"
+            )
+    _check_read_values("read", read)
+
+
+def _check_format_section(name: str, section: Any) -> None:
+    """One per-format section of ``read``: a mapping of options its format's reader takes."""
+    if section is None:
+        return
+    if not isinstance(section, Mapping):
+        raise ConfigError(
+            f"config key 'read.{name}' must be a mapping of {name} reader options, got {section!r}"
+        )
+    allowed = sorted(FORMAT_OPTIONS[name] - _READER_OWN)
+    for key in section:
         if key not in allowed:
             raise ConfigError(
-                f"config key 'read.{key}' is not a reader option; allowed: {', '.join(sorted(allowed))}"
+                f"config key 'read.{name}.{key}' is not an option of the {name} reader; allowed: "
+                f"{', '.join(allowed)}"
             )
+    _check_read_values(f"read.{name}", section)
+
+
+def _check_read_values(path: str, read: Mapping[str, Any]) -> None:
+    """Impossible values of reader options (``path`` the config key of ``read``)."""
     if read.get("kind") is not None and read["kind"] not in TABLE_KINDS:
-        raise ConfigError(f"config key 'read.kind' must be one of {list(TABLE_KINDS)}, got {read['kind']!r}")
+        raise ConfigError(
+            f"config key '{path}.kind' must be one of {list(TABLE_KINDS)}, got {read['kind']!r}"
+        )
     columns = read.get("columns")
     if columns is not None and (isinstance(columns, str) or not all(isinstance(c, str) for c in columns)):
-        raise ConfigError(f"config key 'read.columns' must be a list of column names, got {columns!r}")
+        raise ConfigError(f"config key '{path}.columns' must be a list of column names, got {columns!r}")
     for key in ("time_offset", "zero_point"):
         if key in read and not is_number(read[key]):
-            raise ConfigError(f"config key 'read.{key}' must be a number, got {read[key]!r}")
+            raise ConfigError(f"config key '{path}.{key}' must be a number, got {read[key]!r}")
 
 
 def check_survey(config: Mapping[str, Any]) -> None:

@@ -4,7 +4,8 @@
 generic CSV and Parquet, next to more than 80 bad or awkward entries (empty, garbage, header-only,
 NaN-only, sentinel-only, decimal-comma, latin-1 and UTF-16 files, too few points, one camera, short spans,
 stars outside every bin, repeated stems, directories named like light curves, symlink loops, dangling
-symlinks, unknown, missing and compression extensions, ids that cannot be file names, a FIFO ...).
+symlinks, unknown, missing and compression extensions, ids that cannot be file names, a FIFO, event
+sub-folders ...).
 :func:`write_tree_corpus` writes an ASAS-SN tree whose index files are broken in every way the issue
 lists (missing columns, repeated ids, ids without files, files without ids, NaN coordinates, ids that
 climb out of the tree, a bad index file beside a good one). Both return a :class:`Corpus` that knows the
@@ -48,12 +49,16 @@ class Corpus:
         Number of bad or awkward entries of a folder corpus (0 for a good-only corpus or a tree).
     expected : dict
         Entry name (file name, or ``<index file name>:<line>``) → the ledger status it must get.
+    event_files : list of str
+        Files inside the event sub-folders of a folder corpus (``<sub-folder>/<file>``), entries of
+        their own beside the top-level ones.
     """
 
     root: Path
     good: list[str] = field(default_factory=list)
     n_awkward: int = 0
     expected: dict[str, str] = field(default_factory=dict)
+    event_files: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -272,6 +277,16 @@ def write_folder_corpus(folder: Path, *, seed: int = 11, good_only: bool = False
     text("-light-curves.csv", skypatrol_text(good, ""))
     text("name with spaces.dat2", dat2_text(simulate(awkward, 12.5)))
     text("UPPER.DAT2", dat2_text(simulate(awkward, 12.5)))
+    # events: sub-folders whose files are the data sets of one source, each file an entry of its own;
+    # in the second one a file is empty, so the event cannot be read (its files are still listed)
+    for event, second in (("event_two_sites", dat2_text(simulate(awkward, 12.5))), ("event_one_empty", "")):
+        (folder / event).mkdir()
+        (folder / event / f"{event}_1.dat2").write_text(dat2_text(simulate(awkward, 12.5)))
+        (folder / event / f"{event}_2.dat2").write_text(second)
+        for name in (f"{event}_1.dat2", f"{event}_2.dat2"):
+            corpus.event_files.append(f"{event}/{name}")
+            expected[name] = "event_member"
+    expected["event_one_empty"] = "empty"
     corpus.n_awkward = sum(1 for p in folder.iterdir()) - len(corpus.good)
     return corpus
 

@@ -96,7 +96,7 @@ def test_bad_options_raise_not_status(tmp_path):
     with pytest.raises(ValueError, match="unknown light-curve format"):
         read_lightcurve(BAD / "empty.csv", format="fits")
     with pytest.raises(TypeError):
-        load_clean(BAD.parent / "asassn" / "12345.dat2", read_options={"time_col": "x"})
+        load_clean(BAD.parent / "asassn" / "12345.dat2", read_options={"time_colum": "x"})
     with pytest.raises(TypeError):
         load_clean(BAD.parent / "asassn" / "12345.dat2", cleaning={"max_error": 1.0})
 

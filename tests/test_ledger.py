@@ -122,6 +122,7 @@ def test_bin_ledger_has_one_row_per_entry_and_totals_add_up(bin_tables, tmp_path
         "failed": 3,
         "excluded": 1,
         "index": 1,
+        "member": 0,
     }
     assert sum(totals["dispositions"].values()) == totals["entries"] == 8
 
@@ -140,7 +141,7 @@ def test_ledger_command_prints_totals_and_the_rows_of_one_status(bin_tables, tmp
     assert main(["ledger", str(results), "--status", "duplicate_id"]) == 0
     out = capsys.readouterr().out
     run = next(line for line in out.splitlines() if line.startswith("run "))
-    assert run.split()[1:] == ["8", "1", "1", "1", "3", "1", "1"]
+    assert run.split()[1:] == ["8", "1", "1", "1", "3", "1", "1", "0"]
     assert "1 entries with status duplicate_id:" in out
     assert "index0.csv:2" in out  # duplicate_of
     assert len(read_ledgers(results)) == 8

@@ -171,7 +171,7 @@ def test_folder_collection_lists_event_subfolders(tmp_path):
     _event_folder(tmp_path, MB09319[:2], ["dia", "dia"])
     (tmp_path / "single.csv").write_text("time,mag,mag_err\n1,15,0.01\n2,15.1,0.01\n")
     sources = folder_sources(tmp_path)
-    rows = sources.set_index("source_id")
+    rows = sources.loc[sources["status"] == "ok"].set_index("source_id")
     assert rows.loc["MB09319", "format"] == "event"
     assert rows.loc["single", "format"] == "csv"
 
@@ -232,7 +232,8 @@ def test_catalog_event_id_groups_files_into_one_event(tmp_path):
     rows = [f"{p.stem},270.0,-30.0,OB05390" for p in OB05390] + ["other,10.0,5.0,"]
     catalog = tmp_path / "catalog.csv"
     catalog.write_text("source_id,ra,dec,event_id\n" + "\n".join(rows) + "\n")
-    sources = folder_sources(folder, catalog).set_index("source_id")
+    sources = folder_sources(folder, catalog)
+    sources = sources.loc[sources["status"] == "ok"].set_index("source_id")
     assert sorted(sources.index) == ["OB05390", "other"]
     assert sources.loc["OB05390", "format"] == "event"
     lc, status, _ = load_clean(sources.loc["OB05390", "path"])

@@ -137,8 +137,13 @@ def test_folder_corpus_every_entry_is_in_the_ledger_with_a_reason(corpus_runs, c
     assert corpus.n_awkward >= 80
     ledger = read_ledgers(workspace.results)
     assert tuple(ledger.columns) == LEDGER_COLUMNS
-    on_disk = sorted(str(Path("survey", "lcs", name)) for name in os.listdir(corpus.root))
-    assert sorted(ledger["entry"]) == on_disk  # one row per folder entry, none twice, none lost
+    names = [*os.listdir(corpus.root), *corpus.event_files]
+    on_disk = sorted(str(Path("survey", "lcs", name)) for name in names)
+    assert sorted(ledger["entry"]) == on_disk  # each folder entry and event file once, none lost
+    members = ledger.loc[ledger["status"] == "event_member"]
+    assert sorted(members["source_id"]) == ["event_one_empty"] * 2 + ["event_two_sites"] * 2
+    assert set(members.loc[members["source_id"] == "event_two_sites", "mag_bin"]) == {"12_13"}
+    assert set(members["disposition"]) == {"member"}
     _check_expected(ledger, corpus)
     _check_explained(ledger)
     _check_totals(workspace, ledger, capsys)

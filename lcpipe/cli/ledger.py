@@ -21,8 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print the ledger totals of a run (every entry of the layout by disposition and status)",
         description="Read RESULTS_DIR/<bin>/ledger.parquet and RESULTS_DIR/ledger_unbinned.parquet and "
         "print the number of entries per disposition (candidate, rejected, skipped, failed, excluded, "
-        "index) and per status, for each bin and the run. With --status, also print every row of that "
-        "status or disposition.",
+        "index, member) and per status, for each bin and the run. With --status, also print every row of "
+        "that status or disposition.",
     )
     parser.add_argument("results_dir", metavar="RESULTS_DIR", help="the workflow's results folder")
     parser.add_argument(

@@ -10,8 +10,9 @@ The light curve read keeps each data set's own measured quantity: ``meta["data_k
 or ``"flux"`` when all files agree and ``"mixed"`` otherwise, with ``meta["dataset_kinds"]`` giving
 each data set's kind (cleaning and the microlensing fit honour it per point).
 
-A folder collection's catalog can also group files into events (an ``event_id`` column): the event's
-row then names its files joined by ``os.pathsep`` (:func:`event_path`), read the same way.
+A folder collection's catalog can also group files into events (an ``event_id`` column,
+:mod:`lcpipe.manifest.events`): the event's row then names its files joined by ``os.pathsep``
+(:func:`event_path`), read the same way.
 """
 
 from __future__ import annotations
@@ -161,33 +162,3 @@ def read_event_folder(path: str | Path, **options: Any) -> LightCurve:
         "dec": np.nan,
     }
     return LightCurve(**arrays, meta=meta)
-
-
-def group_catalog_events(sources: pd.DataFrame) -> pd.DataFrame:
-    """Merge the rows of a folder collection that share a catalog ``event_id`` into one row per event.
-
-    Parameters
-    ----------
-    sources : DataFrame
-        One row per file (``source_id``, ``path``, ``format``, positions, optionally ``event_id``).
-
-    Returns
-    -------
-    DataFrame
-        Rows without an ``event_id`` unchanged; one row per event with ``source_id`` the event id,
-        ``path`` its files (:func:`event_path`, in file order), ``format`` ``"event"`` and the first
-        file's position. The ``event_id`` column is dropped.
-    """
-    if "event_id" not in sources.columns:
-        return sources
-    ids = sources["event_id"].fillna("").astype(str).str.strip()
-    single = sources.loc[ids == ""].drop(columns="event_id")
-    events = []
-    for event_id, rows in sources.loc[ids != ""].groupby(ids[ids != ""], sort=True):
-        first = rows.iloc[0].to_dict()
-        first.update(source_id=str(event_id), path=event_path(rows["path"]), format="event")
-        first.pop("event_id")
-        events.append(first)
-    if not events:
-        return single.reset_index(drop=True)
-    return pd.concat([single, pd.DataFrame(events, columns=single.columns)], ignore_index=True)

@@ -15,6 +15,7 @@ from lcpipe.io.microlensing_tables import DESCRIPTIONS as MICROLENSING_FORMATS
 from lcpipe.io.microlensing_tables import READERS as MICROLENSING_READERS
 from lcpipe.io.microlensing_tables import looks_like_time_last
 from lcpipe.io.ogle import looks_like_ogle, ogle_time_offset
+from lcpipe.io.reader_options import options_for
 from lcpipe.io.skypatrol import looks_like_skypatrol, read_skypatrol
 from lcpipe.io.time_frame import frame_from_text
 from lcpipe.lightcurve import LightCurve
@@ -102,8 +103,9 @@ def read_lightcurve(path: str | Path, *, format: str | None = None, **options: A
     format : str, optional
         Force a reader (a key of :data:`FORMATS`); default: detected by :func:`detect_format`.
     **options
-        Passed to the reader (e.g. ``good_quality`` for SkyPatrol, ``columns``/``time_col``/... for
-        generic tables).
+        Reader options (e.g. ``good_quality`` for SkyPatrol, ``columns``/``time_col``/... for generic
+        tables), each passed to the readers that take it, and per-format sections (``csv={"time_col":
+        "jd"}``) passed to the files of that format only (:mod:`lcpipe.io.reader_options`).
 
     Returns
     -------
@@ -115,7 +117,8 @@ def read_lightcurve(path: str | Path, *, format: str | None = None, **options: A
     LightCurveReadError
         Any failure to read the file, with ``status`` and ``path``.
     TypeError
-        An option the chosen reader does not take (a programming error).
+        An option no reader takes, or one a format's section gives its reader but it does not take (a
+        programming error).
     ValueError
         An unknown ``format`` or table ``kind`` (a programming/configuration error).
     """
@@ -125,6 +128,7 @@ def read_lightcurve(path: str | Path, *, format: str | None = None, **options: A
         raise ValueError(f"unknown table kind {options['kind']!r}; expected one of {TABLE_KINDS}")
     if format is None:
         format = detect_format(path)
+    options = options_for(format, options)
     try:
         lc = _dispatch(path, format, options)
     except LightCurveReadError:

@@ -2,12 +2,14 @@
 
 ``results/<mag_bin>/ledger.parquet`` lists every entry of the bin (:mod:`lcpipe.manifest`: each index
 file, index row and unlisted light-curve file of an ASAS-SN tree, each folder entry of a folder
-collection whose median magnitude falls in the bin); ``results/ledger_unbinned.parquet`` lists the
-entries of a folder collection that belong to no bin (files that could not be read, medians outside every
-bin, entries that are not light curves, duplicates, bad ids). Together they hold exactly one row per
-entry the layout showed, so the counts add up.
+collection whose median magnitude falls in the bin, with the files of its events);
+``results/ledger_unbinned.parquet`` lists the entries of a folder collection that belong to no bin (files
+that could not be read, medians outside every bin, entries that are not light curves, duplicates, bad
+ids). Together they hold exactly one row per entry the layout showed, so the counts add up; the files of
+an event are in the ledger of the event.
 
-Columns (:data:`LEDGER_COLUMNS`): ``entry`` (a path, or ``<index file>:<line>``), ``kind``, ``source_id``,
+Columns (:data:`LEDGER_COLUMNS`): ``entry`` (a path, ``<index file>:<line>`` or
+``<catalog>:event_id=<id>``), ``kind``, ``source_id``,
 ``mag_bin``, ``disposition``, ``status``, ``stage``, ``reason``, ``families``, ``duplicate_of``.
 
 =============  ===========================================================================================
@@ -21,6 +23,9 @@ disposition    meaning (``status`` / ``reason``)
                ``bad_index_row``, ``bad_index_file``, ``not_a_light_curve``, ``unsupported_format``,
                ``symlink_loop``, ``dangling_symlink``, ``outside_bins``
 ``index``      an index file that was read (``status`` ``index_file``; its rows are entries of their own)
+``member``     a file read as one data set of an event (``status`` ``event_member``): ``source_id`` is the
+               event's, and the event's own row (a sub-folder, or ``<catalog>:event_id=<id>``) holds
+               the disposition they share
 =============  ===========================================================================================
 """
 
@@ -35,7 +40,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from lcpipe.io.errors import READ_STATUSES
-from lcpipe.manifest import ENTRY_COLUMNS, unbinned_entries
+from lcpipe.manifest import ENTRY_COLUMNS, EVENT_MEMBER, unbinned_entries
 from lcpipe.stages.failures import SKIPPED_STATUSES
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.tables import flag_column, read_table, write_table
@@ -47,7 +52,7 @@ LEDGER_COLUMNS = (
 )  # fmt: skip
 
 #: Dispositions, in the order totals are printed.
-DISPOSITIONS = ("candidate", "rejected", "skipped", "failed", "excluded", "index")
+DISPOSITIONS = ("candidate", "rejected", "skipped", "failed", "excluded", "index", "member")
 
 #: The per-source stage tables of a bin, in pipeline order: (key of the inputs, stage name).
 SOURCE_STAGES = (
@@ -197,6 +202,7 @@ def entry_ledger(entries: pd.DataFrame, sources: pd.DataFrame | None = None) -> 
     ok = entries["status"] == "ok"
     ledger = entries.assign(disposition="excluded", stage="manifest", families="")
     ledger.loc[entries["status"] == "index_file", "disposition"] = "index"
+    ledger.loc[entries["status"] == EVENT_MEMBER, "disposition"] = "member"
     failed_read = entries["status"].isin(_READ_FAILURES)
     ledger.loc[failed_read, ["disposition", "stage"]] = ["failed", "collection"]
     ledger.loc[entries["status"] == "outside_bins", "stage"] = "collection"
