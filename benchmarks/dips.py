@@ -29,8 +29,8 @@ import pandas as pd  # noqa: E402
 from scipy.stats import spearmanr  # noqa: E402
 
 from lcpipe.dips.events import DipOptions, detect_events  # noqa: E402
-from lcpipe.dips.sho_smoother import sho_posterior  # noqa: E402
 from lcpipe.io import load_clean  # noqa: E402
+from lcpipe.kernels.dips_sho import sho_posterior  # noqa: E402
 from lcpipe.lightcurve import make_lightcurve  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "asassn_skypatrol"

@@ -9,7 +9,7 @@ a median). Methods:
 ``gp``
     celerite2's SHO Gaussian process (reference defaults) conditioned on all the group's points, with a
     prior mean equal to the group's median. Its posterior mean and variance at every point come from the
-    exact O(N) state-space (Kalman + RTS) form of the SHO kernel in `sho_smoother`, which reproduces
+    exact O(N) state-space (Kalman + RTS) form of the SHO kernel (`lcpipe.kernels.dips_sho`), which reproduces
     celerite2's ``predict`` mean and ``return_var`` variance (tests: 1e-10 mag, rtol 1e-8); celerite2
     itself can compute the mean (``gp_solver="celerite2"``).
 ``gp_masked``
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from celerite2 import terms
 
-from lcpipe.dips.sho_smoother import sho_posterior
+from lcpipe.kernels.dips_sho import sho_posterior
 
 BaselineMethod = Literal["gp", "gp_masked", "rolling_median", "global_median"]
 BASELINE_METHODS: tuple[str, ...] = ("gp", "gp_masked", "rolling_median", "global_median")
