@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lcpipe.dips.events import DipOptions, clean_points, detect_events, zero_point_offsets
+from lcpipe.dips.events import DipOptions, clean_points, detect_events
 from lcpipe.dips.periodic import periodic_test
+from lcpipe.dips.points import zero_point_offsets
 from lcpipe.filter.tests import FilterOptions, apply_filter
 from lcpipe.io import read_lightcurve
 

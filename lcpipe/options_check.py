@@ -81,6 +81,13 @@ CHECKED_SECTIONS: dict[str, OptionSection] = {
     "vetting": OptionSection(VettingOptions),
 }
 
+#: Keys that were removed, and the one key each rule now has (one cleaning policy for every stage).
+REPLACED_KEYS: dict[str, str] = {
+    "dips.max_mag_err": "cleaning.max_err (drops err >= max_err)",
+    "dips.use_good_flag": "cleaning.require_good",
+    "dips.drop_saturated": "cleaning.drop_saturated",
+}
+
 #: The readers every ``read`` option is passed to (:func:`lcpipe.io.read.read_lightcurve`).
 READERS = (read_dat2, read_skypatrol, read_table_lightcurve)
 
@@ -329,6 +336,10 @@ def _check_keys(path: str, cls: type, values: Mapping[str, Any]) -> None:
     """Unknown keys of ``values`` for dataclass ``cls``, recursing into nested option dataclasses."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key, value in values.items():
+        if f"{path}.{key}" in REPLACED_KEYS:
+            raise ConfigError(
+                f"config key '{path}.{key}' was removed; its rule is {REPLACED_KEYS[f'{path}.{key}']}"
+            )
         if key not in fields:
             raise ConfigError(
                 f"config key '{path}.{key}' is not an option; allowed: {', '.join(sorted(fields))}"

@@ -97,7 +97,7 @@ def test_the_lowest_bic_wins_whatever_the_order_of_the_profiles():
 
 
 def test_event_extent_follows_the_wings_beyond_the_triggered_points():
-    from lcpipe.dips.events import event_extent
+    from lcpipe.dips.morphology import event_extent
     from lcpipe.dips.trigger import Run
 
     z = np.zeros(200)

@@ -17,6 +17,8 @@ from typing import Literal
 import numpy as np
 from scipy.special import erf
 
+from lcpipe.dips.trigger import Run
+
 #: Templates whose largest value at the data points is below this fraction of their peak are rejected.
 MIN_SAMPLED_PEAK = 0.25
 
@@ -259,3 +261,28 @@ def classify_run(
         return Morphology("constant", 0.0, np.nan, 0.0, np.nan, np.nan)
     fwhm, t_peak, symmetry = _profile_shape(best_fit, float(t[0]), float(t[-1]))
     return Morphology(best_fit.model, float(bic_const - best_bic), fwhm, best_fit.amplitude, t_peak, symmetry)
+
+
+def event_extent(z: np.ndarray, run: Run, step: int = 10, level: float = 0.5) -> tuple[int, int]:
+    """Indices (first, last) of a run grown outwards, ``step`` points at a time, while the median signed
+    residual of the next ``step`` points stays above ``level`` sigmas (``z``: residual / sigma, positive
+    in the event's direction, time-sorted): the event's wings beyond its triggered points."""
+    first, last = run.first, run.last
+    while first > 0 and np.median(z[max(first - step, 0) : first]) > level:
+        first = max(first - step, 0)
+    while last < z.size - 1 and np.median(z[last + 1 : last + 1 + step]) > level:
+        last = min(last + step, z.size - 1)
+    return first, last
+
+
+def morphology_window(
+    time: np.ndarray, z: np.ndarray, run: Run, pad_points: int, pad_durations: float
+) -> tuple[int, int]:
+    """Index range [lo, hi) of a run's morphology fit: the event's extent (:func:`event_extent`) widened
+    by ``pad_points`` points and by ``pad_durations`` times its duration on each side, whichever reaches
+    farther (time-sorted ``time``)."""
+    first, last = event_extent(z, run)
+    pad_days = pad_durations * (time[last] - time[first])
+    lo = min(first - pad_points, int(np.searchsorted(time, time[first] - pad_days, side="left")))
+    hi = max(last + pad_points + 1, int(np.searchsorted(time, time[last] + pad_days, side="right")))
+    return max(lo, 0), min(hi, time.size)

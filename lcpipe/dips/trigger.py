@@ -155,3 +155,10 @@ def find_runs(
             )
         )
     return runs
+
+
+def cameras_observing(time: np.ndarray, group: np.ndarray, run: Run, pad_days: float) -> int:
+    """Camera groups with any point within ``pad_days`` of a run (time-sorted ``time``, shape (N,))."""
+    lo = np.searchsorted(time, run.t_start - pad_days, side="left")
+    hi = np.searchsorted(time, run.t_end + pad_days, side="right")
+    return int(np.unique(group[lo:hi]).size)
