@@ -242,7 +242,7 @@ def _run_morphology(run: Run, kind, c: UsablePoints, resid, sigma, opt: DipOptio
     """Morphology of one run: the strongest (``wide``) in its full window, the others +- the pad points."""
     if wide:
         z = (resid / sigma) * (1.0 if kind == "dip" else -1.0)
-        lo, hi = morphology_window(c.time, z, run, opt.morphology_pad, opt.morphology_pad_durations)
+        lo, hi = morphology_window(c.time, z, c.group, run, opt.morphology_pad, opt.morphology_pad_durations)
     else:
         lo, hi = max(run.first - opt.morphology_pad, 0), min(run.last + opt.morphology_pad + 1, c.time.size)
     return classify_run(c.time[lo:hi], resid[lo:hi], sigma[lo:hi], kind, opt.min_delta_bic)
