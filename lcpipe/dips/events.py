@@ -37,7 +37,7 @@ import numpy as np
 from lcpipe.dips.baseline import BaselineOptions, fit_baseline, robust_sigma
 from lcpipe.dips.dipper_score import DipperScoreOptions, dipper_score
 from lcpipe.dips.fades import FadeOptions, find_fade
-from lcpipe.dips.mixture import make_grid, mixture_evidence
+from lcpipe.dips.mixture import band_evidence
 from lcpipe.dips.morphology import classify_run, morphology_window
 from lcpipe.dips.periodic import PeriodicOptions, PeriodicResult, periodic_test
 from lcpipe.dips.points import UsablePoints, usable_points, zero_point_offsets
@@ -82,6 +82,9 @@ class DipOptions:
         Baseline groups are (data set, band) pairs when True, data set labels alone when False. The data
         set is ``LightCurve.dataset``: the camera unless the reader was given a data-set column (survey,
         observer, telescope), so each camera, survey or observer gets its own zero point.
+    mixture_per_band : bool
+        Fit the mixture model of each search in each band on its own (own grid, offset and weight;
+        :func:`lcpipe.dips.mixture.band_evidence`); False fits every band together.
     min_points : int
         Fewer usable points gives status ``too_few_points``.
     min_log_bf : float
@@ -105,6 +108,7 @@ class DipOptions:
     fade: FadeOptions = field(default_factory=FadeOptions)
     mag_range: tuple[float, float] = (-5.0, 30.0)
     group_by_band: bool = True
+    mixture_per_band: bool = True
     min_points: int = 10
     min_log_bf: float = float(np.log(10.0))
     morphology_pad: int = 5
@@ -175,7 +179,7 @@ def _search(
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Evidence, runs and morphology of one search, and its triggered points (shape (N,), bool)."""
     row = dict(SEARCH_COLUMNS)
-    mix = mixture_evidence(resid, sigma, make_grid(resid, kind))
+    mix = band_evidence(resid, sigma, c.band if opt.mixture_per_band else np.zeros(resid.size), kind)
     triggered, stat = trigger_statistic(mix.point_log_bf, mix.event_prob, opt.trigger)
     runs = find_runs(c.time, triggered, stat, c.group, opt.trigger)
     row.update(
