@@ -12,8 +12,9 @@ every stage does; pass a light curve through it (or :func:`lcpipe.io.cleaning.cl
 The search itself only drops points it cannot use (:mod:`lcpipe.dips.points`): a non-finite time,
 magnitude or error, ``err <= 0``, a magnitude outside ``mag_range`` (sentinels such as 99.99). The
 SkyPatrol reader marks quality G and U good and B bad, and ``cleaning.require_good: false`` keeps B as
-well (the reference pipeline's policy). On the 28 real curves of the validation set G alone flags 24, G+U
-26, G+U+B 26 (docs/dips_validation.md).
+well (the reference pipeline's policy). On the 28 real curves of the validation set, with the reference's
+posterior trigger G alone flags 24, G+U 26, G+U+B 26; with the default log-BF trigger G+U flags 28
+(docs/dips_validation.md).
 
 Baseline groups are the pair (data set, band): a camera that changed filter has a different zero point in
 each band, and the data set is the camera unless the reader named a survey or observer column.
