@@ -28,6 +28,13 @@ MAX_WIDTH_FRACTION = 1.0 / 3.0
 #: Refinement rounds after the coarse grid (each 3x finer in t0 and log width).
 ZOOM_ROUNDS = 3
 
+#: An event's extent grows this many points of a group at a time ...
+EXTENT_STEP = 5
+#: ... while their median residual exceeds this many sigmas in the event's direction ...
+EXTENT_LEVEL = 0.5
+#: ... within the group's stretch without a gap longer than this many of its median spacings.
+EXTENT_GAP_FACTOR = 10.0
+
 DIP_MODELS: tuple[str, ...] = ("gaussian", "skew_gaussian")
 JUMP_MODELS: tuple[str, ...] = ("gaussian", "paczynski", "fred")
 
@@ -288,23 +295,16 @@ def _segment(tg: np.ndarray, t_start: float, t_end: float, gap_factor: float) ->
     return np.arange(seg_lo, seg_hi)
 
 
-def event_extent(
-    time: np.ndarray,
-    z: np.ndarray,
-    group: np.ndarray,
-    run: Run,
-    step: int = 5,
-    level: float = 0.5,
-    gap_factor: float = 10.0,
-) -> tuple[int, int]:
+def event_extent(time: np.ndarray, z: np.ndarray, group: np.ndarray, run: Run) -> tuple[int, int]:
     """Indices (first, last) of a run grown along the event's wings beyond its triggered points.
 
-    In each baseline group (data set and band) separately, the run's span is grown outwards ``step`` of
-    the group's points at a time while their median signed residual stays above ``level`` sigmas, within
-    the group's stretch of data around the run (no gap longer than ``gap_factor`` median spacings: a
-    season gap ends it); the extent is the union over the groups. Per group, because a data set that
-    observed only during the event (follow-up of a microlensing peak) has its zero point on the event and
-    residuals about zero there: pooled in time order, its dense points would stop the others' growth.
+    In each baseline group (data set and band) separately, the run's span is grown outwards
+    :data:`EXTENT_STEP` of the group's points at a time while their median signed residual stays above
+    :data:`EXTENT_LEVEL` sigmas, within the group's stretch of data around the run (no gap longer than
+    :data:`EXTENT_GAP_FACTOR` median spacings: a season gap ends it); the extent is the union over the
+    groups. Per group, because a data set that observed only during the event (follow-up of a
+    microlensing peak) has its zero point on the event and residuals about zero there: pooled in time
+    order, its dense points would stop the others' growth.
 
     Parameters
     ----------
@@ -315,24 +315,18 @@ def event_extent(
     group : ndarray, shape (N,)
         Baseline group of each point.
     run : Run
-    step : int
-        Points of a group per growth step.
-    level : float
-        Median z (sigmas) a step must exceed.
-    gap_factor : float
-        Gaps longer than this many median spacings of a group end its stretch.
     """
     t_start, t_end = time[run.first], time[run.last]
     for label in np.unique(group):
         idx = np.flatnonzero(group == label)
-        segment = _segment(time[idx], t_start, t_end, gap_factor)
+        segment = _segment(time[idx], t_start, t_end, EXTENT_GAP_FACTOR)
         if segment is None:
             continue
         idx = idx[segment]
         tg = time[idx]
         first = int(np.searchsorted(tg, time[run.first], side="left"))
         last = int(np.searchsorted(tg, time[run.last], side="right")) - 1
-        grown_first, grown_last = _grown(z[idx], first, last, step, level)
+        grown_first, grown_last = _grown(z[idx], first, last, EXTENT_STEP, EXTENT_LEVEL)
         if grown_first < first:
             t_start = min(t_start, tg[grown_first])
         if grown_last > last:
