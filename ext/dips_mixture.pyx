@@ -64,4 +64,3 @@ def point_terms(const double[::1] z, const double[::1] inv_sigma, const double[:
                     acc_p += post[k, j] / (1.0 + e * inv_ratio[j])
             log_bf_i[i] = dmax + log(acc_bf) - log_nk
             prob[i] = acc_p if acc_p < 1.0 else 1.0
-
