@@ -31,6 +31,7 @@ import pandas as pd  # noqa: E402
 from scipy.stats import spearmanr  # noqa: E402
 
 from lcpipe.dips.events import DipOptions, detect_events  # noqa: E402
+from lcpipe.dips.trigger import TRIGGER_MODES  # noqa: E402
 from lcpipe.io import load_clean  # noqa: E402
 from lcpipe.kernels.dips_sho import sho_posterior  # noqa: E402
 from lcpipe.lightcurve import make_lightcurve  # noqa: E402
@@ -237,11 +238,16 @@ def main() -> None:
         default=None,
         help="a demo survey folder (truth.parquet, lc/): per-kind morphology counts and filter families",
     )
+    parser.add_argument(
+        "--trigger-mode", choices=TRIGGER_MODES, default=None, help="for --demo: the dip search's trigger"
+    )
     args = parser.parse_args()
     options = DipOptions()
     detect_events(synthetic(1000), options)  # imports and first calls outside the timings
     if args.demo is not None:
-        demo_truth(args.demo, options)
+        mode = args.trigger_mode or options.trigger.mode
+        print(f"trigger mode: {mode}")
+        demo_truth(args.demo, DipOptions(trigger={"mode": mode}))
 
     if args.data.is_dir():
         real_curves(args.data, args.malca_python, args.repeats, args.markdown)
