@@ -109,17 +109,25 @@ class Section:
     from_sections : Mapping of str to str
         Fields the workflow fills from another config section (field -> section); setting them in this
         section is an error.
+    replaced_keys : Mapping of str to str
+        Keys that were removed from the section, each with the key that now holds its rule (setting one
+        is an error that names its replacement).
     """
 
     name: str
     options: type
     workflow_keys: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     from_sections: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    replaced_keys: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def option_values(self, values: Mapping[str, Any] | None, **sections: Mapping[str, Any]) -> dict:
         """The section's option fields (workflow keys left out), with the fields of ``from_sections``
         taken from the other sections given by name (e.g. ``pspl=config["pspl"]``)."""
         values = dict(values or {})
+        for key in values.keys() & self.replaced_keys.keys():
+            raise ConfigError(
+                f"config key '{self.name}.{key}' was removed; its rule is {self.replaced_keys[key]}"
+            )
         for key, source in self.from_sections.items():
             if key in values:
                 raise ConfigError(

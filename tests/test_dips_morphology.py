@@ -97,7 +97,7 @@ def test_the_lowest_bic_wins_whatever_the_order_of_the_profiles():
 
 
 def test_event_extent_follows_the_wings_beyond_the_triggered_points():
-    from lcpipe.dips.events import event_extent
+    from lcpipe.dips.morphology import event_extent
     from lcpipe.dips.trigger import Run
 
     z = np.zeros(200)
@@ -105,6 +105,29 @@ def test_event_extent_follows_the_wings_beyond_the_triggered_points():
     z[95:105] = 10.0  # its triggered core
     run = Run(first=95, last=104, n_points=10, t_start=95.0, t_end=104.0, n_cameras=1,
               trigger_sum=10.0, trigger_max=1.0)  # fmt: skip
-    first, last = event_extent(z, run)
+    time, group = np.arange(200.0), np.full(200, "a/V")
+    first, last = event_extent(time, z, group, run)
     assert 55 <= first <= 65
     assert 135 <= last <= 145
+
+
+def test_event_extent_is_not_stopped_by_a_follow_up_data_set():
+    """A follow-up data set observing only during the event has its zero point on the event (residuals
+    about 0 there); pooled in time order its dense points stopped the survey camera's growth at the run."""
+    from lcpipe.dips.morphology import event_extent
+    from lcpipe.dips.trigger import Run
+
+    survey_t = np.arange(0.0, 400.0, 2.0)
+    survey_z = np.where(np.abs(survey_t - 200) < 40, 3.0, 0.0)  # the wings, +-40 d
+    follow_t = np.linspace(170.0, 230.0, 600)
+    time = np.concatenate([survey_t, follow_t])
+    order = np.argsort(time, kind="stable")
+    time = time[order]
+    z = np.concatenate([survey_z, np.zeros(follow_t.size)])[order]
+    group = np.concatenate([np.full(survey_t.size, "survey"), np.full(follow_t.size, "followup")])[order]
+    core = np.flatnonzero((group == "survey") & (np.abs(time - 200) <= 2))
+    run = Run(first=int(core[0]), last=int(core[-1]), n_points=3, t_start=198.0, t_end=202.0, n_cameras=1,
+              trigger_sum=3.0, trigger_max=1.0)  # fmt: skip
+    first, last = event_extent(time, z, group, run)
+    assert 155 <= time[first] <= 165
+    assert 235 <= time[last] <= 245

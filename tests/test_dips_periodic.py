@@ -143,3 +143,13 @@ def test_stripe82_rr_lyrae_are_not_dippers_and_their_periods_are_found():
     ratio = periodic["period"] / periodic["catalog_period"]
     found = np.any([np.abs(ratio - r) < 0.01 * r for r in (0.5, 1.0, 2.0)], axis=0)
     assert found.sum() >= 15  # 17 of the 23 (the others: aliases of SDSS's sparse sampling)
+
+
+def test_row_medians_match_nanmedian():
+    from lcpipe.dips.periodic import _row_medians
+
+    rng = np.random.default_rng(0)
+    values, keep = rng.normal(size=(400, 17)), rng.random((400, 17)) > 0.5
+    keep[:3] = False
+    expected = np.array([np.median(v[k]) if k.any() else np.nan for v, k in zip(values, keep, strict=True)])
+    np.testing.assert_array_equal(_row_medians(values, keep), expected)

@@ -3,7 +3,7 @@
 The reference Bayesian dip pipeline flags 24 of the 28 curves shipped in
 lcpipe/evaluation/data/asassn_skypatrol (PROVENANCE.txt there). Six curves copied into tests/data (two
 Dippers, one multiple- and three single-eclipse binaries) must each be flagged; all 28 (read from the
-shipped .csv.gz files, about a second) at least at the reference recall of 24.
+shipped .csv.gz files, about a second) at least 26 (the reference recall is 24).
 """
 
 from pathlib import Path
@@ -25,6 +25,8 @@ SUBSET = {
     "231929175915": DATA / "asassn",
 }
 REFERENCE_RECALL = 24
+#: Issue 13's acceptance: at least 26 of the 28 flagged.
+ACCEPTED_RECALL = 26
 
 
 def _labels() -> pd.DataFrame:
@@ -49,4 +51,4 @@ def test_recall_on_all_28_curves_at_least_reference():
     rows = pd.DataFrame([detect_events(read_lightcurve(f), DipOptions()) for f in files])
     assert (rows["status"] == "ok").all()
     assert set(rows["source_id"]) <= set(labels.index)
-    assert int(rows["dip_significant"].sum()) >= REFERENCE_RECALL
+    assert int(rows["dip_significant"].sum()) >= max(REFERENCE_RECALL, ACCEPTED_RECALL)

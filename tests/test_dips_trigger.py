@@ -51,10 +51,11 @@ def test_cameras_counted_per_run():
 def test_trigger_modes():
     log_bf = np.array([4.0, 5.0, 9.0])
     prob = np.array([0.9999998, 0.5, 0.9999996])
-    trig, stat = trigger_statistic(log_bf, prob, TriggerOptions())
+    trig, stat = trigger_statistic(log_bf, prob, TriggerOptions(mode="posterior_prob"))
     assert trig.tolist() == [True, False, False]
     assert stat is prob
-    trig, stat = trigger_statistic(log_bf, prob, TriggerOptions(mode="logbf"))
+    assert TriggerOptions().mode == "logbf"
+    trig, stat = trigger_statistic(log_bf, prob, TriggerOptions())
     assert trig.tolist() == [False, True, True]
     assert stat is log_bf
     with pytest.raises(ValueError, match="mode"):

@@ -42,17 +42,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
 }
 RANK = {name: rank for rank, names in enumerate(LAYERS.values()) for name in names}
 
-#: Imports that break the rules today, each fixed on another branch of the same restructuring (issue
-#: #14); the entries go when those branches are merged. A new violation fails the tests.
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # numba kernels inline in science modules (to move into lcpipe/kernels)
-        ("lcpipe.dips.dipper_score", "numba"),
-        ("lcpipe.dips.mixture", "numba"),
-        ("lcpipe.dips.sho_smoother", "numba"),
-    }
-)
-
 
 def module_name(path: Path) -> str:
     """Dotted name of a source file (``lcpipe/io/read.py`` → ``lcpipe.io.read``, a package's ``__init__``
@@ -102,18 +91,13 @@ def compiled(name: str) -> bool:
     return within(name, "numba") or within(name, "lcpipe._ext")
 
 
-def allowed(source: str, target: str) -> bool:
-    """Whether the import is one of :data:`KNOWN_VIOLATIONS`."""
-    return any(source == known and within(target, module) for known, module in KNOWN_VIOLATIONS)
-
-
 def upward_imports(source: str, targets: set[str]) -> list[str]:
     """Imports of ``source`` from a higher layer than its own."""
     own = rank_of(source)
     return sorted(
         f"{source} imports {target}"
         for target in targets
-        if rank_of(target) is not None and rank_of(target) > own and not allowed(source, target)
+        if rank_of(target) is not None and rank_of(target) > own
     )
 
 
@@ -121,9 +105,7 @@ def compiled_imports(source: str, targets: set[str]) -> list[str]:
     """Imports of numba or ``lcpipe._ext`` outside ``lcpipe.kernels`` (and the extension itself)."""
     if source.startswith(("lcpipe.kernels", "lcpipe._ext")):
         return []
-    return sorted(
-        f"{source} imports {target}" for target in targets if compiled(target) and not allowed(source, target)
-    )
+    return sorted(f"{source} imports {target}" for target in targets if compiled(target))
 
 
 def test_every_top_level_module_has_a_layer():
@@ -139,17 +121,6 @@ def test_imports_go_only_downward():
 def test_only_kernels_import_compiled_code():
     found = [line for p in lcpipe_sources() for line in compiled_imports(module_name(p), imported(p))]
     assert found == []
-
-
-def test_known_violations_still_happen():
-    """An allow-list entry that no longer happens must go, so that the list only shrinks."""
-    imports = {module_name(p): imported(p) for p in lcpipe_sources()}
-    gone = {
-        (source, module)
-        for source, module in KNOWN_VIOLATIONS
-        if not any(within(target, module) for target in imports.get(source, ()))
-    }
-    assert gone == set()
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "scripts").glob("*.py")), ids=lambda p: p.name)

@@ -116,6 +116,12 @@ MISTAKES = [
     ({"anomaly": {"pspl": {"n_starts": 2}}}, "anomaly.pspl"),
     ({"anomaly": {"scan": {"teff_min": "small"}}}, "anomaly.scan.teff_min"),
     ({"dips": {"baseline": {"mthod": "gp"}}}, "dips.baseline.mthod"),
+    ({"dips": {"max_mag_err": 0.5}}, r"'dips.max_mag_err' was removed; its rule is cleaning.max_err"),
+    (
+        {"dips": {"use_good_flag": False}},
+        r"'dips.use_good_flag' was removed; its rule is cleaning.require_good",
+    ),
+    ({"dips": {"drop_saturated": True}}, r"its rule is cleaning.drop_saturated"),
     ({"events": {"min_tE": 50.0, "max_tE": 10.0}}, "events.max_tE"),
     ({"events": {"max_u0": 0}}, "max_u0"),
     ({"filter": {"dips": {"min_bayes_factr": 3}}}, "min_bayes_factr"),

@@ -9,7 +9,7 @@ a median). Methods:
 ``gp``
     celerite2's SHO Gaussian process (reference defaults) conditioned on all the group's points, with a
     prior mean equal to the group's median. Its posterior mean and variance at every point come from the
-    exact O(N) state-space (Kalman + RTS) form of the SHO kernel in `sho_smoother`, which reproduces
+    exact O(N) state-space (Kalman + RTS) form of the SHO kernel (`lcpipe.kernels.dips_sho`), which reproduces
     celerite2's ``predict`` mean and ``return_var`` variance (tests: 1e-10 mag, rtol 1e-8); celerite2
     itself can compute the mean (``gp_solver="celerite2"``).
 ``gp_masked``
@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 from celerite2 import terms
 
-from lcpipe.dips.sho_smoother import sho_posterior
+from lcpipe.dips.checks import require
+from lcpipe.kernels.dips_sho import sho_posterior
 
 BaselineMethod = Literal["gp", "gp_masked", "rolling_median", "global_median"]
 BASELINE_METHODS: tuple[str, ...] = ("gp", "gp_masked", "rolling_median", "global_median")
@@ -86,14 +87,20 @@ class BaselineOptions:
     gp_solver: Literal["statespace", "celerite2"] = "statespace"
 
     def __post_init__(self) -> None:
-        if self.method not in BASELINE_METHODS:
-            raise ValueError(f"baseline method must be one of {BASELINE_METHODS}, got {self.method!r}")
-        if min(self.sho_s0, self.sho_w0, self.sho_q) <= 0:
-            raise ValueError("sho_s0, sho_w0 and sho_q must be positive")
-        if self.gp_solver not in ("statespace", "celerite2"):
-            raise ValueError(f"gp_solver must be 'statespace' or 'celerite2', got {self.gp_solver!r}")
-        if self.min_gp_points < 2 or self.rolling_window_days <= 0 or self.mask_sigma <= 0:
-            raise ValueError("min_gp_points must be >= 2, rolling_window_days and mask_sigma positive")
+        require(
+            {
+                f"baseline method must be one of {BASELINE_METHODS}, got {self.method!r}": self.method
+                in BASELINE_METHODS,
+                "sho_s0, sho_w0 and sho_q must be positive": min(self.sho_s0, self.sho_w0, self.sho_q) > 0,
+                f"gp_solver must be 'statespace' or 'celerite2', got {self.gp_solver!r}": self.gp_solver
+                in ("statespace", "celerite2"),
+                "min_gp_points must be >= 2": self.min_gp_points >= 2,
+                "rolling_window_days and mask_sigma must be positive": min(
+                    self.rolling_window_days, self.mask_sigma
+                )
+                > 0,
+            }
+        )
 
 
 @dataclass(frozen=True)

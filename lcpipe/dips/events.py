@@ -5,14 +5,16 @@ for bad data: the row's ``status`` says what happened (``ok``, ``no_points``, ``
 ``bad_errors``, ``constant_magnitudes``, ``fit_failed``) and every number is defined (NaN only where
 it has no meaning, e.g. the morphology of a run that does not exist).
 
-Which points count: the quality policy (the reader's ``good`` flag, saturation, duplicates) is the
-cleaning step's, :class:`lcpipe.io.cleaning.CleaningOptions` (config section ``cleaning``), applied by
-:func:`lcpipe.io.load_clean` before the search, as every stage does; pass a light curve through it (or
-:func:`lcpipe.io.cleaning.clean_lightcurve`) first. The search itself only drops points it cannot use:
-a non-finite time, magnitude or error, ``err <= 0`` or ``> max_mag_err``, a magnitude outside
-``mag_range`` (sentinels such as 99.99). The SkyPatrol reader marks quality G and U good and B bad, and
-``cleaning.require_good: false`` keeps B as well (the reference pipeline's policy). On the 28 real
-curves of the validation set G alone flags 24, G+U 26, G+U+B 26 (docs/dips_validation.md).
+Which points count: the quality policy (error ceiling ``max_err``, the reader's ``good`` flag,
+saturation, duplicates) is the cleaning step's, :class:`lcpipe.io.cleaning.CleaningOptions` (config
+section ``cleaning``, one key per rule), applied by :func:`lcpipe.io.load_clean` before the search, as
+every stage does; pass a light curve through it (or :func:`lcpipe.io.cleaning.clean_lightcurve`) first.
+The search itself only drops points it cannot use (:mod:`lcpipe.dips.points`): a non-finite time,
+magnitude or error, ``err <= 0``, a magnitude outside ``mag_range`` (sentinels such as 99.99). The
+SkyPatrol reader marks quality G and U good and B bad, and ``cleaning.require_good: false`` keeps B as
+well (the reference pipeline's policy). On the 28 real curves of the validation set, with the reference's
+posterior trigger G alone flags 24, G+U 26, G+U+B 26; with the default log-BF trigger G+U flags 28
+(docs/dips_validation.md).
 
 Baseline groups are the pair (data set, band): a camera that changed filter has a different zero point in
 each band, and the data set is the camera unless the reader named a survey or observer column.
@@ -36,10 +38,11 @@ import numpy as np
 from lcpipe.dips.baseline import BaselineOptions, fit_baseline, robust_sigma
 from lcpipe.dips.dipper_score import DipperScoreOptions, dipper_score
 from lcpipe.dips.fades import FadeOptions, find_fade
-from lcpipe.dips.mixture import make_grid, mixture_evidence
-from lcpipe.dips.morphology import classify_run
+from lcpipe.dips.mixture import band_evidence
+from lcpipe.dips.morphology import classify_run, morphology_window
 from lcpipe.dips.periodic import PeriodicOptions, PeriodicResult, periodic_test
-from lcpipe.dips.trigger import Run, TriggerOptions, find_runs, trigger_statistic
+from lcpipe.dips.points import UsablePoints, usable_points, zero_point_offsets
+from lcpipe.dips.trigger import Run, TriggerOptions, cameras_observing, find_runs, trigger_statistic
 from lcpipe.lightcurve import LightCurve
 from lcpipe.options import convert_nested
 
@@ -75,14 +78,15 @@ class DipOptions:
         Periodicity test of light curves with dip evidence (columns ``periodic``, ``period``, ...).
     fade : FadeOptions
         Long-fade search (columns ``fade_*``).
-    max_mag_err : float
-        Drop points with a magnitude error above this (mag).
     mag_range : tuple of float
-        Usable magnitudes (drops sentinels such as 99.99).
+        Usable magnitudes (drops sentinels such as 99.99). The error ceiling is ``cleaning.max_err``.
     group_by_band : bool
         Baseline groups are (data set, band) pairs when True, data set labels alone when False. The data
         set is ``LightCurve.dataset``: the camera unless the reader was given a data-set column (survey,
         observer, telescope), so each camera, survey or observer gets its own zero point.
+    mixture_per_band : bool
+        Fit the mixture model of each search in each band on its own (own grid, offset and weight;
+        :func:`lcpipe.dips.mixture.band_evidence`); False fits every band together.
     min_points : int
         Fewer usable points gives status ``too_few_points``.
     min_log_bf : float
@@ -104,9 +108,9 @@ class DipOptions:
     score: DipperScoreOptions = field(default_factory=DipperScoreOptions)
     periodic: PeriodicOptions = field(default_factory=PeriodicOptions)
     fade: FadeOptions = field(default_factory=FadeOptions)
-    max_mag_err: float = 1.0
     mag_range: tuple[float, float] = (-5.0, 30.0)
     group_by_band: bool = True
+    mixture_per_band: bool = True
     min_points: int = 10
     min_log_bf: float = float(np.log(10.0))
     morphology_pad: int = 5
@@ -117,14 +121,8 @@ class DipOptions:
     def __post_init__(self) -> None:
         convert_nested(self)
         object.__setattr__(self, "mag_range", tuple(float(v) for v in self.mag_range))
-        if (
-            self.min_points < 3
-            or self.max_mag_err <= 0
-            or min(self.morphology_pad, self.morphology_pad_durations) < 0
-        ):
-            raise ValueError(
-                "min_points must be >= 3, max_mag_err > 0, morphology_pad and morphology_pad_durations >= 0"
-            )
+        if self.min_points < 3 or min(self.morphology_pad, self.morphology_pad_durations) < 0:
+            raise ValueError("min_points must be >= 3, morphology_pad and morphology_pad_durations >= 0")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict of every setting (for provenance)."""
@@ -135,98 +133,64 @@ class DipOptions:
         }
 
 
-@dataclass(frozen=True)
-class _Clean:
-    time: np.ndarray
-    mag: np.ndarray
-    err: np.ndarray
-    group: np.ndarray
-    band: np.ndarray
-    n_dropped: int
-    status: str
+def clean_points(lc: LightCurve, options: DipOptions) -> UsablePoints:
+    """The usable points of ``lc`` under ``options`` (:func:`lcpipe.dips.points.usable_points`)."""
+    return usable_points(lc, options.mag_range, options.group_by_band, options.min_points)
 
 
-def clean_points(lc: LightCurve, options: DipOptions) -> _Clean:
-    """Keep the usable points and sort them by time (see the module docstring)."""
-    time, mag, err = (np.asarray(a, dtype=float) for a in (lc.time, lc.mag, lc.mag_err))
-    finite = np.isfinite(time) & np.isfinite(mag)
-    with np.errstate(invalid="ignore"):
-        good_err = np.isfinite(err) & (err > 0) & (err <= options.max_mag_err)
-        keep = finite & good_err & (mag >= options.mag_range[0]) & (mag <= options.mag_range[1])
-    idx = np.flatnonzero(keep)
-    idx = idx[np.argsort(time[idx], kind="stable")]
-    dataset = np.asarray(lc.dataset).astype(str)
-    band = np.asarray(lc.band).astype(str)
-    group = np.char.add(np.char.add(dataset, "/"), band) if options.group_by_band else dataset
-    status = "ok"
-    if time.size == 0:
-        status = "no_points"
-    elif idx.size < options.min_points:
-        usable_but_errors = int(np.sum(finite & ~good_err))
-        status = (
-            "bad_errors" if usable_but_errors and np.sum(finite) >= options.min_points else "too_few_points"
-        )
-    elif np.ptp(mag[idx]) == 0:
-        status = "constant_magnitudes"
-    return _Clean(time[idx], mag[idx], err[idx], group[idx], band[idx], int(time.size - idx.size), status)
+#: Columns of one search (``dip_*`` or ``jump_*``) in table order, with their value when not measured.
+SEARCH_COLUMNS: dict[str, Any] = {
+    "significant": False,
+    **dict.fromkeys(("log_bf", "best_p", "best_offset", "best_mag", "max_point_log_bf"), np.nan),
+    **dict.fromkeys(("n_triggered", "n_runs", "run_points", "run_cameras", "run_cameras_observing"), 0),
+    **dict.fromkeys(("run_duration", "run_t_start", "run_sum", "run_max"), np.nan),
+    "morph_model": "",
+    **dict.fromkeys(
+        ("morph_delta_bic", "morph_width", "morph_amplitude", "morph_t0", "morph_symmetry"), np.nan
+    ),
+    "n_shaped_runs": 0,
+}
+#: Periodicity and long-fade columns in table order, with their value when not measured.
+EXTRA_COLUMNS: dict[str, Any] = {
+    "periodic": False,
+    **dict.fromkeys(("period", "period_fap", "period_power", "period_fold_fraction"), np.nan),
+    "fade_significant": False,
+    **dict.fromkeys(("fade_depth", "fade_t_start", "fade_duration", "fade_sigma"), np.nan),
+    "fade_n_bins": 0,
+    "fade_at_end": False,
+    "fade_band": "",
+}
 
 
-def _empty_search(kind: str) -> dict[str, Any]:
-    nan = np.nan
-    return {
-        f"{kind}_significant": False,
-        f"{kind}_log_bf": nan,
-        f"{kind}_best_p": nan,
-        f"{kind}_best_offset": nan,
-        f"{kind}_best_mag": nan,
-        f"{kind}_max_point_log_bf": nan,
-        f"{kind}_n_triggered": 0,
-        f"{kind}_n_runs": 0,
-        f"{kind}_run_points": 0,
-        f"{kind}_run_cameras": 0,
-        f"{kind}_run_cameras_observing": 0,
-        f"{kind}_run_duration": nan,
-        f"{kind}_run_t_start": nan,
-        f"{kind}_run_sum": nan,
-        f"{kind}_run_max": nan,
-        f"{kind}_morph_model": "",
-        f"{kind}_morph_delta_bic": nan,
-        f"{kind}_morph_width": nan,
-        f"{kind}_morph_amplitude": nan,
-        f"{kind}_morph_t0": nan,
-        f"{kind}_morph_symmetry": nan,
-        f"{kind}_n_shaped_runs": 0,
-    }
+def _prefixed(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {f"{kind}_{name}": value for name, value in values.items()}
 
 
 def _search(
     kind: Literal["dip", "jump"],
-    c: _Clean,
+    c: UsablePoints,
     resid: np.ndarray,
     sigma: np.ndarray,
     base_mag: float,
     opt: DipOptions,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Evidence, runs and morphology of one search, and its triggered points (shape (N,), bool)."""
-    row = _empty_search(kind)
-    grid = make_grid(resid, kind)
-    mix = mixture_evidence(resid, sigma, grid)
+    row = dict(SEARCH_COLUMNS)
+    mix = band_evidence(resid, sigma, c.band if opt.mixture_per_band else np.zeros(resid.size), kind)
     triggered, stat = trigger_statistic(mix.point_log_bf, mix.event_prob, opt.trigger)
     runs = find_runs(c.time, triggered, stat, c.group, opt.trigger)
     row.update(
-        {
-            f"{kind}_log_bf": mix.log_bf,
-            f"{kind}_best_p": mix.best_p,
-            f"{kind}_best_offset": mix.best_offset,
-            f"{kind}_best_mag": base_mag + mix.best_offset,
-            f"{kind}_max_point_log_bf": float(np.max(mix.point_log_bf)),
-            f"{kind}_n_triggered": int(triggered.sum()),
-            f"{kind}_n_runs": len(runs),
-            f"{kind}_significant": bool(runs) and mix.log_bf >= opt.min_log_bf,
-        }
+        significant=bool(runs) and mix.log_bf >= opt.min_log_bf,
+        log_bf=mix.log_bf,
+        best_p=mix.best_p,
+        best_offset=mix.best_offset,
+        best_mag=base_mag + mix.best_offset,
+        max_point_log_bf=float(np.max(mix.point_log_bf)),
+        n_triggered=int(triggered.sum()),
+        n_runs=len(runs),
     )
     if not runs:
-        return row, triggered
+        return _prefixed(kind, row), triggered
     ranked = sorted(runs, key=lambda r: r.trigger_sum, reverse=True)
     shapes = [
         _run_morphology(run, kind, c, resid, sigma, opt, wide=k == 0)
@@ -234,115 +198,52 @@ def _search(
     ]
     top, shape = ranked[0], shapes[0]
     row.update(
-        {
-            f"{kind}_run_points": top.n_points,
-            f"{kind}_run_cameras": top.n_cameras,
-            f"{kind}_run_cameras_observing": cameras_observing(
-                c.time, c.group, top, opt.trigger.min_gap_days
-            ),
-            f"{kind}_run_duration": top.duration,
-            f"{kind}_run_t_start": top.t_start,
-            f"{kind}_run_sum": top.trigger_sum,
-            f"{kind}_run_max": top.trigger_max,
-            f"{kind}_morph_model": shape.model,
-            f"{kind}_morph_delta_bic": shape.delta_bic,
-            f"{kind}_morph_width": shape.width,
-            f"{kind}_morph_amplitude": shape.amplitude,
-            f"{kind}_morph_t0": shape.t0,
-            f"{kind}_morph_symmetry": shape.symmetry,
-            f"{kind}_n_shaped_runs": sum(s.model != "constant" for s in shapes),
-        }
+        run_points=top.n_points,
+        run_cameras=top.n_cameras,
+        run_cameras_observing=cameras_observing(c.time, c.group, top, opt.trigger.min_gap_days),
+        run_duration=top.duration,
+        run_t_start=top.t_start,
+        run_sum=top.trigger_sum,
+        run_max=top.trigger_max,
+        morph_model=shape.model,
+        morph_delta_bic=shape.delta_bic,
+        morph_width=shape.width,
+        morph_amplitude=shape.amplitude,
+        morph_t0=shape.t0,
+        morph_symmetry=shape.symmetry,
+        n_shaped_runs=sum(s.model != "constant" for s in shapes),
     )
-    return row, triggered
-
-
-def cameras_observing(time: np.ndarray, group: np.ndarray, run: Run, pad_days: float) -> int:
-    """Camera groups with any point within ``pad_days`` of a run (time-sorted ``time``, shape (N,))."""
-    lo = np.searchsorted(time, run.t_start - pad_days, side="left")
-    hi = np.searchsorted(time, run.t_end + pad_days, side="right")
-    return int(np.unique(group[lo:hi]).size)
-
-
-def _empty_extras() -> dict[str, Any]:
-    return {
-        "periodic": False,
-        "period": np.nan,
-        "period_fap": np.nan,
-        "period_power": np.nan,
-        "period_fold_fraction": np.nan,
-        "fade_significant": False,
-        "fade_depth": np.nan,
-        "fade_t_start": np.nan,
-        "fade_duration": np.nan,
-        "fade_sigma": np.nan,
-        "fade_n_bins": 0,
-        "fade_at_end": False,
-        "fade_band": "",
-    }
-
-
-def zero_point_offsets(mag: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Magnitudes minus the median of their group (data set and band), shape (N,)."""
-    labels, inverse = np.unique(group, return_inverse=True)
-    medians = np.array([np.median(mag[inverse == g]) for g in range(labels.size)])
-    return mag - medians[inverse]
+    return _prefixed(kind, row), triggered
 
 
 def _extras(
-    c: _Clean, dip_log_bf: float, triggered: np.ndarray, dip_duration: float, opt: DipOptions
+    c: UsablePoints, dip_log_bf: float, triggered: np.ndarray, dip_duration: float, opt: DipOptions
 ) -> dict[str, Any]:
     """Periodicity (curves with dip evidence, log BF >= min_log_bf) and long-fade columns."""
-    out = _empty_extras()
+    out = dict(EXTRA_COLUMNS)
     y = zero_point_offsets(c.mag, c.group)
     if opt.periodic.enabled and (opt.periodic.test_all or dip_log_bf >= opt.min_log_bf):
         p: PeriodicResult = periodic_test(
             c.time, y, c.err, c.band, triggered, opt.periodic, exclusion_days=dip_duration
         )
         out.update(
-            {
-                "periodic": p.periodic,
-                "period": p.period,
-                "period_fap": p.fap,
-                "period_power": p.power,
-                "period_fold_fraction": p.fold_fraction,
-            }
+            periodic=p.periodic,
+            period=p.period,
+            period_fap=p.fap,
+            period_power=p.power,
+            period_fold_fraction=p.fold_fraction,
         )
     if opt.fade.enabled:
         fade = find_fade(c.time, y, c.err, c.band, opt.fade, group=c.group)
-        out.update({f"fade_{name}": value for name, value in asdict(fade).items()})
+        out.update(_prefixed("fade", asdict(fade)))
     return out
 
 
-def event_extent(z: np.ndarray, run: Run, step: int = 10, level: float = 0.5) -> tuple[int, int]:
-    """Indices (first, last) of a run grown outwards, ``step`` points at a time, while the median signed
-    residual of the next ``step`` points stays above ``level`` sigmas (``z``: residual / sigma, positive
-    in the event's direction, time-sorted): the event's wings beyond its triggered points."""
-    first, last = run.first, run.last
-    while first > 0 and np.median(z[max(first - step, 0) : first]) > level:
-        first = max(first - step, 0)
-    while last < z.size - 1 and np.median(z[last + 1 : last + 1 + step]) > level:
-        last = min(last + step, z.size - 1)
-    return first, last
-
-
-def morphology_window(
-    time: np.ndarray, z: np.ndarray, run: Run, pad_points: int, pad_durations: float
-) -> tuple[int, int]:
-    """Index range [lo, hi) of a run's morphology fit: the event's extent (:func:`event_extent`) widened
-    by ``pad_points`` points and by ``pad_durations`` times its duration on each side, whichever reaches
-    farther (time-sorted ``time``)."""
-    first, last = event_extent(z, run)
-    pad_days = pad_durations * (time[last] - time[first])
-    lo = min(first - pad_points, int(np.searchsorted(time, time[first] - pad_days, side="left")))
-    hi = max(last + pad_points + 1, int(np.searchsorted(time, time[last] + pad_days, side="right")))
-    return max(lo, 0), min(hi, time.size)
-
-
-def _run_morphology(run: Run, kind, c: _Clean, resid, sigma, opt: DipOptions, wide: bool):
+def _run_morphology(run: Run, kind, c: UsablePoints, resid, sigma, opt: DipOptions, wide: bool):
     """Morphology of one run: the strongest (``wide``) in its full window, the others +- the pad points."""
     if wide:
         z = (resid / sigma) * (1.0 if kind == "dip" else -1.0)
-        lo, hi = morphology_window(c.time, z, run, opt.morphology_pad, opt.morphology_pad_durations)
+        lo, hi = morphology_window(c.time, z, c.group, run, opt.morphology_pad, opt.morphology_pad_durations)
     else:
         lo, hi = max(run.first - opt.morphology_pad, 0), min(run.last + opt.morphology_pad + 1, c.time.size)
     return classify_run(c.time[lo:hi], resid[lo:hi], sigma[lo:hi], kind, opt.min_delta_bic)
@@ -388,9 +289,9 @@ def detect_events(lc: LightCurve, options: DipOptions) -> dict[str, Any]:
         "baseline_mag": float(np.median(c.mag)) if n else np.nan,
         "baseline_method": options.baseline.method,
         "robust_sigma": np.nan,
-        **_empty_search("dip"),
-        **_empty_search("jump"),
-        **_empty_extras(),
+        **_prefixed("dip", SEARCH_COLUMNS),
+        **_prefixed("jump", SEARCH_COLUMNS),
+        **EXTRA_COLUMNS,
         "dipper_score": np.nan,
         "dipper_log10_score": np.nan,
         "dipper_n_events": 0,

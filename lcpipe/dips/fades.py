@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lcpipe.dips.baseline import robust_sigma
+from lcpipe.dips.checks import require
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,14 @@ class FadeOptions:
     min_dataset_span: float = 0.2
 
     def __post_init__(self) -> None:
-        if not 0 <= self.min_dataset_span <= 1:
-            raise ValueError("min_dataset_span must lie in [0, 1]")
-        if self.bin_days <= 0 or self.min_sigma <= 0 or self.min_days < 0 or self.min_depth_mag < 0:
-            raise ValueError("bin_days and min_sigma must be positive, min_days and min_depth_mag >= 0")
-        if self.min_bins < 1 or self.min_points < 3:
-            raise ValueError("min_bins >= 1 and min_points >= 3 required")
+        require(
+            {
+                "min_dataset_span must lie in [0, 1]": 0 <= self.min_dataset_span <= 1,
+                "bin_days and min_sigma must be positive": min(self.bin_days, self.min_sigma) > 0,
+                "min_days and min_depth_mag must be >= 0": min(self.min_days, self.min_depth_mag) >= 0,
+                "min_bins >= 1 and min_points >= 3 required": self.min_bins >= 1 and self.min_points >= 3,
+            }
+        )
 
 
 @dataclass(frozen=True)

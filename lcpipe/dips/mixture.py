@@ -1,4 +1,4 @@
-"""Bayesian two-component mixture evidence for dips (fainter) and jumps (brighter), numba and NumPy.
+"""Bayesian two-component mixture evidence for dips (fainter) and jumps (brighter).
 
 Model (the reference's), in magnitudes with per-point baseline b_i and sigma_i = sigma_eff,i::
 
@@ -29,9 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numba
 import numpy as np
 from scipy.special import logsumexp
+
+from lcpipe.kernels.dips_mixture import mixture_terms
 
 N_GRID = 12
 MIN_OFFSET = 0.02
@@ -98,53 +99,6 @@ def make_grid(residual: np.ndarray, kind: Literal["dip", "jump"], n_grid: int = 
     raise ValueError(f"kind must be 'dip' or 'jump', got {kind!r}")
 
 
-@numba.njit(cache=True)
-def _grid_loglike(z, inv_sigma, offsets, log_ratio, log_base, out):  # pragma: no cover - numba
-    """out[k, j] = sum_i [log w_base_j + softplus(d_ik + log_ratio_j)], d_ik = log N_event - log N_base."""
-    n, nk, nj = z.size, offsets.size, log_ratio.size
-    ratio = np.exp(log_ratio)
-    for k in range(nk):
-        for j in range(nj):
-            out[k, j] = n * log_base[j]
-    for i in range(n):
-        for k in range(nk):
-            u = offsets[k] * inv_sigma[i]
-            d = u * (z[i] - 0.5 * u)  # -0.5 (z - u)^2 + 0.5 z^2
-            if d <= 0.0:
-                e = np.exp(d)
-                for j in range(nj):
-                    out[k, j] += np.log1p(ratio[j] * e)
-            else:
-                e = np.exp(-d)
-                for j in range(nj):
-                    out[k, j] += d + log_ratio[j] + np.log1p(e / ratio[j])
-
-
-@numba.njit(cache=True)
-def _point_terms(z, inv_sigma, offsets, log_ratio, post, log_bf_i, prob):  # pragma: no cover - numba
-    """Per-point log BF_i and grid-averaged event probability (post: grid posterior, shape (K, J))."""
-    n, nk, nj = z.size, offsets.size, log_ratio.size
-    inv_ratio = np.exp(-log_ratio)
-    log_nk = np.log(nk)
-    for i in range(n):
-        dmax = -np.inf
-        for k in range(nk):
-            u = offsets[k] * inv_sigma[i]
-            d = u * (z[i] - 0.5 * u)
-            dmax = max(dmax, d)
-        acc_bf = 0.0
-        acc_p = 0.0
-        for k in range(nk):
-            u = offsets[k] * inv_sigma[i]
-            d = u * (z[i] - 0.5 * u)
-            acc_bf += np.exp(d - dmax)
-            e = np.exp(-d)
-            for j in range(nj):
-                acc_p += post[k, j] / (1.0 + e * inv_ratio[j])
-        log_bf_i[i] = dmax + np.log(acc_bf) - log_nk
-        prob[i] = min(acc_p, 1.0)
-
-
 def _summarise(
     grid: MixtureGrid, rel: np.ndarray, point_log_bf: np.ndarray, prob: np.ndarray
 ) -> MixtureResult:
@@ -167,8 +121,7 @@ def mixture_evidence(
     grid : MixtureGrid
         From `make_grid`.
     method : {"fast", "slow"}
-        ``"fast"``: numba kernels, O(N K J) time and O(K J) memory. ``"slow"``: NumPy on the full
-        (N, K, J) array, the reference of the parity tests.
+        Compiled kernels or the NumPy reference (:func:`lcpipe.kernels.dips_mixture.mixture_terms`).
 
     Returns
     -------
@@ -180,39 +133,50 @@ def mixture_evidence(
         raise ValueError(
             f"residual and sigma must be non-empty 1-D arrays of equal length: {r.shape}, {inv_s.shape}"
         )
-    log_base = np.log(grid.base_weight)
-    log_ratio = np.log1p(-grid.base_weight) - log_base
-    if method == "slow":
-        return _mixture_slow(r, inv_s, grid, log_base, log_ratio)
-    if method != "fast":
-        raise ValueError(f"method must be 'fast' or 'slow', got {method!r}")
-    z = r * inv_s
-    rel = np.empty((grid.offsets.size, grid.p.size))
-    _grid_loglike(z, inv_s, grid.offsets, log_ratio, log_base, rel)
-    post = np.exp(rel - logsumexp(rel))
-    point_log_bf, prob = np.empty(r.size), np.empty(r.size)
-    _point_terms(z, inv_s, grid.offsets, log_ratio, post, point_log_bf, prob)
+    rel, point_log_bf, prob = mixture_terms(r, inv_s, grid.offsets, grid.base_weight, method)
     return _summarise(grid, rel, point_log_bf, prob)
 
 
-def _mixture_slow(r, inv_s, grid, log_base, log_ratio) -> MixtureResult:
-    """Direct evaluation with Gaussian log-densities on the (N, K, J) array."""
-    sigma = 1.0 / inv_s
-    log_n_base = -0.5 * (r * inv_s) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
-    log_n_event = (
-        -0.5 * ((r[:, None] - grid.offsets[None, :]) / sigma[:, None]) ** 2
-        - np.log(sigma)[:, None]
-        - 0.5 * np.log(2 * np.pi)
+def band_evidence(
+    residual: np.ndarray,
+    sigma: np.ndarray,
+    band: np.ndarray,
+    kind: Literal["dip", "jump"],
+    method: Literal["fast", "slow"] = "fast",
+) -> MixtureResult:
+    """The mixture of one search fitted in each band on its own, with its own grid and (delta, p).
+
+    An event is deeper in one band than another (dust extinction dims g more than V), so one offset
+    for every band fits neither. The model of a multi-band curve is the product of the bands' mixtures
+    with independent priors: its log Bayes factor is the sum of the bands' ones; the per-point terms
+    are those of each point's band; ``best_offset``, ``best_p`` and ``log_like`` are those of the band
+    with the largest log Bayes factor. A single band gives exactly :func:`mixture_evidence`.
+
+    Parameters
+    ----------
+    residual, sigma : ndarray, shape (N,)
+        m_i - b_i and sigma_eff,i (mag), baselines already offset per (data set, band).
+    band : ndarray of str, shape (N,)
+        Band of each point.
+    kind : {"dip", "jump"}
+    method : {"fast", "slow"}
+
+    Returns
+    -------
+    MixtureResult
+    """
+    labels, inverse = np.unique(np.asarray(band).astype(str), return_inverse=True)
+    if labels.size <= 1:
+        return mixture_evidence(residual, sigma, make_grid(residual, kind), method)
+    point_log_bf, prob = np.empty(residual.size), np.empty(residual.size)
+    results = []
+    for code in range(labels.size):
+        mask = inverse == code
+        result = mixture_evidence(residual[mask], sigma[mask], make_grid(residual[mask], kind), method)
+        point_log_bf[mask], prob[mask] = result.point_log_bf, result.event_prob
+        results.append(result)
+    strongest = max(results, key=lambda r: r.log_bf)
+    total = float(sum(r.log_bf for r in results))
+    return MixtureResult(
+        strongest.log_like, total, strongest.best_offset, strongest.best_p, point_log_bf, prob
     )
-    log_event_w = np.log1p(-grid.base_weight)
-    term_base = log_base[None, None, :] + log_n_base[:, None, None]
-    term_event = log_event_w[None, None, :] + log_n_event[:, :, None]
-    per_point = np.logaddexp(term_base, term_event)  # (N, K, J)
-    total = per_point.sum(axis=0)
-    rel = total - log_n_base.sum()
-    loo = total[None, :, :] - per_point  # log-likelihood of the other points
-    num = logsumexp(loo + term_event, axis=(1, 2))
-    den = logsumexp(loo + per_point, axis=(1, 2))
-    prob = np.exp(num - den)
-    point_log_bf = logsumexp(log_n_event, axis=1) - np.log(grid.offsets.size) - log_n_base
-    return _summarise(grid, rel, point_log_bf, prob)

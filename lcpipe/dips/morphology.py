@@ -17,6 +17,8 @@ from typing import Literal
 import numpy as np
 from scipy.special import erf
 
+from lcpipe.dips.trigger import Run
+
 #: Templates whose largest value at the data points is below this fraction of their peak are rejected.
 MIN_SAMPLED_PEAK = 0.25
 
@@ -25,6 +27,13 @@ MIN_SAMPLED_PEAK = 0.25
 MAX_WIDTH_FRACTION = 1.0 / 3.0
 #: Refinement rounds after the coarse grid (each 3x finer in t0 and log width).
 ZOOM_ROUNDS = 3
+
+#: An event's extent grows this many points of a group at a time ...
+EXTENT_STEP = 5
+#: ... while their median residual exceeds this many sigmas in the event's direction ...
+EXTENT_LEVEL = 0.5
+#: ... within the group's stretch without a gap longer than this many of its median spacings.
+EXTENT_GAP_FACTOR = 10.0
 
 DIP_MODELS: tuple[str, ...] = ("gaussian", "skew_gaussian")
 JUMP_MODELS: tuple[str, ...] = ("gaussian", "paczynski", "fred")
@@ -259,3 +268,81 @@ def classify_run(
         return Morphology("constant", 0.0, np.nan, 0.0, np.nan, np.nan)
     fwhm, t_peak, symmetry = _profile_shape(best_fit, float(t[0]), float(t[-1]))
     return Morphology(best_fit.model, float(bic_const - best_bic), fwhm, best_fit.amplitude, t_peak, symmetry)
+
+
+def _grown(z: np.ndarray, first: int, last: int, step: int, level: float) -> tuple[int, int]:
+    """``[first, last]`` grown outwards ``step`` points at a time while the median of the next ``step``
+    values of ``z`` stays above ``level`` (``last`` may be ``first - 1``: an empty start)."""
+    while first > 0 and np.median(z[max(first - step, 0) : first]) > level:
+        first = max(first - step, 0)
+    while last < z.size - 1 and np.median(z[last + 1 : last + 1 + step]) > level:
+        last = min(last + step, z.size - 1)
+    return first, last
+
+
+def _segment(tg: np.ndarray, t_start: float, t_end: float, gap_factor: float) -> np.ndarray | None:
+    """Indices into ``tg`` (one group's sorted times) of its stretch without a gap longer than
+    ``gap_factor`` times its median spacing that reaches [t_start, t_end]; None when none does."""
+    if tg.size < 2:
+        return None
+    gap = gap_factor * max(float(np.median(np.diff(tg))), 1e-3)
+    lo, hi = int(np.searchsorted(tg, t_start - gap)), int(np.searchsorted(tg, t_end + gap, side="right"))
+    if lo >= hi:
+        return None
+    breaks = np.flatnonzero(np.diff(tg) > gap)
+    seg_lo = int(breaks[breaks < lo][-1] + 1) if np.any(breaks < lo) else 0
+    seg_hi = int(breaks[breaks >= hi - 1][0] + 1) if np.any(breaks >= hi - 1) else tg.size
+    return np.arange(seg_lo, seg_hi)
+
+
+def event_extent(time: np.ndarray, z: np.ndarray, group: np.ndarray, run: Run) -> tuple[int, int]:
+    """Indices (first, last) of a run grown along the event's wings beyond its triggered points.
+
+    In each baseline group (data set and band) separately, the run's span is grown outwards
+    :data:`EXTENT_STEP` of the group's points at a time while their median signed residual stays above
+    :data:`EXTENT_LEVEL` sigmas, within the group's stretch of data around the run (no gap longer than
+    :data:`EXTENT_GAP_FACTOR` median spacings: a season gap ends it); the extent is the union over the
+    groups. Per group, because a data set that observed only during the event (follow-up of a
+    microlensing peak) has its zero point on the event and residuals about zero there: pooled in time
+    order, its dense points would stop the others' growth.
+
+    Parameters
+    ----------
+    time : ndarray, shape (N,)
+        Sorted times (days).
+    z : ndarray, shape (N,)
+        Residual / sigma, positive in the event's direction.
+    group : ndarray, shape (N,)
+        Baseline group of each point.
+    run : Run
+    """
+    t_start, t_end = time[run.first], time[run.last]
+    for label in np.unique(group):
+        idx = np.flatnonzero(group == label)
+        segment = _segment(time[idx], t_start, t_end, EXTENT_GAP_FACTOR)
+        if segment is None:
+            continue
+        idx = idx[segment]
+        tg = time[idx]
+        first = int(np.searchsorted(tg, time[run.first], side="left"))
+        last = int(np.searchsorted(tg, time[run.last], side="right")) - 1
+        grown_first, grown_last = _grown(z[idx], first, last, EXTENT_STEP, EXTENT_LEVEL)
+        if grown_first < first:
+            t_start = min(t_start, tg[grown_first])
+        if grown_last > last:
+            t_end = max(t_end, tg[grown_last])
+    first = int(np.searchsorted(time, t_start, side="left"))
+    return first, int(np.searchsorted(time, t_end, side="right")) - 1
+
+
+def morphology_window(
+    time: np.ndarray, z: np.ndarray, group: np.ndarray, run: Run, pad_points: int, pad_durations: float
+) -> tuple[int, int]:
+    """Index range [lo, hi) of a run's morphology fit: the event's extent (:func:`event_extent`) widened
+    by ``pad_points`` points and by ``pad_durations`` times its duration on each side, whichever reaches
+    farther (time-sorted ``time``)."""
+    first, last = event_extent(time, z, group, run)
+    pad_days = pad_durations * (time[last] - time[first])
+    lo = min(first - pad_points, int(np.searchsorted(time, time[first] - pad_days, side="left")))
+    hi = max(last + pad_points + 1, int(np.searchsorted(time, time[last] + pad_days, side="right")))
+    return max(lo, 0), min(hi, time.size)

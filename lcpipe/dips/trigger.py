@@ -18,9 +18,13 @@ class TriggerOptions:
 
     Attributes
     ----------
-    mode : {"posterior_prob", "logbf"}
-        ``posterior_prob``: event probability >= ``min_event_prob``; ``logbf``: per-point log BF >=
-        ``min_point_log_bf``.
+    mode : {"logbf", "posterior_prob"}
+        ``logbf`` (default): per-point log BF >= ``min_point_log_bf``; ``posterior_prob`` (the reference
+        pipeline's): event probability >= ``min_event_prob``. The posterior probability of a point
+        shrinks with the light curve's own scatter, so a star with 0.3-mag scatter and 2-mag dips (V658
+        Ori A) triggers no point; measured on the real and demo curves, ``logbf`` finds 28 of the 28
+        real ASAS-SN dimmers (26 with ``posterior_prob``) with no new false alarm among 483 RR Lyrae,
+        PDS 110 and the demo's quiet stars (docs/dips_validation.md).
     min_event_prob : float
         Event-probability threshold (the 5-sigma one-sided tail, 1 - 3e-7).
     min_point_log_bf : float
@@ -35,7 +39,7 @@ class TriggerOptions:
         Runs with fewer triggered points are dropped.
     """
 
-    mode: TriggerMode = "posterior_prob"
+    mode: TriggerMode = "logbf"
     min_event_prob: float = 0.9999997
     min_point_log_bf: float = 5.0
     max_skip_points: int = 1
@@ -155,3 +159,10 @@ def find_runs(
             )
         )
     return runs
+
+
+def cameras_observing(time: np.ndarray, group: np.ndarray, run: Run, pad_days: float) -> int:
+    """Camera groups with any point within ``pad_days`` of a run (time-sorted ``time``, shape (N,))."""
+    lo = np.searchsorted(time, run.t_start - pad_days, side="left")
+    hi = np.searchsorted(time, run.t_end + pad_days, side="right")
+    return int(np.unique(group[lo:hi]).size)

@@ -17,7 +17,16 @@ from lcpipe.stages.shard_io import passthrough
 
 #: The ``dips`` config section: :class:`DipOptions` fields plus ``require_passed_tags`` (search only the
 #: sources that pass the tag cuts).
-DIPS_SECTION = Section("dips", DipOptions, workflow_keys={"require_passed_tags": True})
+DIPS_SECTION = Section(
+    "dips",
+    DipOptions,
+    workflow_keys={"require_passed_tags": True},
+    replaced_keys={
+        "max_mag_err": "cleaning.max_err (drops err >= max_err)",
+        "use_good_flag": "cleaning.require_good",
+        "drop_saturated": "cleaning.drop_saturated",
+    },
+)
 
 
 def dip_source(
