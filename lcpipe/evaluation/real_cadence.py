@@ -145,6 +145,7 @@ def _trial(
         "best_dchi2": row["best_dchi2"],
         "best_fap": row["best_fap"],
         "best_log10_fap": row["best_log10_fap"],
+        "best_log10_fap_event": row["best_log10_fap_event"],
         "n_null": row["n_null"],
         "verdict_reason": row["verdict_reason"],
         "fit_degenerate_reason": row["fit_degenerate_reason"],
