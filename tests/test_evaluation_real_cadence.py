@@ -35,7 +35,11 @@ def test_null_and_bump_trials_and_their_summaries(cadences):
     assert set(null["amplitude"]) == {0.0}
     assert null["n_null"].max() <= 100
     rates, grid = summarise(null, bump)
-    assert list(rates["verdict"]) == ["flag", "old_flag"]
+    assert set(rates["verdict"]) == {"calibrated", "nominal", "former thresholds"}
+    assert set(rates["sample"]) == {"all", "check"}
+    counted = null[null["is_event"] & (null["status"] == "ok")]
+    default = rates[(rates["sample"] == "all") & (rates["verdict"] == "calibrated") & (rates["threshold"] == 1e-3)]
+    assert int(default["n_flagged"].iloc[0]) == int(counted["flag"].sum())  # the verdict is the calibrated FAP
     assert (rates["lo"] <= rates["rate"]).all()
     assert (rates["rate"] <= rates["hi"]).all()
     assert set(grid.columns) >= {"width", "amplitude", "n", "recovered"}

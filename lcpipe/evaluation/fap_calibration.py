@@ -124,6 +124,27 @@ def realised_rates(flagged_log10: np.ndarray, thresholds: tuple[float, ...]) -> 
     return pd.DataFrame(rows)
 
 
+def write_null_table(nulls: pd.DataFrame, path: str | Path) -> None:
+    """Write the counted null events' nominal log10 FAP (``curve``, ``half``, ``log10_fap_event``) as
+    the CSV shipped with lcpipe (``lcpipe/evaluation/data/ogle2_null_fap.csv``), atomically."""
+    path = Path(path)
+    header = (
+        "# Nominal log10 FAP of the event null (lcpipe.microlensing.null) of real-cadence null events:\n"
+        "# python -m lcpipe.evaluation.real_cadence --null 1712 --seed 20261201 on the OGLE-II curves of\n"
+        "# ogle2_events.npz (verdict defaults except calibration none, so the early decision at nominal\n"
+        "# log10 FAP -6), counted events only; half = fit (even-index curves) / check (odd).\n"
+        "# The calibration lcpipe.microlensing.calibration.OGLE2 is fit_calibration of the fit half.\n"
+    )
+    table = nulls[["curve", "half", "best_log10_fap_event"]].rename(
+        columns={"best_log10_fap_event": "log10_fap_event"}
+    )
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w") as handle:
+        handle.write(header)
+        table.to_csv(handle, index=False, float_format="%.4f")
+    tmp.replace(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m lcpipe.evaluation.fap_calibration NULL_TRIALS.parquet``."""
     parser = argparse.ArgumentParser(
@@ -133,10 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--thresholds", type=float, nargs="+", default=[0.1, 0.03, 1e-2, 3e-3, 1e-3], help="FAP thresholds"
     )
+    parser.add_argument("--write-table", type=Path, help="also write the counted null events as this CSV")
     args = parser.parse_args(argv)
     if not args.trials.is_file():
         sys.exit(f"{args.trials}: no such file (run python -m lcpipe.evaluation.real_cadence first)")
     nulls = counted_nulls(pd.read_parquet(args.trials))
+    if args.write_table is not None:
+        write_null_table(nulls, args.write_table)
     fit_half = nulls[nulls["half"] == "fit"]
     check = nulls[nulls["half"] == "check"]
     calibration = fit_calibration(fit_half["best_log10_fap_event"].to_numpy())

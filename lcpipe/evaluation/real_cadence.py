@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lcpipe.evaluation.false_alarms import wilson_interval
+from lcpipe.evaluation.fap_calibration import counted_nulls, realised_rates
 from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
 from lcpipe.microlensing.grid import ScanOptions, build_grid
@@ -198,30 +200,40 @@ def run_trials(
     return pd.DataFrame(rows)
 
 
-def summarise(null: pd.DataFrame, bump: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """False-alarm rates (verdict and old thresholds, Wilson 95%) and the recovery grid.
+def summarise(
+    null: pd.DataFrame, bump: pd.DataFrame, thresholds: tuple[float, ...] = (0.1, 0.03, 1e-2, 3e-3, 1e-3)
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """False-alarm rates per threshold (Wilson 95%) and the recovery grid.
 
     Both count only trials whose fit passes the pipeline's event selection
-    (:class:`lcpipe.stages.microlensing.EventSelection`): the pipeline scans no other.
+    (:class:`lcpipe.stages.microlensing.EventSelection`): the pipeline scans no other. The rates are
+    given for the calibrated verdict (``best_log10_fap``) and the event null's nominal value
+    (``best_log10_fap_event``), on all null events and on the check half of the calibration (the
+    curves of odd index, which :data:`lcpipe.microlensing.calibration.OGLE2` was not fitted to), and
+    for the former fixed thresholds (``threshold`` NaN).
     """
-    from lcpipe.evaluation.false_alarms import wilson_interval
-
-    ok = null[(null["status"] == "ok") & null["is_event"]]
-    n = len(ok)
-    rates = []
-    for column in ("flag", "old_flag"):
-        k = int(ok[column].sum())
+    ok = counted_nulls(null)
+    parts = []
+    for sample, frame in (("all", ok), ("check", ok[ok["half"] == "check"])):
+        for verdict, column in (("calibrated", "best_log10_fap"), ("nominal", "best_log10_fap_event")):
+            parts.append(
+                realised_rates(frame[column].to_numpy(), thresholds).assign(verdict=verdict, sample=sample)
+            )
+        k, n = int(frame["old_flag"].sum()), len(frame)
         lo, hi = wilson_interval(np.array([k]), np.array([n]))
-        rates.append(
-            {"verdict": column, "n_curves": n, "n_flagged": k, "rate": k / n, "lo": lo[0], "hi": hi[0]}
-        )
+        parts.append(
+            pd.DataFrame([{"threshold": np.nan, "n_curves": n, "n_flagged": k, "rate": k / max(n, 1),
+                           "lo": lo[0], "hi": hi[0], "verdict": "former thresholds", "sample": sample}])
+        )  # fmt: skip
+    rates = pd.concat(parts, ignore_index=True)
+    rates = rates[["sample", "verdict", "threshold", "n_curves", "n_flagged", "rate", "lo", "hi"]]
     grid = (
         bump[(bump["status"] == "ok") & bump["is_event"]]
         .groupby(["width", "amplitude"])
         .agg(n=("recovered", "size"), recovered=("recovered", "mean"), old_flag=("old_flag", "mean"))
         .reset_index()
     )
-    return pd.DataFrame(rates), grid
+    return rates, grid
 
 
 def plot(null: pd.DataFrame, grid: pd.DataFrame, path: str | Path) -> None:
@@ -260,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--out", type=Path, required=True, help="output folder (tables and plot)")
-    parser.add_argument("--null", type=int, default=1070, help="null trials (default 1070: 5 per curve)")
+    parser.add_argument("--null", type=int, default=1712, help="null trials (default 1712: 8 per curve)")
     parser.add_argument("--per-cell", type=int, default=20, help="bump trials per (width, amplitude) cell")
     parser.add_argument("--seed", type=int, default=20261201, help="seed of the trials")
     args = parser.parse_args(argv)
@@ -282,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         tmp.replace(args.out / f"{name}.parquet")
     plot(null, grid, args.out / "real_cadence.png")
     print(rates.to_string(index=False))
+    counted = counted_nulls(null)
+    print(f"median seconds per counted null event: {counted['time_total_s'].median():.3f}")
     print(grid.pivot(index="width", columns="amplitude", values="recovered").round(2).to_string())
     return 0
 

@@ -89,8 +89,16 @@ class FapCalibration:
 #: No calibration: the nominal value is used as it is.
 NONE = FapCalibration("none", (0.0, -1.0), (0.0, -1.0), 1.0, "identity")
 
-#: Measured on real OGLE-II cadences and noise (see the module docstring).
-OGLE2 = NONE
+#: Measured on real OGLE-II cadences and noise (see the module docstring): ``fit_calibration`` of the
+#: 551 null events of the even-index curves in ``lcpipe/evaluation/data/ogle2_null_fap.csv``.
+OGLE2 = FapCalibration(
+    "ogle2",
+    (0.0, -0.5, -1.0, -1.5, -2.0, -2.5, -3.0, -3.5),
+    (0.0, -0.2428, -0.4956, -0.7412, -1.0691, -1.3609, -1.6272, -1.963),
+    0.5896,
+    "real-cadence null events on the 214 OGLE-II curves of lcpipe/evaluation/data/ogle2_events.npz, "
+    "even-index half (lcpipe.evaluation.fap_calibration)",
+)
 
 #: The calibrations :class:`lcpipe.microlensing.verdict.VerdictOptions` can name.
 CALIBRATIONS = {"none": NONE, "ogle2": OGLE2}

@@ -69,7 +69,7 @@ class VerdictOptions:
     """
 
     method: Literal["null", "criteria"] = "null"
-    fap_threshold: float = 1e-3
+    fap_threshold: float = 1e-2
     calibration: str = "ogle2"
     clip_sigma: float = 5.0
     null: NullOptions = field(default_factory=NullOptions)
