@@ -44,7 +44,8 @@ def test_realised_rates_count_at_or_below_the_threshold():
     rates = realised_rates(np.array([-3.0, -2.5, -1.0, np.nan]), (1e-3, 1e-2))
     assert list(rates["n_flagged"]) == [1, 2]
     assert (rates["n_curves"] == 4).all()
-    assert (rates["lo"] <= rates["rate"]).all() and (rates["rate"] <= rates["hi"]).all()
+    assert (rates["lo"] <= rates["rate"]).all()
+    assert (rates["rate"] <= rates["hi"]).all()
 
 
 def test_shipped_table_is_the_fit_to_its_shipped_null_events():

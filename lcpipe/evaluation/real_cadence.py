@@ -254,12 +254,19 @@ def plot(null: pd.DataFrame, grid: pd.DataFrame, path: str | Path) -> None:
     ax1.set_ylabel("bump width (days)")
     ax1.set_title("Recovery on OGLE-II cadences and noise")
     fig.colorbar(image, ax=ax1, label="recovered")
-    values = null.loc[null["is_event"], "best_log10_fap"].dropna().clip(lower=-12)
-    ax2.hist(values, bins=40, color="0.4")
-    ax2.axvline(-3, color="r", label="threshold 1e-3")
-    ax2.set_xlabel("log10 FAP of the best cluster (clipped at -12)")
+    counted = null[null["is_event"] & (null["status"] == "ok")]
+    bins = np.linspace(-8, 0, 41)
+    for column, label, colour in (
+        ("best_log10_fap_event", "event null", "0.7"),
+        ("best_log10_fap", "calibrated", "0.2"),
+    ):
+        ax2.hist(counted[column].dropna().clip(lower=-8), bins=bins, color=colour, alpha=0.8, label=label)
+    threshold = FinderOptions().verdict.fap_threshold
+    ax2.axvline(np.log10(threshold), color="r", label=f"threshold {threshold:g}")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("log10 FAP of the best cluster (clipped at -8)")
     ax2.set_ylabel("null curves")
-    ax2.set_title(f"{len(values)} null curves")
+    ax2.set_title(f"{len(counted)} null events")
     ax2.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
