@@ -79,6 +79,18 @@ def test_gumbel_tail_matches_its_law():
     assert gumbel_log10_sf(1e4, sample) < -1000  # stable far in the tail
 
 
+def test_gumbel_scale_floor_keeps_a_chi_square_tail():
+    """Twenty nearly equal maxima suggest a scale near 0; the floor keeps at least exp(-x / 2)."""
+    sample = 5.0 + np.random.default_rng(4).normal(0.0, 0.01, 20)
+    assert gumbel_log10_sf(7.0, sample) < -30  # the moment fit alone: absurdly rare
+    floored = gumbel_log10_sf(7.0, sample, min_scale=2.0)
+    mu = np.mean(sample) - 0.5772156649015329 * 2.0
+    assert floored == pytest.approx(np.log10(-np.expm1(-np.exp(-(7.0 - mu) / 2.0))))
+    assert floored > -1.5
+    assert gumbel_log10_sf(7.0, np.full(20, 5.0), min_scale=2.0) == pytest.approx(floored, abs=0.01)
+    assert np.isnan(gumbel_log10_sf(7.0, np.full(20, 5.0)))
+
+
 def _test_of(t, flux, err, **null):
     fit = fit_pspl(t, flux, err)
     r = flux - fit.model_flux(t)

@@ -11,7 +11,8 @@ weak: it then lacks the light curve's largest values).
 
 Known limit: a light curve of a few hundred points holds too few independent stretches for its own
 bootstrap to reproduce its largest correlated excursions, so on real survey noise the probability is
-anti-conservative (docs/evaluation.md measures the realised rate per threshold on real OGLE-II noise).
+anti-conservative; the verdict therefore uses its calibration on real-cadence null events
+(:mod:`lcpipe.microlensing.calibration`; docs/evaluation.md gives the rates before and after).
 
 The statistic of a realisation is the scan's largest delta chi-square on the same grid as the data
 (the caller clips the residuals, see :mod:`lcpipe.microlensing.verdict`). Its false-alarm
@@ -19,8 +20,8 @@ probability is the Monte Carlo p-value of Besag & Clifford (1991, Biometrika 78,
 of ``k`` realisations at or above the observed value, ``(h + 1) / (k + 1)``, or ``h / k`` when the
 sequential run stopped early after ``h`` exceedances (an event whose best cluster is common in its
 own noise costs a few realisations only). When no realisation reaches it, that value is only a
-bound; a Gumbel law fitted to the realisations' maxima (moments) extrapolates the tail for ranking
-(:attr:`NullTest.log10_fap_model`).
+bound; a Gumbel law fitted to the realisations' maxima (moments, with a scale of at least
+``min_gumbel_scale``) extrapolates the tail for ranking (:attr:`NullTest.log10_fap_model`).
 """
 
 from __future__ import annotations
