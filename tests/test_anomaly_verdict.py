@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from lcpipe.microlensing.calibration import OGLE2
 from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.degenerate import degeneracy_flags, refit_if_degenerate
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
@@ -78,6 +79,18 @@ def test_gumbel_tail_matches_its_law():
     assert gumbel_log10_sf(1e4, sample) < -1000  # stable far in the tail
 
 
+def test_gumbel_scale_floor_keeps_a_chi_square_tail():
+    """Twenty nearly equal maxima suggest a scale near 0; the floor keeps at least exp(-x / 2)."""
+    sample = 5.0 + np.random.default_rng(4).normal(0.0, 0.01, 20)
+    assert gumbel_log10_sf(7.0, sample) < -30  # the moment fit alone: absurdly rare
+    floored = gumbel_log10_sf(7.0, sample, min_scale=2.0)
+    mu = np.mean(sample) - 0.5772156649015329 * 2.0
+    assert floored == pytest.approx(np.log10(-np.expm1(-np.exp(-(7.0 - mu) / 2.0))))
+    assert floored > -1.5
+    assert gumbel_log10_sf(7.0, np.full(20, 5.0), min_scale=2.0) == pytest.approx(floored, abs=0.01)
+    assert np.isnan(gumbel_log10_sf(7.0, np.full(20, 5.0)))
+
+
 def _test_of(t, flux, err, **null):
     fit = fit_pspl(t, flux, err)
     r = flux - fit.model_flux(t)
@@ -129,15 +142,17 @@ def test_verdict_flags_a_bump_not_noise_and_not_correlated_noise():
             assert result.summary_dict()["best_fap"] > 1e-2
 
 
-def test_two_outliers_in_a_row_can_be_a_candidate_one_cannot():
+def test_four_outliers_in_a_row_can_be_a_candidate_one_cannot():
+    """Clipped to 5 sigma, one point adds at most 25 to the statistic: a lone outlier is common in the
+    null, a run of four is not (with the OGLE-II calibration two or three are not enough)."""
     t, flux, err = _event(5)
     i = int(np.argmin(np.abs(t - 120.0)))
     one = flux.copy()
     one[i] += 0.5
     assert not find_anomalies(t, one, err).has_candidate
-    two = one.copy()
-    two[i + 1] += 0.5
-    assert find_anomalies(t, two, err).has_candidate
+    four = one.copy()
+    four[i + 1 : i + 4] += 0.5
+    assert find_anomalies(t, four, err).has_candidate
 
 
 def test_degenerate_flux_fit_is_detected_and_refitted():
@@ -186,6 +201,20 @@ def test_verdict_options_from_mappings_and_bad_values():
         NullOptions(n_null=0)
     with pytest.raises(ValueError, match="scan_mode"):
         FinderOptions(scan_mode="wavelet")
+
+
+def test_verdict_decides_on_the_calibrated_fap():
+    t, flux, err = _event(1, bump=0.2)
+    calibrated = find_anomalies(t, flux, err).summary_dict()
+    nominal = find_anomalies(t, flux, err, options=FinderOptions(verdict={"calibration": "none"}))
+    nominal = nominal.summary_dict()
+    assert nominal["best_log10_fap"] == nominal["best_log10_fap_event"]
+    assert calibrated["best_log10_fap"] == pytest.approx(OGLE2.log10_fap(calibrated["best_log10_fap_event"]))
+    assert calibrated["best_log10_fap"] > calibrated["best_log10_fap_event"]  # the correction is conservative
+    assert calibrated["best_fap"] == pytest.approx(10 ** calibrated["best_log10_fap"])
+    assert calibrated["has_candidate"] == (calibrated["best_log10_fap"] <= -3)
+    with pytest.raises(ValueError, match="calibration"):
+        FinderOptions(verdict={"calibration": "roman"})
 
 
 def test_criteria_method_is_the_former_behaviour_without_null():

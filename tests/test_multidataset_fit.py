@@ -75,6 +75,27 @@ def test_error_scale_per_dataset():
     assert 1.0 < joint < 2.0
 
 
+def test_a_misfit_does_not_inflate_its_data_set_errors():
+    """A data set taken during a smooth deviation the model lacks keeps its noise's scale (its
+    point-to-point scatter), not its chi2/dof; plain white noise keeps the chi2/dof factor."""
+    rng = np.random.default_rng(5)
+    t = np.sort(rng.uniform(0.0, 40.0, 4000))
+    group = np.repeat([0, 1], 2000)[rng.permutation(4000)]
+    z = rng.normal(0.0, 1.0, 4000) * np.where(group == 0, 2.0, 1.0)
+    z = z + np.where(group == 1, 5.0 * np.sin(t / 3.0), 0.0)  # a smooth misfit of data set 1
+    from types import SimpleNamespace
+
+    fit = SimpleNamespace(
+        status="ok", chi2_dof=float(np.mean(z**2)), flux_err=np.ones(4000), time=t, residuals=z,
+        group=group, n_groups=2,
+    )  # fmt: skip
+    factors, scaled, _joint = rescale_errors_by_group(fit)
+    assert factors[0] == pytest.approx(2.0, rel=0.1)
+    assert np.sqrt(np.mean(z[group == 1] ** 2)) > 3.0  # what the chi2/dof factor would be
+    assert factors[1] == pytest.approx(1.0, abs=0.15)
+    np.testing.assert_allclose(scaled, factors[group])
+
+
 def test_real_multi_observatory_event_ob05390():
     """OGLE-2005-BLG-390, six observatories: Beaulieu et al. (2006) give t0 = 3582.73, tE = 11.03 d,
     u0 = 0.359 (the single-lens part of their planetary model). With the planet's days (3590.5-3594.5)

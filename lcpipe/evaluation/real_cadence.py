@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lcpipe.evaluation.false_alarms import wilson_interval
+from lcpipe.evaluation.fap_calibration import counted_nulls, realised_rates
 from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
@@ -145,6 +147,7 @@ def _trial(
         "best_dchi2": row["best_dchi2"],
         "best_fap": row["best_fap"],
         "best_log10_fap": row["best_log10_fap"],
+        "best_log10_fap_event": row["best_log10_fap_event"],
         "n_null": row["n_null"],
         "verdict_reason": row["verdict_reason"],
         "fit_degenerate_reason": row["fit_degenerate_reason"],
@@ -197,30 +200,40 @@ def run_trials(
     return pd.DataFrame(rows)
 
 
-def summarise(null: pd.DataFrame, bump: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """False-alarm rates (verdict and old thresholds, Wilson 95%) and the recovery grid.
+def summarise(
+    null: pd.DataFrame, bump: pd.DataFrame, thresholds: tuple[float, ...] = (0.1, 0.03, 1e-2, 3e-3, 1e-3)
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """False-alarm rates per threshold (Wilson 95%) and the recovery grid.
 
     Both count only trials whose fit passes the pipeline's event selection
-    (:class:`lcpipe.microlensing.event_selection.EventSelection`): the pipeline scans no other.
+    (:class:`lcpipe.microlensing.event_selection.EventSelection`): the pipeline scans no other. The rates are
+    given for the calibrated verdict (``best_log10_fap``) and the event null's nominal value
+    (``best_log10_fap_event``), on all null events and on the check half of the calibration (the
+    curves of odd index, which :data:`lcpipe.microlensing.calibration.OGLE2` was not fitted to), and
+    for the former fixed thresholds (``threshold`` NaN).
     """
-    from lcpipe.evaluation.false_alarms import wilson_interval
-
-    ok = null[(null["status"] == "ok") & null["is_event"]]
-    n = len(ok)
-    rates = []
-    for column in ("flag", "old_flag"):
-        k = int(ok[column].sum())
+    ok = counted_nulls(null)
+    parts = []
+    for sample, frame in (("all", ok), ("check", ok[ok["half"] == "check"])):
+        for verdict, column in (("calibrated", "best_log10_fap"), ("nominal", "best_log10_fap_event")):
+            parts.append(
+                realised_rates(frame[column].to_numpy(), thresholds).assign(verdict=verdict, sample=sample)
+            )
+        k, n = int(frame["old_flag"].sum()), len(frame)
         lo, hi = wilson_interval(np.array([k]), np.array([n]))
-        rates.append(
-            {"verdict": column, "n_curves": n, "n_flagged": k, "rate": k / n, "lo": lo[0], "hi": hi[0]}
-        )
+        parts.append(
+            pd.DataFrame([{"threshold": np.nan, "n_curves": n, "n_flagged": k, "rate": k / max(n, 1),
+                           "lo": lo[0], "hi": hi[0], "verdict": "former thresholds", "sample": sample}])
+        )  # fmt: skip
+    rates = pd.concat(parts, ignore_index=True)
+    rates = rates[["sample", "verdict", "threshold", "n_curves", "n_flagged", "rate", "lo", "hi"]]
     grid = (
         bump[(bump["status"] == "ok") & bump["is_event"]]
         .groupby(["width", "amplitude"])
         .agg(n=("recovered", "size"), recovered=("recovered", "mean"), old_flag=("old_flag", "mean"))
         .reset_index()
     )
-    return pd.DataFrame(rates), grid
+    return rates, grid
 
 
 def plot(null: pd.DataFrame, grid: pd.DataFrame, path: str | Path) -> None:
@@ -241,12 +254,19 @@ def plot(null: pd.DataFrame, grid: pd.DataFrame, path: str | Path) -> None:
     ax1.set_ylabel("bump width (days)")
     ax1.set_title("Recovery on OGLE-II cadences and noise")
     fig.colorbar(image, ax=ax1, label="recovered")
-    values = null.loc[null["is_event"], "best_log10_fap"].dropna().clip(lower=-12)
-    ax2.hist(values, bins=40, color="0.4")
-    ax2.axvline(-3, color="r", label="threshold 1e-3")
-    ax2.set_xlabel("log10 FAP of the best cluster (clipped at -12)")
+    counted = null[null["is_event"] & (null["status"] == "ok")]
+    bins = np.linspace(-8, 0, 41)
+    for column, label, colour in (
+        ("best_log10_fap_event", "event null", "0.7"),
+        ("best_log10_fap", "calibrated", "0.2"),
+    ):
+        ax2.hist(counted[column].dropna().clip(lower=-8), bins=bins, color=colour, alpha=0.8, label=label)
+    threshold = FinderOptions().verdict.fap_threshold
+    ax2.axvline(np.log10(threshold), color="r", label=f"threshold {threshold:g}")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("log10 FAP of the best cluster (clipped at -8)")
     ax2.set_ylabel("null curves")
-    ax2.set_title(f"{len(values)} null curves")
+    ax2.set_title(f"{len(counted)} null events")
     ax2.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -259,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--out", type=Path, required=True, help="output folder (tables and plot)")
-    parser.add_argument("--null", type=int, default=1070, help="null trials (default 1070: 5 per curve)")
+    parser.add_argument("--null", type=int, default=1712, help="null trials (default 1712: 8 per curve)")
     parser.add_argument("--per-cell", type=int, default=20, help="bump trials per (width, amplitude) cell")
     parser.add_argument("--seed", type=int, default=20261201, help="seed of the trials")
     args = parser.parse_args(argv)
@@ -281,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         tmp.replace(args.out / f"{name}.parquet")
     plot(null, grid, args.out / "real_cadence.png")
     print(rates.to_string(index=False))
+    counted = counted_nulls(null)
+    print(f"median seconds per counted null event: {counted['time_total_s'].median():.3f}")
     print(grid.pivot(index="width", columns="amplitude", values="recovered").round(2).to_string())
     return 0
 

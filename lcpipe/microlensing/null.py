@@ -11,7 +11,8 @@ weak: it then lacks the light curve's largest values).
 
 Known limit: a light curve of a few hundred points holds too few independent stretches for its own
 bootstrap to reproduce its largest correlated excursions, so on real survey noise the probability is
-anti-conservative (docs/evaluation.md measures the realised rate per threshold on real OGLE-II noise).
+anti-conservative; the verdict therefore uses its calibration on real-cadence null events
+(:mod:`lcpipe.microlensing.calibration`; docs/evaluation.md gives the rates before and after).
 
 The statistic of a realisation is the scan's largest delta chi-square on the same grid as the data
 (the caller clips the residuals, see :mod:`lcpipe.microlensing.verdict`). Its false-alarm
@@ -19,8 +20,8 @@ probability is the Monte Carlo p-value of Besag & Clifford (1991, Biometrika 78,
 of ``k`` realisations at or above the observed value, ``(h + 1) / (k + 1)``, or ``h / k`` when the
 sequential run stopped early after ``h`` exceedances (an event whose best cluster is common in its
 own noise costs a few realisations only). When no realisation reaches it, that value is only a
-bound; a Gumbel law fitted to the realisations' maxima (moments) extrapolates the tail for ranking
-(:attr:`NullTest.log10_fap_model`).
+bound; a Gumbel law fitted to the realisations' maxima (moments, with a scale of at least
+``min_gumbel_scale``) extrapolates the tail for ranking (:attr:`NullTest.log10_fap_model`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from lcpipe.kernels.anomaly_scan import GridScan, scan_grid
-from lcpipe.microlensing.grid import ScanGrid
+from lcpipe.kernels.scan_grid import ScanGrid
 
 _EULER_GAMMA = 0.5772156649015329
 
@@ -55,6 +56,11 @@ class NullOptions:
         See ``min_null``.
     block_length : float
         Mean run length (points) of the stationary bootstrap of the residuals (>= 1).
+    min_gumbel_scale : float
+        Smallest scale ``beta`` of the Gumbel tail (delta chi-square units). A delta chi-square of
+        one fitted amplitude is chi-square distributed in Gaussian noise, with the exponential tail
+        ``exp(-x / 2)``, so the maximum over a scan has at least that tail (``beta = 2``); a moment fit
+        to a few tens of realisations can suggest a much lighter one and an absurd extrapolation.
     mask_half_width : float
         Points with ``|t - t0| < mask_half_width * teff`` of the tested cluster enter the
         realisations as single points only (3 = the scan window).
@@ -67,6 +73,7 @@ class NullOptions:
     min_null: int = 20
     decisive_margin: float = 3.0
     block_length: float = 10.0
+    min_gumbel_scale: float = 2.0
     mask_half_width: float = 3.0
     seed: int = 12
 
@@ -77,10 +84,11 @@ class NullOptions:
             or not self.mask_half_width >= 0
             or self.min_null < 10
             or not self.block_length >= 1
+            or not self.min_gumbel_scale >= 0
         ):
             raise ValueError(
                 f"NullOptions needs n_null >= 1, stop_after >= 0, min_null >= 10, mask_half_width >= 0, "
-                f"block_length >= 1; "
+                f"block_length >= 1, min_gumbel_scale >= 0; "
                 f"got {self}"
             )
 
@@ -214,16 +222,17 @@ def shifted_residuals(
     return out * error
 
 
-def gumbel_log10_sf(x: float, sample: np.ndarray) -> float:
+def gumbel_log10_sf(x: float, sample: np.ndarray, min_scale: float = 0.0) -> float:
     """log10 of the survival function at ``x`` of a Gumbel law fitted to ``sample`` by moments.
 
-    ``beta = s sqrt(6) / pi``, ``mu = mean - gamma beta``; ``P(X >= x) = 1 - exp(-exp(-(x - mu) /
-    beta))``, evaluated stably far in the tail. NaN for fewer than 10 values or zero spread.
+    ``beta = max(s sqrt(6) / pi, min_scale)``, ``mu = mean - gamma beta``; ``P(X >= x) = 1 -
+    exp(-exp(-(x - mu) / beta))``, evaluated stably far in the tail. NaN for fewer than 10 values or
+    zero spread (and ``min_scale`` 0).
     """
     sample = np.asarray(sample, dtype=float)
     if sample.size < 10:
         return float("nan")
-    beta = float(np.std(sample, ddof=1)) * np.sqrt(6.0) / np.pi
+    beta = max(float(np.std(sample, ddof=1)) * np.sqrt(6.0) / np.pi, min_scale)
     if not beta > 0:
         return float("nan")
     mu = float(np.mean(sample)) - _EULER_GAMMA * beta
@@ -308,7 +317,7 @@ def null_test(
         if options.stop_after and n_exceed >= options.stop_after:
             break
         if log10_threshold is not None and n_exceed == 0 and len(maxima) >= options.min_null:
-            tail = gumbel_log10_sf(float(statistic), np.asarray(maxima))
+            tail = gumbel_log10_sf(float(statistic), np.asarray(maxima), options.min_gumbel_scale)
             if tail < log10_threshold - options.decisive_margin:
                 break
     k = len(maxima)
@@ -321,6 +330,6 @@ def null_test(
         int(n_exceed),
         float(fap),
         n_exceed == 0,
-        gumbel_log10_sf(float(statistic), null_max),
+        gumbel_log10_sf(float(statistic), null_max, options.min_gumbel_scale),
         null_max,
     )

@@ -94,6 +94,7 @@ MIN_DOF_OWN_SCALE = 5.0
 
 
 class _GroupedFit(_FitWithErrors, Protocol):
+    time: np.ndarray
     residuals: np.ndarray
     group: np.ndarray | None
     n_groups: int
@@ -102,10 +103,16 @@ class _GroupedFit(_FitWithErrors, Protocol):
 def rescale_errors_by_group(
     fit: _GroupedFit, *, allow_shrink: bool = False
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """One error-bar factor per data set (group) of a joint fit, each bringing its chi2/dof to 1.
+    """One error-bar factor per data set (group) of a joint fit, from its chi2/dof and its scatter.
 
     Data set ``k`` has ``dof_k = n_k - 2 - 3 n_k / N`` (its two flux parameters and its share of the
-    three shared ones). A data set with ``dof_k < MIN_DOF_OWN_SCALE`` takes the factor of the whole fit
+    three shared ones) and the chi2 factor ``sqrt(chi2_k / dof_k)``. That factor measures the misfit
+    as well as the noise: a data set taken during an anomaly the single-lens model does not describe
+    (follow-up data often are nothing else) gets its errors inflated until the anomaly vanishes
+    (OGLE-2019-BLG-0033: factors 17-21 for the survey and follow-up data of a binary). The factor is
+    therefore at most the point-to-point scatter of the normalised residuals of the data set in time
+    order, ``1.4826 MAD(diff(z)) / sqrt(2)``, which a smooth misfit does not raise (for white noise
+    both agree). A data set with ``dof_k < MIN_DOF_OWN_SCALE`` takes the factor of the whole fit
     (:func:`rescale_errors`): a few points do not measure their own error scale. Factors are at least 1
     unless ``allow_shrink``.
 
@@ -135,8 +142,21 @@ def rescale_errors_by_group(
     dof_k = n_k - 2.0 - 3.0 * n_k / max(group.size, 1)
     chi2_k = np.bincount(group, pull2, n_groups)
     with np.errstate(divide="ignore", invalid="ignore"):
-        own = np.sqrt(chi2_k / dof_k)
+        own = np.minimum(np.sqrt(chi2_k / dof_k), _scatter_factors(fit, group, n_groups))
     factors = np.where((dof_k >= MIN_DOF_OWN_SCALE) & np.isfinite(own) & (own > 0), own, joint)
     if not allow_shrink:
         factors = np.maximum(factors, 1.0)
     return factors, factors[group] * np.asarray(fit.flux_err, dtype=float), joint
+
+
+def _scatter_factors(fit: _GroupedFit, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Robust point-to-point scatter of each group's normalised residuals in time order, shape
+    (n_groups,): ``1.4826 MAD(diff(z)) / sqrt(2)`` (infinite for a group of fewer than 3 points)."""
+    z = np.asarray(fit.residuals, dtype=float) / np.asarray(fit.flux_err, dtype=float)
+    order = np.argsort(np.asarray(fit.time, dtype=float), kind="stable")
+    out = np.full(n_groups, np.inf)
+    for k in range(n_groups):
+        step = np.diff(z[order[group[order] == k]])
+        if step.size >= 2:
+            out[k] = 1.4826 * float(np.median(np.abs(step - np.median(step)))) / np.sqrt(2.0)
+    return out

@@ -205,9 +205,10 @@ class AnomalyResult:
                 f"dchi2={d['best_dchi2']:.3f} "
                 f"score={d['best_score']:.2f}",
                 f"  verdict         {'candidate' if self.has_candidate else 'no candidate'}"
-                f"{'' if self.has_candidate else ' (' + d['verdict_reason'] + ')'}: FAP {bound} "
-                f"{d['best_fap']:.3g} (log10 {d['best_log10_fap']:.2f}, {d['n_null']} null realisations, "
-                f"{d['n_null_exceed']} as strong)",
+                f"{'' if self.has_candidate else ' (' + d['verdict_reason'] + ')'}: FAP "
+                f"{d['best_fap']:.3g} (log10 {d['best_log10_fap']:.2f}; event null: {bound} "
+                f"{d['best_fap_event']:.3g}, log10 {d['best_log10_fap_event']:.2f}, {d['n_null']} "
+                f"realisations, {d['n_null_exceed']} as strong)",
                 f"  score refs      median={d['best_score_median']:.3f} scale={d['best_score_scale']:.3f} "
                 f"n={d['best_score_n_reference']}",
                 f"  support         n_window={d['best_n_window']} n_contrib={d['best_n_contrib']} "
