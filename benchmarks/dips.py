@@ -4,7 +4,7 @@ Run: ``python benchmarks/dips.py [--data ../shared/data/asassn_skypatrol] [--mal
 /work/peers/malca-venv/bin/python] [--repeats 3] [--markdown]`` (single thread). Per real curve, lcpipe
 (reading, cleaning and the dip search) and MALCA (``malca.events.process_one`` with the defaults of its own
 command line, run by ``benchmarks/malca_worker.py`` in MALCA's interpreter as a long-lived subprocess, so
-its imports and numba compilation are paid once, outside the timings) are timed in turn, curve after
+its imports are paid once, outside the timings) are timed in turn, curve after
 curve, so both see the same machine load. Prints the per-file table (lcpipe's flag with the default
 quality policy and with Quality B kept, MALCA's flag and ``dip_bayes_factor`` as measured here and, when
 the folder has it, as recorded in ``malca_results.csv``), the median time ratio, recall per category, and

@@ -1,4 +1,4 @@
-"""Mixture-model evidence: numba kernels against the NumPy reference, grids, and behaviour."""
+"""Mixture-model evidence: compiled kernels against the NumPy reference, grids, and behaviour."""
 
 import numpy as np
 import pytest

@@ -4,7 +4,7 @@ Layers, bottom first (``lightcurve`` sits below ``io`` because the readers build
 
     lightcurve → io → kernels → science → stages → apps (cli, review, scripts/)
 
-Only ``lcpipe/kernels/*`` import the compiled extension ``lcpipe._ext`` or numba, and the Snakemake
+Only ``lcpipe/kernels/*`` import the compiled extension ``lcpipe._ext`` (or numba), and the Snakemake
 scripts call nothing but ``lcpipe.stages``. Every import statement counts, also one inside a function.
 """
 

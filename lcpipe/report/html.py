@@ -128,7 +128,6 @@ REPORTED_PACKAGES: tuple[str, ...] = (
     "astroquery",
     "celerite2",
     "VBMicrolensing",
-    "numba",
     "matplotlib",
     "snakemake",
 )
