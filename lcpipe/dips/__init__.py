@@ -1,1 +1,4 @@
-"""Dip branch: per-camera GP baselines, Bayesian dip/jump evidence, runs, morphology and dipper score."""
+"""Dip branch: per-camera GP baselines, Bayesian dip/jump evidence, runs, morphology and dipper score.
+
+May import lcpipe.kernels, lcpipe.io, lcpipe.lightcurve, lcpipe.options; the dip stage is lcpipe.stages.dips.
+"""

@@ -4,6 +4,8 @@
 one; every failure is a :class:`LightCurveReadError` with a ``status``. ``clean_lightcurve`` applies
 explicit, counted cleaning rules; ``load_clean`` does both without raising, for pipeline stages;
 ``summarize_lightcurve`` gives the headline numbers.
+
+May import lcpipe.lightcurve only (the layer below); everything else in lcpipe may import it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Manifest stage: which light curves a magnitude bin holds, where they are, and which shard runs each.
+"""Manifest: which light curves a magnitude bin holds, where they are, and which shard runs each.
+
+May import lcpipe.io, lcpipe.lightcurve and lcpipe.sharding; the manifest stage is lcpipe.stages.manifest.
 
 Two layouts are understood:
 
