@@ -40,12 +40,15 @@ def _audited_run(workspace, survey: Path, tool_env) -> Counter:
 
 
 def _manifest_files(workspace, bins) -> set[str]:
-    """Real paths of the light-curve files of every manifest source with status ok."""
+    """Real paths of the light-curve files of every manifest source with status ok, but empty ones (the
+    readers reject a zero-byte file from its size, without opening it)."""
     files = set()
     for mag_bin in bins:
         manifest = read_table(workspace.results / mag_bin / "manifest.parquet")
         for path in manifest.loc[manifest["status"] == "ok", "path"]:
-            files.add(os.path.realpath(workspace.root / str(path)))
+            full = os.path.realpath(workspace.root / str(path))
+            if os.path.isfile(full) and os.path.getsize(full) > 0:
+                files.add(full)
     return files
 
 
