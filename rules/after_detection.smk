@@ -28,7 +28,8 @@ rule join_events:
 
 rule filter:
     input:
-        result("{mag_bin}", "events.parquet"),
+        table=result("{mag_bin}", "events.parquet"),
+        light_curves=packed_shards,
     output:
         candidates=result("{mag_bin}", "candidates.parquet"),
         rejected=result("{mag_bin}", "rejected.parquet"),
@@ -97,7 +98,8 @@ rule vetting:
 
 rule plots:
     input:
-        result("{mag_bin}", "vetted.parquet"),
+        table=result("{mag_bin}", "vetted.parquet"),
+        light_curves=packed_shards,
     output:
         pngs=report(
             directory(result("{mag_bin}", "plots")),

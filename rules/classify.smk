@@ -3,7 +3,8 @@
 
 rule classify:
     input:
-        result("{mag_bin}", "vetted.parquet"),
+        table=result("{mag_bin}", "vetted.parquet"),
+        light_curves=packed_shards,
     output:
         result("{mag_bin}", "classified.parquet"),
     log:

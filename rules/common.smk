@@ -59,15 +59,51 @@ def collection_table(wildcards):
     )
 
 
-def shard_files(name):
-    """Input function: the per-shard outputs ``shards/<name>_<k>.parquet`` of a bin."""
+#: Per-bin tables gathered from the bin's shards (results/{mag_bin}/<table>.parquet from
+#: results/{mag_bin}/shards/<table>_<k>.parquet) by the one `gather` rule (rules/gather.smk).
+GATHERED_TABLES = ["tags", "pspl", "anomaly", "anomaly_clusters", "dips"]
 
-    def files(wildcards):
-        return [
-            result(wildcards.mag_bin, "shards", f"{name}_{k}.parquet") for k in SHARDS
-        ]
 
-    return files
+def shard_output(name):
+    """Path pattern of one shard's output ``shards/<name>_{shard}.parquet`` of a bin."""
+    return result("{mag_bin}", "shards", f"{name}_{{shard}}.parquet")
+
+
+def shard_tables(wildcards):
+    """Input function of `gather`: the shard files of table ``{table}`` of bin ``{mag_bin}``."""
+    return [
+        result(wildcards.mag_bin, "shards", f"{wildcards.table}_{k}.parquet")
+        for k in SHARDS
+    ]
+
+
+def packed_shards(wildcards):
+    """The packed light curves of every shard of a bin (for the bin-level stages that read curves)."""
+    return [
+        result(wildcards.mag_bin, "shards", f"lightcurves_{k}.parquet") for k in SHARDS
+    ]
+
+
+def collected_light_curves():
+    """Packed light curves the collection writes per bin and shard (folder layout only)."""
+    return expand(
+        result("collection", "{mag_bin}", "lightcurves_{shard}.parquet"),
+        mag_bin=BINS,
+        shard=SHARDS,
+    )
+
+
+def collected_shard(wildcards):
+    """Input function of `tag`: the shard's packed light curves from the collection of a folder survey
+    (which reads every file once to bin it); nothing for ASAS-SN trees (the tag stage reads the files).
+    """
+    if config["survey"]["layout"] != "folder":
+        return []
+    return [
+        result(
+            "collection", wildcards.mag_bin, f"lightcurves_{wildcards.shard}.parquet"
+        )
+    ]
 
 
 def final_outputs():

@@ -1,12 +1,14 @@
-# Dip branch, per shard of a bin: Bayesian dip/jump events of every tagged source that passed the tag
-# cuts, then the shards gathered into dips.parquet (lcpipe.stages.dips).
+# Dip branch, per shard of a bin: Bayesian dip/jump events of every tagged source of the shard that
+# passed the tag cuts, on the shard's packed light curves (lcpipe.stages.dips); rules/gather.smk
+# gathers dips.parquet.
 
 
 rule dip_events:
     input:
-        tags=result("{mag_bin}", "tags.parquet"),
+        tags=shard_output("tags"),
+        light_curves=shard_output("lightcurves"),
     output:
-        result("{mag_bin}", "shards", "dips_{shard}.parquet"),
+        shard_output("dips"),
     log:
         log_file("dip_events", "{mag_bin}", "{shard}"),
         timings=timing_file("dip_events", "{mag_bin}", "{shard}"),
@@ -25,24 +27,3 @@ rule dip_events:
         version=LCPIPE_VERSION,
     script:
         "../scripts/dip_events.py"
-
-
-rule gather_dips:
-    input:
-        shard_files("dips"),
-    output:
-        result("{mag_bin}", "dips.parquet"),
-    log:
-        log_file("gather_dips", "{mag_bin}"),
-    benchmark:
-        benchmark_file("gather_dips", "{mag_bin}")
-    conda:
-        "../envs/core.yaml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    params:
-        version=LCPIPE_VERSION,
-    script:
-        "../scripts/gather.py"

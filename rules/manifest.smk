@@ -1,13 +1,15 @@
-# The run's inputs: the collection of every light-curve file under the survey root, then per bin the
-# manifest (one row per source, its shard) and the entries (index rows, duplicates) the ledger accounts
-# for (lcpipe.stages.manifest).
+# The run's inputs: the collection of every light-curve file under the survey root (a folder survey's
+# files are read once here, to bin them, and their cleaned light curves packed per bin and shard for the
+# tag stage), then per bin the manifest (one row per source, its shard) and the entries (index rows,
+# duplicates) the ledger accounts for (lcpipe.stages.manifest).
 
 
 rule collection:
     input:
         survey_ready,
     output:
-        result("collection.parquet"),
+        table=result("collection.parquet"),
+        light_curves=collected_light_curves(),
     log:
         log_file("collection", "collection"),
     benchmark:
@@ -22,6 +24,8 @@ rule collection:
         survey=config["survey"],
         read=config["read"],
         cleaning=config["cleaning"],
+        bins=BINS,
+        shards=config["shards"],
         version=LCPIPE_VERSION,
     script:
         "../scripts/collection.py"

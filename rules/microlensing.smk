@@ -1,12 +1,14 @@
-# Microlensing branch, per shard of a bin: PSPL fit of every tagged source, then the anomaly scan of the
-# significant events' residuals; each gathered into one per-bin table (lcpipe.stages.microlensing).
+# Microlensing branch, per shard of a bin: PSPL fit of every tagged source of the shard, then the
+# anomaly scan of the shard's significant events' residuals, both on the shard's packed light curves
+# (lcpipe.stages.microlensing); rules/gather.smk gathers the per-bin tables.
 
 
 rule pspl_fit:
     input:
-        tags=result("{mag_bin}", "tags.parquet"),
+        tags=shard_output("tags"),
+        light_curves=shard_output("lightcurves"),
     output:
-        result("{mag_bin}", "shards", "pspl_{shard}.parquet"),
+        shard_output("pspl"),
     log:
         log_file("pspl_fit", "{mag_bin}", "{shard}"),
         timings=timing_file("pspl_fit", "{mag_bin}", "{shard}"),
@@ -28,33 +30,13 @@ rule pspl_fit:
         "../scripts/pspl_fit.py"
 
 
-rule gather_pspl:
-    input:
-        shard_files("pspl"),
-    output:
-        result("{mag_bin}", "pspl.parquet"),
-    log:
-        log_file("gather_pspl", "{mag_bin}"),
-    benchmark:
-        benchmark_file("gather_pspl", "{mag_bin}")
-    conda:
-        "../envs/core.yaml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    params:
-        version=LCPIPE_VERSION,
-    script:
-        "../scripts/gather.py"
-
-
 rule anomaly_scan:
     input:
-        pspl=result("{mag_bin}", "pspl.parquet"),
+        pspl=shard_output("pspl"),
+        light_curves=shard_output("lightcurves"),
     output:
-        table=result("{mag_bin}", "shards", "anomaly_{shard}.parquet"),
-        clusters=result("{mag_bin}", "shards", "anomaly_clusters_{shard}.parquet"),
+        table=shard_output("anomaly"),
+        clusters=shard_output("anomaly_clusters"),
     log:
         log_file("anomaly_scan", "{mag_bin}", "{shard}"),
         timings=timing_file("anomaly_scan", "{mag_bin}", "{shard}"),
@@ -74,45 +56,3 @@ rule anomaly_scan:
         version=LCPIPE_VERSION,
     script:
         "../scripts/anomaly_scan.py"
-
-
-rule gather_anomaly:
-    input:
-        shard_files("anomaly"),
-    output:
-        result("{mag_bin}", "anomaly.parquet"),
-    log:
-        log_file("gather_anomaly", "{mag_bin}"),
-    benchmark:
-        benchmark_file("gather_anomaly", "{mag_bin}")
-    conda:
-        "../envs/core.yaml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    params:
-        version=LCPIPE_VERSION,
-    script:
-        "../scripts/gather.py"
-
-
-rule gather_anomaly_clusters:
-    input:
-        shard_files("anomaly_clusters"),
-    output:
-        result("{mag_bin}", "anomaly_clusters.parquet"),
-    log:
-        log_file("gather_anomaly_clusters", "{mag_bin}"),
-    benchmark:
-        benchmark_file("gather_anomaly_clusters", "{mag_bin}")
-    conda:
-        "../envs/core.yaml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    params:
-        version=LCPIPE_VERSION,
-    script:
-        "../scripts/gather.py"

@@ -4,7 +4,8 @@
 
 
 # Names of the per-bin stage tables (results/{mag_bin}/<stage>.parquet) that the rules included so far
-# write; only these rules can be seen here, hence "include this file last". The bin's entries
+# write, and the tables the `gather` rule gathers from the shards; only these rules can be seen here,
+# hence "include this file last". The bin's entries
 # (entries.parquet: index files, duplicates, ...) are not stage tables: the ledger accounts for them.
 BIN_TABLES = sorted(
     {
@@ -17,6 +18,7 @@ BIN_TABLES = sorted(
         and pattern.endswith(".parquet")
     }
     - {"entries.parquet"}
+    | {f"{table}.parquet" for table in GATHERED_TABLES}
 )
 
 

@@ -1,12 +1,15 @@
-# Tag, per shard of a bin: cleaning counts, span, cadence and camera cuts of every manifest source (a
-# failed cut is a flag, nothing is dropped), then the shards gathered into tags.parquet (lcpipe.stages.tag).
+# Tag, per shard of a bin: read and clean each raw file once, pack the shard's light curves for every
+# later stage (shards/lightcurves_<k>.parquet), and the cleaning counts, span, cadence and camera cuts of
+# every manifest source (a failed cut is a flag, nothing is dropped) (lcpipe.stages.tag).
 
 
 rule tag:
     input:
         manifest=result("{mag_bin}", "manifest.parquet"),
+        collected=collected_shard,
     output:
-        result("{mag_bin}", "shards", "tags_{shard}.parquet"),
+        table=shard_output("tags"),
+        light_curves=shard_output("lightcurves"),
     log:
         log_file("tag", "{mag_bin}", "{shard}"),
         timings=timing_file("tag", "{mag_bin}", "{shard}"),
@@ -25,24 +28,3 @@ rule tag:
         version=LCPIPE_VERSION,
     script:
         "../scripts/tag.py"
-
-
-rule gather_tags:
-    input:
-        shard_files("tags"),
-    output:
-        result("{mag_bin}", "tags.parquet"),
-    log:
-        log_file("gather_tags", "{mag_bin}"),
-    benchmark:
-        benchmark_file("gather_tags", "{mag_bin}")
-    conda:
-        "../envs/core.yaml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    params:
-        version=LCPIPE_VERSION,
-    script:
-        "../scripts/gather.py"

@@ -14,5 +14,6 @@ if __name__ == "__main__":
             pspl=snakemake.params.pspl,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
+            light_curves=snakemake.input.light_curves,
             timings=snakemake.log.timings,
         )

@@ -6,9 +6,10 @@ from lcpipe.stages.logs import log_to
 if __name__ == "__main__":
     with log_to(snakemake.log[0]):
         write_classified(
-            snakemake.input[0],
+            snakemake.input.table,
             snakemake.output[0],
             options=snakemake.params.classify,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
+            light_curves=snakemake.input.light_curves,
         )

@@ -12,5 +12,6 @@ if __name__ == "__main__":
             dips=snakemake.params.dips,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
+            light_curves=snakemake.input.light_curves,
             timings=snakemake.log.timings,
         )

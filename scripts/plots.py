@@ -7,7 +7,7 @@ if __name__ == "__main__":
     with log_to(snakemake.log[0]):
         params = snakemake.params
         write_bin_plots(
-            snakemake.input[0],
+            snakemake.input.table,
             snakemake.output.pngs,
             snakemake.output.index,
             plots=params.plots,
@@ -16,4 +16,5 @@ if __name__ == "__main__":
             dips=params.dips,
             pspl=params.pspl,
             anomaly=params.anomaly,
+            light_curves=snakemake.input.light_curves,
         )

@@ -13,5 +13,6 @@ if __name__ == "__main__":
             events=snakemake.params.events,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
+            light_curves=snakemake.input.light_curves,
             timings=snakemake.log.timings,
         )

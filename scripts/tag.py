@@ -8,7 +8,9 @@ if __name__ == "__main__":
         tag_shard(
             snakemake.input.manifest,
             int(snakemake.wildcards.shard),
-            snakemake.output[0],
+            snakemake.output.table,
+            light_curves_output=snakemake.output.light_curves,
+            collected=snakemake.input.collected[0] if snakemake.input.collected else None,
             tag=snakemake.params.tag,
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,

@@ -324,13 +324,14 @@ def test_run_survives_a_controller_restart(slurm_run):
 
 
 def test_one_bin_stage_rerun_through_the_profile(slurm_run, demo_run, assert_tables_equal):
-    """``--forcerun gather_pspl`` of one bin: one allocation, only that table rewritten, same values."""
+    """``--forcerun gather`` of one bin's PSPL table: one allocation, only that table rewritten, same
+    values."""
     results = slurm_run.workspace.results
     before = {p: p.stat().st_mtime_ns for p in results.rglob("*.parquet")}
     target = str(Path("results", BIN, "pspl.parquet"))
     with QueueWatch(slurm_run.cluster) as watch:
         # the target before --forcerun, which takes every word after it as a rule name
-        slurm_run.workspace.run(*_profile_args(slurm_run.profile), target, "--forcerun", "gather_pspl",
+        slurm_run.workspace.run(*_profile_args(slurm_run.profile), target, "--forcerun", "gather",
                                 env=slurm_run.env)  # fmt: skip
     new = [r for r in watch.jobs.values() if r.job_id not in slurm_run.watch.jobs]
     assert [r.state for r in new] == ["COMPLETED"], new

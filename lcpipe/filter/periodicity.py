@@ -8,7 +8,8 @@ independent, slower cross-check.
 
 A dip or brightening in a light curve that is strictly periodic (eclipsing binary, pulsator) is a
 known kind of variable rather than a new event, so the filter can reject sources whose light curve
-is significantly periodic. The test reads the light curve (``lcpipe.io.load_clean``), keeps its
+is significantly periodic. The test takes the light curve from the packed shards of the bin
+(:mod:`lcpipe.io.packed`) or, without them, reads it (``lcpipe.io.load_clean``), keeps its
 dominant band, removes each camera's median magnitude (camera zero points otherwise add power at
 long periods), masks the event itself (a single deep dip has Fourier power at every long period),
 and computes the astropy Lomb-Scargle periodogram on a fixed frequency grid between
@@ -23,8 +24,9 @@ it always scans down to its automatic minimum frequency, not the configured peri
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,7 @@ import pandas as pd
 from astropy.timeseries import LombScargle
 
 from lcpipe.io import load_clean
+from lcpipe.io.packed import PackedEntry, packed_light_curve, read_packed_files
 
 #: Output columns of :func:`periodicity_table`.
 PERIODICITY_COLUMNS: tuple[str, ...] = (
@@ -191,6 +194,7 @@ def source_periodicity(
     options: PeriodicityOptions,
     read: Mapping[str, Any] | None = None,
     cleaning: Mapping[str, Any] | None = None,
+    packed: Mapping[str, PackedEntry] | None = None,
 ) -> PeriodicityResult:
     """Periodicity of one events-table row: read its light curve, mask its events, bootstrap the peak.
 
@@ -201,13 +205,19 @@ def source_periodicity(
     options : PeriodicityOptions
     read, cleaning : mapping, optional
         Reader and cleaning options (as the detection stages used them).
+    packed : mapping, optional
+        Packed light curves by source id (:func:`lcpipe.io.packed.read_packed_files`); the row's file is
+        read when None.
 
     Returns
     -------
     PeriodicityResult
         A file that cannot be read gives its read status (never raises for bad data).
     """
-    lc, status, _ = load_clean(row["path"], read_options=read, cleaning=cleaning)
+    if packed is None:
+        lc, status, _ = load_clean(row["path"], read_options=read, cleaning=cleaning)
+    else:
+        lc, status = packed_light_curve(packed, row["source_id"])
     if lc is None or status != "ok":
         return PeriodicityResult(status)
     bands, counts = np.unique(lc.band, return_counts=True)
@@ -225,9 +235,15 @@ def periodicity_table(
     options: PeriodicityOptions,
     read: Mapping[str, Any] | None = None,
     cleaning: Mapping[str, Any] | None = None,
+    light_curves: Sequence[str | Path] | None = None,
 ) -> pd.DataFrame:
-    """Periodicity columns (:data:`PERIODICITY_COLUMNS`) for each row of an events table (same index)."""
-    results = [source_periodicity(row, options, read, cleaning) for row in rows.to_dict("records")]
+    """Periodicity columns (:data:`PERIODICITY_COLUMNS`) for each row of an events table (same index).
+
+    The light curves come from the packed files ``light_curves`` (the bin's
+    ``shards/lightcurves_<k>.parquet``, read once for all ``rows``), else from each row's file.
+    """
+    packed = None if light_curves is None else read_packed_files(light_curves, rows["source_id"].astype(str))
+    results = [source_periodicity(row, options, read, cleaning, packed) for row in rows.to_dict("records")]
     return pd.DataFrame(
         {
             "periodicity_status": [r.status for r in results],

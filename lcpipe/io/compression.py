@@ -2,6 +2,10 @@
 
 Every reader takes the format from the *inner* name (``X.csv.gz`` is a CSV, ``X.dat2.xz`` a ``.dat2``)
 and reads the decompressed bytes, so a compressed file behaves exactly like the file it holds.
+
+Inside :func:`reading_once` every file is opened once: the readers look at a file's head (to detect its
+format, header and layout) and then parse all of it, and :func:`read_raw` serves both from the bytes of
+the first open. On a cluster file system an open costs more than reading a light curve's bytes.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ import bz2
 import gzip
 import lzma
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, Any
 
@@ -47,14 +54,42 @@ def open_data(path: Path) -> IO[bytes]:
     return COMPRESSIONS[compression](path, "rb") if compression else path.open("rb")
 
 
+#: The bytes of the files read inside the current :func:`reading_once` block (None outside one).
+_READ_ONCE: ContextVar[dict[Path, bytes] | None] = ContextVar("lcpipe_read_once", default=None)
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    """Within the block, :func:`read_raw` opens each file once and serves every later read from its bytes
+    (kept until the block ends: use it around the reading of one light curve)."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 def read_raw(path: Path, limit: int | None = None) -> bytes:
     """The (decompressed) bytes of ``path``: all of them, or the first ``limit``.
+
+    Inside :func:`reading_once` the whole file is read at its first use and kept for the later ones.
 
     Raises
     ------
     LightCurveReadError
         ``unreadable`` when the file cannot be opened or its compressed stream is corrupt or truncated.
     """
+    seen = _READ_ONCE.get()
+    if seen is None:
+        return _read_raw(path, limit)
+    key = Path(path)
+    if key not in seen:
+        seen[key] = _read_raw(key, None)
+    return seen[key] if limit is None else seen[key][:limit]
+
+
+def _read_raw(path: Path, limit: int | None) -> bytes:
+    """:func:`read_raw` without the :func:`reading_once` cache."""
     try:
         with open_data(path) as handle:
             return handle.read() if limit is None else handle.read(limit)

@@ -13,6 +13,7 @@ from lcpipe.io.cleaning import (
     clean_lightcurve,
     cleaning_options_from,
 )
+from lcpipe.io.compression import reading_once
 from lcpipe.io.errors import LightCurveReadError
 from lcpipe.io.read import read_lightcurve
 from lcpipe.lightcurve import LightCurve
@@ -80,7 +81,8 @@ def load_clean_with_reason(
     """
     options = cleaning_options_from(cleaning)
     try:
-        lc = read_lightcurve(path, format=format, **dict(read_options or {}))
+        with reading_once():  # the reader's look at the head and its parse share one open of the file
+            lc = read_lightcurve(path, format=format, **dict(read_options or {}))
     except LightCurveReadError as exc:
         return None, exc.status, None, exc.detail
     cleaned, report = clean_lightcurve(lc, options)

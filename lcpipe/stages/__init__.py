@@ -21,9 +21,10 @@ classify.smk              :mod:`~lcpipe.stages.classify`
 evaluation.smk            :mod:`~lcpipe.stages.evaluation`
 summary.smk               :mod:`~lcpipe.stages.ledger`, :mod:`~lcpipe.stages.failures`,
                           :mod:`~lcpipe.stages.run_summary`
-(gather_* rules)          :mod:`~lcpipe.stages.gather`
+gather.smk                :mod:`~lcpipe.stages.gather`
 shared                    :mod:`~lcpipe.stages.runner` (per-source loop, statuses, timings),
                           :mod:`~lcpipe.stages.shard_io`, :mod:`~lcpipe.stages.light_curves`,
                           :mod:`~lcpipe.stages.provenance`, :mod:`~lcpipe.stages.logs`
+                          (packed light curves: :mod:`lcpipe.io.packed`)
 ========================  =====================================================================
 """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pandas as pd
 from lcpipe.classify.features import FEATURE_COLUMNS, FeatureOptions, lightcurve_features
 from lcpipe.classify.rules import ClassifyOptions, class_scores, final_class
 from lcpipe.io import load_clean
+from lcpipe.io.packed import PackedEntry, packed_light_curve, read_packed_files
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import run_per_source
 from lcpipe.tables import read_table, write_table
@@ -20,10 +21,18 @@ logger = logging.getLogger(__name__)
 
 
 def source_features(
-    row: Mapping[str, Any], read: Mapping[str, Any], cleaning: Mapping[str, Any], options: FeatureOptions
+    row: Mapping[str, Any],
+    read: Mapping[str, Any],
+    cleaning: Mapping[str, Any],
+    options: FeatureOptions,
+    packed: Mapping[str, PackedEntry] | None = None,
 ) -> dict[str, Any]:
-    """Light-curve features of one candidate row (its ``path``); a read failure gives its status."""
-    lc, status, _ = load_clean(row["path"], read_options=read, cleaning=cleaning)
+    """Light-curve features of one candidate row (packed, else its ``path``); a read failure gives its
+    status."""
+    if packed is None:
+        lc, status, _ = load_clean(row["path"], read_options=read, cleaning=cleaning)
+    else:
+        lc, status = packed_light_curve(packed, row["source_id"])
     if lc is None or status != "ok":
         return {**dict.fromkeys(FEATURE_COLUMNS, float("nan")), "status": status}
     return {**lightcurve_features(lc, options), "status": "ok"}
@@ -36,6 +45,7 @@ def classify_table(
     read: Mapping[str, Any] | None = None,
     cleaning: Mapping[str, Any] | None = None,
     features: FeatureOptions | None = None,
+    light_curves: Sequence[str | Path] | None = None,
 ) -> pd.DataFrame:
     """Features, class scores and the final class of every candidate.
 
@@ -49,6 +59,9 @@ def classify_table(
         Reader and cleaning options of the light curves (the run's).
     features : FeatureOptions, optional
         Default ``FeatureOptions()``.
+    light_curves : sequence of path-like, optional
+        The bin's packed light curves (``shards/lightcurves_<k>.parquet``); each candidate's file is read
+        when None.
 
     Returns
     -------
@@ -72,9 +85,10 @@ def classify_table(
         return pd.DataFrame({c: pd.Series(dtype=float if c.startswith(("feat_", "class_score")) else object)
                              for c in columns})  # fmt: skip
     rows = table.to_dict("records")
+    packed = None if light_curves is None else read_packed_files(light_curves, table["source_id"].astype(str))
     found = run_per_source(
         rows,
-        lambda row: source_features(row, read or {}, cleaning or {}, features),
+        lambda row: source_features(row, read or {}, cleaning or {}, features, packed),
         stage="classify",
         total=len(rows),
     )
@@ -101,11 +115,13 @@ def write_classified(
     options: Mapping[str, Any] | ClassifyOptions | None = None,
     read: Mapping[str, Any] | None = None,
     cleaning: Mapping[str, Any] | None = None,
+    light_curves: Sequence[str | Path] | None = None,
 ) -> pd.DataFrame:
-    """Classify one bin's vetted candidates and write ``classified.parquet`` atomically."""
+    """Classify one bin's vetted candidates and write ``classified.parquet`` atomically (light curves from
+    the bin's packed shards ``light_curves`` when given, else from each candidate's file)."""
     settings = options if isinstance(options, ClassifyOptions) else ClassifyOptions(**dict(options or {}))
     table = read_table(vetted_path)
-    classified = classify_table(table, settings, read=read, cleaning=cleaning)
+    classified = classify_table(table, settings, read=read, cleaning=cleaning, light_curves=light_curves)
     provenance = stage_provenance(
         "classify",
         {"classify": dict(vars(settings)), "read": dict(read or {}), "cleaning": dict(cleaning or {})},

@@ -11,7 +11,7 @@ import pandas as pd
 
 from lcpipe.dips.events import DipOptions, detect_events
 from lcpipe.options import Section
-from lcpipe.stages.light_curves import load_row
+from lcpipe.stages.light_curves import Packed, load_row
 from lcpipe.stages.runner import run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
 
@@ -36,12 +36,13 @@ def dip_source(
     require_passed_tags: bool,
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    packed: Packed | None = None,
 ) -> dict[str, Any]:
     """Dip/jump search of one tagged source; ``status`` ``skipped_tags`` when it failed the tag cuts."""
     out = passthrough(row)
     if row.get("status") == "ok" and require_passed_tags and not row.get("passed_tags", False):
         return {**out, "status": "skipped_tags"}
-    lc, status = load_row(row, read, cleaning)
+    lc, status = load_row(row, read, cleaning, packed)
     if lc is None or status != "ok":
         return {**out, "status": status}
     result = detect_events(lc, options)
@@ -57,10 +58,14 @@ def dips_shard(
     dips: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    light_curves: str | Path | None = None,
     timings: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Search every source of one shard of the bin's tag table; write ``shards/dips_<shard>.parquet``
-    (and the seconds per source to ``timings`` when given)."""
+    """Search every source of one shard of a tag table (``shards/tags_<shard>.parquet``); write
+    ``shards/dips_<shard>.parquet`` (and the seconds per source to ``timings`` when given).
+
+    The light curves come from the shard's packed file ``light_curves``; each row's raw file is read
+    when it is None."""
     options = DIPS_SECTION.build(dips)
     require = bool(DIPS_SECTION.workflow(dips)["require_passed_tags"])
     func = partial(dip_source, options=options, require_passed_tags=require)
@@ -74,5 +79,6 @@ def dips_shard(
         sections=sections,
         read=read,
         cleaning=cleaning,
+        light_curves=light_curves,
         timings=timings,
     )

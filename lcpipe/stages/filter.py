@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,9 @@ def filter_events(
     options: FilterOptions,
     read: Mapping[str, Any] | None = None,
     cleaning: Mapping[str, Any] | None = None,
+    light_curves: Sequence[str | Path] | None = None,
 ) -> FilterResult:
-    """Apply the filter to a joined events table, reading light curves only for the periodicity test.
+    """Apply the filter to a joined events table, loading light curves only for the periodicity test.
 
     Parameters
     ----------
@@ -33,12 +34,21 @@ def filter_events(
     options : FilterOptions
     read, cleaning : mapping, optional
         Reader and cleaning options for the periodicity test's light curves.
+    light_curves : sequence of path-like, optional
+        The bin's packed light curves (``shards/lightcurves_<k>.parquet``); each row's file is read when
+        None.
 
     Returns
     -------
     FilterResult
     """
-    periodicity = partial(periodicity_table, options=options.periodicity, read=read, cleaning=cleaning)
+    periodicity = partial(
+        periodicity_table,
+        options=options.periodicity,
+        read=read,
+        cleaning=cleaning,
+        light_curves=light_curves,
+    )
     return apply_filter(events, options, periodicity if options.periodicity.enabled else None)
 
 
@@ -63,6 +73,7 @@ def write_filtered(
     options: Mapping[str, Any] | FilterOptions,
     read: Mapping[str, Any] | None = None,
     cleaning: Mapping[str, Any] | None = None,
+    light_curves: Sequence[str | Path] | None = None,
 ) -> FilterResult:
     """Filter one bin's events table and write the candidates and rejected tables atomically.
 
@@ -76,13 +87,15 @@ def write_filtered(
         The ``filter`` config section.
     read, cleaning : mapping, optional
         Reader and cleaning options (periodicity test only).
+    light_curves : sequence of path-like, optional
+        The bin's packed light curves (periodicity test only).
 
     Returns
     -------
     FilterResult
     """
     opts = options if isinstance(options, FilterOptions) else FilterOptions(**options)
-    result = filter_events(read_table(events_path), opts, read, cleaning)
+    result = filter_events(read_table(events_path), opts, read, cleaning, light_curves)
     provenance = stage_provenance("filter", opts.to_dict(), [events_path])
     write_table(result.candidates, candidates_path, provenance)
     write_table(result.rejected, rejected_path, provenance)

@@ -16,7 +16,7 @@ from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions
 from lcpipe.options import Section
-from lcpipe.stages.light_curves import load_row
+from lcpipe.stages.light_curves import Packed, load_row
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.runner import light_curve_options, run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
@@ -41,6 +41,7 @@ def fit_source(
     selection: EventSelection,
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    packed: Packed | None = None,
 ) -> dict[str, Any]:
     """PSPL fit of one tagged source (see :func:`lcpipe.microlensing.fit_input.fit_input`: magnitudes as
     flux on zero point 22 in their dominant band, measured flux as it is).
@@ -52,7 +53,7 @@ def fit_source(
         ``is_event`` and ``status`` (the read status, else the fit status).
     """
     out = passthrough(row)
-    fit, status, band = _fit(row, options, read, cleaning)
+    fit, status, band = _fit(row, options, read, cleaning, packed)
     if fit is None:
         return {**out, "is_event": False, "status": status}
     is_event, near = selection.is_event(fit)
@@ -71,10 +72,12 @@ def _fit(
     options: PSPLOptions,
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    packed: Packed | None = None,
     p0: tuple[float, float, float] | None = None,
 ) -> tuple[PSPLFit | None, str, str]:
-    """Fit a row's light curve through ``fit_input``: (fit or None, read status, band)."""
-    lc, status = load_row(row, read, cleaning)
+    """Fit a row's light curve (packed, else read; see :func:`load_row`) through ``fit_input``: (fit or
+    None, read status, band)."""
+    lc, status = load_row(row, read, cleaning, packed)
     if lc is None or status != "ok":
         return None, status, ""
     data = fit_input(lc)
@@ -89,6 +92,7 @@ def scan_source(
     cleaning: Mapping[str, Any],
     clusters: list[pd.DataFrame],
     min_dchi2_clusters: float,
+    packed: Packed | None = None,
 ) -> dict[str, Any]:
     """Anomaly scan of one PSPL-table row; sources that are not significant events are not scanned.
 
@@ -108,7 +112,7 @@ def scan_source(
     if not row["is_event"]:
         return {**out, "status": "not_event", "has_candidate": False}
     p0 = (float(row["pspl_t0"]), float(row["pspl_tE"]), float(row["pspl_u0"]))
-    fit, status, _ = _fit(row, options.pspl, read, cleaning, p0=p0)
+    fit, status, _ = _fit(row, options.pspl, read, cleaning, packed, p0=p0)
     if fit is None:
         return {**out, "status": status, "has_candidate": False}
     result = scan_fit(fit, options=options)
@@ -130,6 +134,7 @@ def anomaly_shard(
     pspl: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    light_curves: str | Path | None = None,
     timings: str | Path | None = None,
 ) -> pd.DataFrame:
     """Scan the significant events of one shard; write the shard table and its clusters side file.
@@ -137,7 +142,8 @@ def anomaly_shard(
     Parameters
     ----------
     pspl_table : path-like
-        The bin's gathered PSPL table.
+        The shard's PSPL table (``shards/pspl_<shard>.parquet``; a table of several shards is read for
+        the rows of ``shard``).
     shard : int
         Shard number.
     output, clusters_output : path-like
@@ -146,6 +152,9 @@ def anomaly_shard(
         The ``anomaly`` config section (:data:`ANOMALY_SECTION`).
     pspl, read, cleaning : mapping
         The PSPL, reader and cleaning options the PSPL stage used.
+    light_curves : path-like, optional
+        The shard's packed light curves (``shards/lightcurves_<shard>.parquet``); each row's raw file is
+        read when None.
     timings : path-like, optional
         Where to write the seconds per source (scan and fit times; not part of the stage table).
     """
@@ -163,6 +172,7 @@ def anomaly_shard(
         sections=sections,
         read=read,
         cleaning=cleaning,
+        light_curves=light_curves,
         timings=timings,
     )
     side = (
@@ -174,7 +184,8 @@ def anomaly_shard(
         **light_curve_options(sections, read, cleaning),
         "clusters_min_dchi2": min_dchi2_clusters,
     }
-    write_table(side, clusters_output, stage_provenance("anomaly_clusters", side_provenance, [pspl_table]))
+    inputs = [pspl_table, *([light_curves] if light_curves is not None else [])]
+    write_table(side, clusters_output, stage_provenance("anomaly_clusters", side_provenance, inputs))
     return table
 
 
@@ -187,10 +198,14 @@ def pspl_shard(
     events: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    light_curves: str | Path | None = None,
     timings: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Fit every source of one shard of the bin's tag table and write ``shards/pspl_<shard>.parquet``
-    (and the seconds per source to ``timings`` when given)."""
+    """Fit every source of one shard of a tag table (``shards/tags_<shard>.parquet``) and write
+    ``shards/pspl_<shard>.parquet`` (and the seconds per source to ``timings`` when given).
+
+    The light curves come from the shard's packed file ``light_curves`` (written by the tag stage); each
+    row's raw file is read when it is None."""
     options, selection = PSPL_SECTION.build(pspl), EVENTS_SECTION.build(events)
     func = partial(fit_source, options=options, selection=selection)
     sections = {"pspl": dict(pspl), "events": asdict(selection)}
@@ -203,5 +218,6 @@ def pspl_shard(
         sections=sections,
         read=read,
         cleaning=cleaning,
+        light_curves=light_curves,
         timings=timings,
     )

@@ -11,7 +11,7 @@ plot that cannot be made is visible in the bin's failures instead of stopping th
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ import pandas as pd
 
 from lcpipe.dips.events import DipOptions
 from lcpipe.io import load_clean
+from lcpipe.io.packed import PackedEntry, packed_light_curve, read_packed_files
 from lcpipe.microlensing.finder import FinderOptions
 from lcpipe.plots.dips import dip_plot_data, save_dip_plot
 from lcpipe.stages.dips import DIPS_SECTION
@@ -62,6 +63,7 @@ class PlotContext:
     dips: DipOptions
     finder: FinderOptions
     dpi: int
+    packed: Mapping[str, PackedEntry] | None = None  # the bin's packed light curves by source id
 
 
 def strength(table: pd.DataFrame) -> pd.Series:
@@ -100,7 +102,10 @@ def plot_candidate(row: Mapping[str, Any], context: PlotContext) -> dict[str, An
         ``candidate_type``, ``files`` (comma-separated file names), ``n_plots`` and ``status``.
     """
     out = {"mag_bin": row.get("mag_bin"), "candidate_type": row.get("candidate_type", "")}
-    lc, status, _ = load_clean(row["path"], read_options=context.read, cleaning=context.cleaning)
+    if context.packed is None:
+        lc, status, _ = load_clean(row["path"], read_options=context.read, cleaning=context.cleaning)
+    else:
+        lc, status = packed_light_curve(context.packed, row["source_id"])
     if lc is None or status != "ok":
         return {**out, "files": "", "n_plots": 0, "status": status}
     stem = context.out_dir / str(row["source_id"])
@@ -125,6 +130,7 @@ def write_bin_plots(
     dips: Mapping[str, Any],
     pspl: Mapping[str, Any],
     anomaly: Mapping[str, Any],
+    light_curves: Sequence[str | Path] | None = None,
 ) -> pd.DataFrame:
     """Plot every candidate of one bin.
 
@@ -140,6 +146,9 @@ def write_bin_plots(
         The ``plots`` config section (:class:`PlotOptions` fields).
     read, cleaning, dips, pspl, anomaly : mapping
         The config sections the detection stages ran with.
+    light_curves : sequence of path-like, optional
+        The bin's packed light curves (``shards/lightcurves_<k>.parquet``); each candidate's file is read
+        when None.
 
     Returns
     -------
@@ -150,10 +159,12 @@ def write_bin_plots(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     finder = ANOMALY_SECTION.build(anomaly, pspl=pspl)
-    context = PlotContext(out_dir, read, cleaning, DIPS_SECTION.build(dips), finder, options.dpi)
     table = read_table(table_path)
     order = strength(table).sort_values(ascending=False, kind="stable").index
     chosen = table.loc[order[: options.max_candidates]]
+    wanted = chosen["source_id"].astype(str)
+    packed = None if light_curves is None else read_packed_files(light_curves, wanted)
+    context = PlotContext(out_dir, read, cleaning, DIPS_SECTION.build(dips), finder, options.dpi, packed)
     if len(chosen) < len(table):
         logger.info("plots: %d of %d candidates (max_candidates)", len(chosen), len(table))
     rows = chosen.to_dict("records")

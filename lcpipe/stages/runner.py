@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from lcpipe.io.packed import read_packed_files
 from lcpipe.stages.provenance import stage_provenance
 from lcpipe.stages.shard_io import shard_rows
 from lcpipe.tables import atomic_path, write_table
@@ -249,16 +250,23 @@ def run_light_curve_shard(
     sections: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    light_curves: str | Path | None = None,
     timings: str | Path | None = None,
     **shard_options: Any,
 ) -> pd.DataFrame:
     """:func:`run_shard` of a per-source function that reads each row's light curve.
 
-    ``func(row, read=..., cleaning=...)`` gets the reader and cleaning options; the provenance records
-    ``sections`` (the stage's own config sections) followed by them (:func:`light_curve_options`).
+    ``func(row, read=..., cleaning=...)`` gets the reader and cleaning options, and ``packed=`` the
+    shard's packed light curves by source id when ``light_curves`` (a packed file written by the tag
+    stage, :mod:`lcpipe.io.packed`) is given; the provenance records ``sections`` (the stage's own config
+    sections) followed by them (:func:`light_curve_options`) and the checksum of the packed file.
     ``shard_options`` (``postprocess``, ``extra_inputs``) go to :func:`run_shard` as they are.
     """
     bound = functools.partial(func, read=read, cleaning=cleaning)
+    if light_curves is not None:
+        bound = functools.partial(bound, packed=read_packed_files([light_curves]))
+        extras = [*shard_options.pop("extra_inputs", ()), light_curves]
+        shard_options["extra_inputs"] = extras
     options = light_curve_options(sections, read, cleaning)
     return run_shard(
         table, shard, output, bound, stage=stage, options=options, timings_output=timings, **shard_options

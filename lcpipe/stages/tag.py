@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 
 from lcpipe.io import summarize_lightcurve
-from lcpipe.io.load import load_clean_with_reason
+from lcpipe.io.packed import PackedEntry, PackedFormatError, load_packed_entry, write_packed
 from lcpipe.options import Section
-from lcpipe.stages.runner import run_light_curve_shard
+from lcpipe.stages.light_curves import Packed
+from lcpipe.stages.provenance import stage_provenance
+from lcpipe.stages.runner import light_curve_options, run_light_curve_shard
 from lcpipe.stages.shard_io import passthrough
 from lcpipe.vetting.vsx import match_vsx, read_vsx_catalog
 
@@ -45,9 +47,19 @@ class TagOptions:
 
 
 def tag_source(
-    row: Mapping[str, Any], *, options: TagOptions, read: Mapping[str, Any], cleaning: Mapping[str, Any]
+    row: Mapping[str, Any],
+    *,
+    options: TagOptions,
+    read: Mapping[str, Any],
+    cleaning: Mapping[str, Any],
+    packed: Packed | None = None,
+    store: list[PackedEntry] | None = None,
 ) -> dict[str, Any]:
     """Statistics and cut flags of one manifest row.
+
+    The row's raw file is read and cleaned, unless ``packed`` (a folder survey's collection, which read
+    every file once already) holds its light curve; what was loaded is appended to ``store`` (the
+    shard's packed light curves) when given.
 
     Returns
     -------
@@ -62,7 +74,10 @@ def tag_source(
     out = passthrough(row)
     if row["status"] != "ok":
         return {**out, "status": row["status"], "reason": "", "passed_tags": False}
-    lc, status, report, reason = load_clean_with_reason(row["path"], read_options=read, cleaning=cleaning)
+    entry = _entry(row, read, cleaning, packed)
+    if store is not None:
+        store.append(entry)
+    lc, status, report, reason = entry.lc, entry.status, entry.report, entry.reason
     if report is not None:
         out.update(report.as_row())
     out["reason"] = reason
@@ -92,6 +107,18 @@ def tag_source(
     return {**out, "status": "ok"}
 
 
+def _entry(
+    row: Mapping[str, Any], read: Mapping[str, Any], cleaning: Mapping[str, Any], packed: Packed | None
+) -> PackedEntry:
+    """The row's light curve as read and cleaned: from ``packed`` when given, else from its raw file."""
+    if packed is None:
+        return load_packed_entry(row["path"], row["source_id"], read_options=read, cleaning=cleaning)
+    entry = packed.get(str(row["source_id"]))
+    if entry is None:
+        raise PackedFormatError(f"source {row['source_id']} is not in the collection's packed light curves")
+    return entry
+
+
 #: The ``tag`` config section.
 TAG_SECTION = Section("tag", TagOptions)
 
@@ -104,9 +131,13 @@ def tag_shard(
     tag: Mapping[str, Any],
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
+    light_curves_output: str | Path | None = None,
+    collected: str | Path | None = None,
     timings: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Tag every source of one shard and write ``shards/tags_<shard>.parquet``.
+    """Tag every source of one shard and write ``shards/tags_<shard>.parquet``, and the shard's cleaned
+    light curves packed in ``shards/lightcurves_<shard>.parquet`` (:mod:`lcpipe.io.packed`), which every
+    later stage reads instead of the raw files.
 
     Parameters
     ----------
@@ -118,24 +149,37 @@ def tag_shard(
         Destination Parquet file.
     tag, read, cleaning : mapping
         ``TagOptions`` fields, reader options and cleaning options from the config.
+    light_curves_output : path-like, optional
+        Where to pack the shard's light curves (not written when None).
+    collected : path-like, optional
+        The packed light curves of the shard that the collection of a folder survey wrote
+        (``collection/<mag_bin>/lightcurves_<shard>.parquet``): taken instead of reading the raw files.
     timings : path-like, optional
         Where to write the seconds per source (not part of the stage table).
     """
     options = TAG_SECTION.build(tag)
     known = options.known_variables is not None
-    return run_light_curve_shard(
+    store: list[PackedEntry] = []
+    sections = {"tag": asdict(options)}
+    table = run_light_curve_shard(
         manifest,
         shard,
         output,
-        partial(tag_source, options=options),
+        partial(tag_source, options=options, store=store),
         stage="tag",
-        sections={"tag": asdict(options)},
+        sections=sections,
         read=read,
         cleaning=cleaning,
+        light_curves=collected,
         timings=timings,
         postprocess=partial(_add_known_variables, options=options) if known else None,
         extra_inputs=[options.known_variables] if known else (),
     )
+    if light_curves_output is not None:
+        options_read = light_curve_options({}, read, cleaning)
+        inputs = [manifest, *([collected] if collected is not None else [])]
+        write_packed(light_curves_output, store, stage_provenance("light_curves", options_read, inputs))
+    return table
 
 
 def _add_known_variables(table: pd.DataFrame, options: TagOptions) -> pd.DataFrame:
