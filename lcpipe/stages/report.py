@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from lcpipe.report.html import (
     package_versions,
     run_info_page,
 )
+from lcpipe.report.throughput import throughput_html
 from lcpipe.tables import read_table
 
 logger = logging.getLogger(__name__)
@@ -118,8 +120,12 @@ def write_run_report(
     run_info_html: str | Path,
     *,
     config: Mapping[str, Any],
+    run_summary: str | Path | None = None,
 ) -> pd.DataFrame:
     """Write the run-level pages: attrition of every bin side by side (HTML and PNG), config and versions.
+
+    With ``run_summary`` (``results/run_summary.json``), the configuration page starts with the run's
+    throughput (:func:`~lcpipe.report.throughput.throughput_html`).
 
     Returns
     -------
@@ -134,5 +140,8 @@ def write_run_report(
     lead = "<h2>The run in numbers (all bins)</h2>" + headline_html(headline_from_attrition(wide))
     Path(attrition_html).write_text(attrition_page(wide, "Attrition of the run", note, index=True, lead=lead))
     attrition_figure(wide).savefig(attrition_png, dpi=110)
-    Path(run_info_html).write_text(run_info_page(effective_config(config), package_versions()))
+    lead = ""
+    if run_summary is not None:
+        lead = throughput_html(json.loads(Path(run_summary).read_text())["throughput"])
+    Path(run_info_html).write_text(run_info_page(effective_config(config), package_versions(), lead=lead))
     return wide
