@@ -112,6 +112,14 @@ def print_run(run: dict[str, Any], cores: int) -> None:
         )
 
 
+def _stage_ratio(run: dict[str, Any], base: dict[str, Any], stage: str) -> str:
+    """A stage's CPU per light curve in ``run`` over that in ``base`` (the throughputs), as text."""
+    now, then = run["stages"].get(stage), base["stages"][stage]
+    if now is None or not then["cpu_ms_per_light_curve"] > 0:
+        return ""
+    return f"{now['cpu_ms_per_light_curve'] / then['cpu_ms_per_light_curve']:.2f}"
+
+
 def print_scaling(runs: list[dict[str, Any]]) -> None:
     """Per mix, the CPU cost per light curve at each N and its ratio to the smallest N."""
     for mix in dict.fromkeys(r["mix"] for r in runs):
@@ -119,19 +127,16 @@ def print_scaling(runs: list[dict[str, Any]]) -> None:
         if len(of_mix) < 2:
             continue
         base = of_mix[0]["throughput"]
-        print(f"\n== cost per light curve against N, {mix} mix (ratio to N = {of_mix[0]['stars']}; flat = 1.00)")
+        print(
+            f"\n== cost per light curve against N, {mix} mix (ratio to N = {of_mix[0]['stars']}; flat = 1.00)"
+        )
         stages = [s for s in MAIN_STAGES if s in base["stages"]]
         print(f"   {'N':>7s}{'CPU ms/lc':>11s}{'ratio':>7s}" + "".join(f"{s:>14s}" for s in stages))
         for run in of_mix:
             t = run["throughput"]
             total = 1000.0 * t["cpu_s"] / t["light_curves"]
             ratio = total / (1000.0 * base["cpu_s"] / base["light_curves"])
-            cells = "".join(
-                f"{t['stages'][s]['cpu_ms_per_light_curve'] / base['stages'][s]['cpu_ms_per_light_curve']:>14.2f}"
-                if s in t["stages"] and base["stages"][s]["cpu_ms_per_light_curve"] > 0
-                else f"{'':>14s}"
-                for s in stages
-            )
+            cells = "".join(f"{_stage_ratio(t, base, s):>14s}" for s in stages)
             print(f"   {run['stars']:>7d}{total:>11.2f}{ratio:>7.2f}{cells}")
         peak = {r["stars"]: max(s["max_rss_mb"] for s in r["throughput"]["stages"].values()) for r in of_mix}
         print("   peak memory of a job (MB): " + ", ".join(f"N={n}: {m:.0f}" for n, m in peak.items()))
@@ -147,7 +152,7 @@ def main() -> None:
     parser.add_argument("--mix", nargs="+", choices=sorted(MIXES), default=["survey"],
                         help="signal mixes to run (default survey)")  # fmt: skip
     parser.add_argument("--signal-fraction", type=float, default=MIXES["survey"],
-                        help="share of stars with an injected signal in the survey mix (default 0.05)")  # fmt: skip
+                        help="share of stars with a signal in the survey mix (default 0.05)")  # fmt: skip
     parser.add_argument("--cores", type=int, default=2, help="snakemake --cores (default 2)")
     parser.add_argument("--shards", type=int, default=2, help="shards per bin (default 2)")
     parser.add_argument("--bins", nargs="+", default=None, metavar="BIN",

@@ -1,7 +1,7 @@
 """Snakemake adapter: the run's report pages (attrition of every bin, configuration and versions)."""
 
 from lcpipe.stages.logs import log_to
-from lcpipe.stages.report import write_run_report
+from lcpipe.stages.run_report import write_run_report
 
 if __name__ == "__main__":
     with log_to(snakemake.log[0]):

@@ -10,7 +10,17 @@ import pytest
 from lcpipe.cli import SUBCOMMANDS, build_parser, main, subcommand_module
 
 #: Modules the command line's start-up (``--help``, ``--version``) must not import.
-HEAVY = ("numpy", "pandas", "pyarrow", "astropy", "astroquery", "celerite2", "matplotlib", "snakemake", "scipy")
+HEAVY = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "astropy",
+    "astroquery",
+    "celerite2",
+    "matplotlib",
+    "snakemake",
+    "scipy",
+)
 
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)
@@ -67,6 +77,9 @@ def test_a_subcommand_imports_only_what_it_needs():
 
 
 def test_import_lcpipe_is_light_and_still_offers_the_light_curve():
-    code = "import sys, lcpipe; heavy = 'numpy' in sys.modules; lcpipe.LightCurve; print(heavy, 'numpy' in sys.modules)"
+    code = (
+        "import sys, lcpipe; heavy = 'numpy' in sys.modules; lcpipe.LightCurve; "
+        "print(heavy, 'numpy' in sys.modules)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.split() == ["False", "True"]

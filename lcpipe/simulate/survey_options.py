@@ -163,7 +163,9 @@ class SurveySimOptions:
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "kind_fractions", _pairs(self.kind_fractions))
         if self.signal_fraction is not None:
-            object.__setattr__(self, "kind_fractions", _with_signal_fraction(self.kind_fractions, self.signal_fraction))
+            object.__setattr__(
+                self, "kind_fractions", _with_signal_fraction(self.kind_fractions, self.signal_fraction)
+            )
         self._validate()
 
     def _validate(self) -> None:

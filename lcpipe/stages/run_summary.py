@@ -83,7 +83,9 @@ def job_times(benchmark_dir: str | Path) -> pd.DataFrame:
             continue
         frame = pd.read_csv(tsv, sep="\t")
         values = {
-            name: float(pd.to_numeric(frame[column], errors="coerce").iloc[0]) if column in frame else math.nan
+            name: float(pd.to_numeric(frame[column], errors="coerce").iloc[0])
+            if column in frame
+            else math.nan
             for column, name in BENCHMARK_COLUMNS.items()
         }
         sources = tsv.with_name(tsv.name.removesuffix(".tsv") + SOURCE_TIMINGS_SUFFIX)
@@ -262,7 +264,9 @@ def build_run_summary(
     bins: dict[str, list[dict[str, Any]]] = {}
     for path in tables:
         bins.setdefault(Path(path).parent.name, []).append(stage_counts(path))
-    n_light_curves = sum(c["rows"] for counts in bins.values() for c in counts if c["table"] == MANIFEST_TABLE)
+    n_light_curves = sum(
+        c["rows"] for counts in bins.values() for c in counts if c["table"] == MANIFEST_TABLE
+    )
     rules = rule_times(benchmark_dir)
     walls = [r["wall_s_total"] for r in rules.values() if not math.isnan(r["wall_s_total"])]
     return {
