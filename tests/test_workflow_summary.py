@@ -169,6 +169,7 @@ def test_cli_prints_a_run_summary(bin_tables, tmp_path, capsys):
     assert "bin 13_13.5:" in out
     assert "failures: 3 (source, stage) rows" in out
     assert "missing_file 1, missing_status 1" in out
+    assert "throughput: 3 light curves in 0.0 s wall" in out  # no benchmarks: no rates
 
 
 @pytest.mark.parametrize(
