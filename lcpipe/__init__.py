@@ -1,7 +1,28 @@
-"""lcpipe: event search in survey light curves (microlensing anomalies and Bayesian dips)."""
+"""lcpipe: event search in survey light curves (microlensing anomalies and Bayesian dips).
+
+``LightCurve`` and ``read_lightcurve`` are loaded on first use, so that ``import lcpipe`` (and every
+``lcpipe.<module>`` import, the command line's start-up among them) costs no numpy or pandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from lcpipe._version import __version__
-from lcpipe.io import read_lightcurve
-from lcpipe.lightcurve import LightCurve
+
+if TYPE_CHECKING:
+    from lcpipe.io import read_lightcurve
+    from lcpipe.lightcurve import LightCurve
 
 __all__ = ["LightCurve", "__version__", "read_lightcurve"]
+
+#: Public names loaded on first access → the module that defines them.
+_LAZY = {"LightCurve": "lcpipe.lightcurve", "read_lightcurve": "lcpipe.io"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import ``LightCurve`` / ``read_lightcurve`` when first asked for (PEP 562)."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'lcpipe' has no attribute {name!r}")

@@ -173,7 +173,8 @@ rule bin_report:
 
 rule run_report:
     input:
-        expand(result("{mag_bin}", "report", "attrition.tsv"), mag_bin=BINS),
+        attrition=expand(result("{mag_bin}", "report", "attrition.tsv"), mag_bin=BINS),
+        summary=result("run_summary.json"),
     output:
         attrition=report(
             result("report", "attrition.html"),

@@ -18,6 +18,7 @@ rule simulate_demo:
     params:
         seed=config["demo"]["seed"],
         stars_per_bin=config["demo"]["stars_per_bin"],
+        signal_fraction=config["demo"]["signal_fraction"],
         bins=BINS,
         version=LCPIPE_VERSION,
     script:

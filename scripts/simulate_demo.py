@@ -10,4 +10,5 @@ if __name__ == "__main__":
             seed=snakemake.params.seed,
             bins=snakemake.params.bins,
             stars_per_bin=snakemake.params.stars_per_bin,
+            signal_fraction=snakemake.params.signal_fraction,
         )

@@ -8,7 +8,8 @@ import pytest
 
 from lcpipe.report.attrition import attrition_table, combine_attrition
 from lcpipe.report.html import candidates_page, run_info_page, table_html
-from lcpipe.stages.report import write_bin_report, write_run_report
+from lcpipe.stages.report import write_bin_report
+from lcpipe.stages.run_report import write_run_report
 from lcpipe.tables import write_table
 
 

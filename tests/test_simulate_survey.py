@@ -15,6 +15,7 @@ from lcpipe.simulate.catalogs import GAIA_EPOCH, INDEX_EPOCH, propagate
 from lcpipe.simulate.caustics import anomaly_delta_mag
 from lcpipe.simulate.injections import PARAMETER_COLUMNS
 from lcpipe.simulate.stars import assign_kinds
+from lcpipe.simulate.survey_options import DEFAULT_KIND_FRACTIONS
 
 SMALL = {"seed": 7, "mag_bins": ["12_12.5", "13_13.5"], "stars_per_bin": 24, "stars_per_index_file": 10}
 DAT2_DTYPE = [
@@ -233,6 +234,22 @@ def test_default_kind_mix_has_enough_microlensing():
     assert 0.3 <= counts["none"] / len(kinds) <= 0.45
     assert counts["broken"] == 2
     assert counts["missing"] == 1
+
+
+def test_signal_fraction_keeps_the_signal_mix_and_fills_the_rest_with_quiet_stars():
+    options = SurveySimOptions(stars_per_bin=1000, signal_fraction=0.05)
+    counts = pd.Series([k for per_bin in assign_kinds(options) for k in per_bin]).value_counts()
+    signals = counts.drop(["none", "broken", "missing"])
+    assert signals.sum() == 3 * 50  # 5 % of each bin's 1000 stars
+    default = dict(DEFAULT_KIND_FRACTIONS)
+    for kind, count in signals.items():  # each kind keeps its share of the signals (10 of 50 pspl stars)
+        assert count == pytest.approx(3 * 50 * default[kind] / (1 - default["none"]), abs=3)
+    assert SurveySimOptions(signal_fraction=None).kind_fractions == DEFAULT_KIND_FRACTIONS
+    assert dict(SurveySimOptions(signal_fraction=0.0).kind_fractions)["dip"] == 0.0
+    with pytest.raises(ValueError, match="signal_fraction"):
+        SurveySimOptions(signal_fraction=1.5)
+    with pytest.raises(ValueError, match="signal_fraction"):
+        SurveySimOptions(kind_fractions={"none": 1.0}, signal_fraction=0.1)
 
 
 def test_options_from_plain_values_and_bad_options():

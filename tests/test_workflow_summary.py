@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,13 @@ from lcpipe import __version__
 from lcpipe.cli import provenance as provenance_cli
 from lcpipe.stages.failures import FAILURE_COLUMNS, collect_failures, write_bin_failures
 from lcpipe.stages.provenance import file_checksum, stage_provenance
-from lcpipe.stages.run_summary import build_run_summary, rule_times, write_run_summary
+from lcpipe.stages.run_summary import (
+    build_run_summary,
+    job_times,
+    rule_times,
+    run_throughput,
+    write_run_summary,
+)
 from lcpipe.tables import read_provenance, read_table, write_table
 
 BENCHMARK_HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
@@ -162,6 +169,7 @@ def test_cli_prints_a_run_summary(bin_tables, tmp_path, capsys):
     assert "bin 13_13.5:" in out
     assert "failures: 3 (source, stage) rows" in out
     assert "missing_file 1, missing_status 1" in out
+    assert "throughput: 3 light curves in 0.0 s wall" in out  # no benchmarks: no rates
 
 
 @pytest.mark.parametrize(
@@ -196,3 +204,73 @@ def test_cli_describes_every_output_of_the_demo_run(demo_run, capsys):
         assert _cli(path) == 0, path
     out = capsys.readouterr().out
     assert out.count("lcpipe version:") == len(demo_run.tables()) + 1
+
+
+def _benchmark(bench, rule, name, wall, cpu, rss, end, sources=None):
+    path = bench / rule / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(BENCHMARK_HEADER + f"{wall}\t0:00:00\t{rss}\t1\t1\t1\t0\t0\t50\t{cpu}\n")
+    os.utime(path, (end, end))
+    if sources is not None:
+        rows = "".join(f"s{i}\t{t}\n" for i, t in enumerate(sources))
+        path.with_name(path.stem + ".sources.tsv").write_text("source_id\telapsed_s\n" + rows)
+    return path
+
+
+def test_throughput_spans_the_jobs_and_costs_every_stage_per_light_curve(tmp_path):
+    bench = tmp_path / "benchmarks"
+    _benchmark(bench, "simulate_demo", "demo.tsv", 50.0, 49.0, 300.0, end=1000.0)  # not counted
+    _benchmark(bench, "tag", "13_13.5/0.tsv", 4.0, 3.0, 150.0, end=1010.0, sources=[1.0, 1.5])
+    _benchmark(bench, "tag", "13_13.5/1.tsv", 6.0, 5.0, 250.0, end=1012.0, sources=[2.0, 2.5])
+    _benchmark(bench, "run_summary", "run.tsv", 2.0, 1.0, 100.0, end=1026.0)
+    out = run_throughput(job_times(bench), 40)
+    assert out["light_curves"] == 40
+    assert out["wall_s"] == pytest.approx(20.0)  # tag 0 starts at 1006, run_summary ends at 1026
+    assert out["job_wall_s"] == pytest.approx(12.0)
+    assert out["cpu_s"] == pytest.approx(9.0)
+    assert out["light_curves_per_s"] == pytest.approx(2.0)
+    assert out["light_curves_per_core_s"] == pytest.approx(40 / 12)
+    assert out["light_curves_per_cpu_s"] == pytest.approx(40 / 9)
+    assert out["busy_cores"] == pytest.approx(0.6)
+    assert set(out["stages"]) == {"tag", "run_summary"}
+    tag = out["stages"]["tag"]
+    assert tag["jobs"] == 2
+    assert tag["wall_ms_per_light_curve"] == pytest.approx(250.0)
+    assert tag["cpu_ms_per_light_curve"] == pytest.approx(200.0)
+    assert tag["cpu_share"] == pytest.approx(8 / 9)
+    assert tag["max_rss_mb"] == 250.0
+    assert tag["source_ms_per_light_curve"] == pytest.approx(175.0)
+    assert tag["overhead_s_per_job"] == pytest.approx(1.5)  # (10 s wall - 7 s on sources) / 2 jobs
+    assert "source_ms_per_light_curve" not in out["stages"]["run_summary"]
+
+
+def test_throughput_of_no_jobs_is_undefined_not_infinite(tmp_path):
+    out = run_throughput(job_times(tmp_path / "absent"), 10)
+    assert out["light_curves_per_s"] is None
+    assert out["light_curves_per_cpu_s"] is None
+    assert out["stages"] == {}
+
+
+def test_run_summary_throughput_counts_the_manifest_rows(bin_tables, tmp_path):
+    bench = tmp_path / "benchmarks"
+    _benchmark(bench, "tag", "13_13.5/0.tsv", 3.0, 2.0, 150.0, end=1003.0)
+    summary = build_run_summary(bin_tables, [], bench, config={})
+    assert summary["throughput"]["light_curves"] == 3  # manifest.parquet of the bin has 3 rows
+    assert summary["throughput"]["light_curves_per_s"] == pytest.approx(1.0)
+    assert json.loads(json.dumps(summary, default=str))["throughput"]["stages"]["tag"]["jobs"] == 1
+
+
+@pytest.mark.workflow
+def test_demo_run_reports_its_throughput(demo_run):
+    summary = json.loads((demo_run.results / "run_summary.json").read_text())
+    throughput = summary["throughput"]
+    n_bins, stars = len(demo_run.config["bins"]), demo_run.config["demo"]["stars_per_bin"]
+    assert throughput["light_curves"] == n_bins * stars
+    assert throughput["light_curves_per_s"] > 0
+    assert 0 < throughput["cpu_s"] <= throughput["job_wall_s"] * 2  # a job may use a little more than a core
+    assert {"tag", "pspl_fit", "dip_events", "anomaly_scan", "plots"} <= set(throughput["stages"])
+    assert "simulate_demo" not in throughput["stages"]
+    assert throughput["stages"]["tag"]["jobs"] == n_bins * demo_run.config["shards"]
+    page = (demo_run.results / "report" / "run_info.html").read_text()
+    assert "<h2>Throughput</h2>" in page
+    assert f"{throughput['light_curves']} light curves in" in page

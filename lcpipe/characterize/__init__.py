@@ -3,7 +3,27 @@
 May import lcpipe.io, lcpipe.lightcurve and lcpipe.tables; the characterize stage is lcpipe.stages.catalogs.
 """
 
-from lcpipe.characterize.candidates import CharacterizeOptions, characterize
-from lcpipe.characterize.remote import OnlineCatalogError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lcpipe.characterize.candidates import CharacterizeOptions, characterize
+    from lcpipe.characterize.remote import OnlineCatalogError
 
 __all__ = ["CharacterizeOptions", "OnlineCatalogError", "characterize"]
+
+#: Public names → the module that defines them, imported on first access (PEP 562), so that importing
+#: one submodule (such as the catalog reader) does not load astropy and astroquery with the whole package.
+_LAZY = {
+    "CharacterizeOptions": "lcpipe.characterize.candidates",
+    "characterize": "lcpipe.characterize.candidates",
+    "OnlineCatalogError": "lcpipe.characterize.remote",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import astropy.units as u
 import numpy as np
-from astropy.coordinates import SkyCoord, search_around_sky
 
 _MAS_TO_RAD = np.pi / (180.0 * 3.6e6)
 
@@ -113,6 +111,9 @@ def nearest_within(
     cgood = np.flatnonzero(np.isfinite(cra) & np.isfinite(cdec) & (np.abs(cdec) <= 90.0))
     if good.size == 0 or cgood.size == 0:
         return MatchResult(index, sep, count)
+    import astropy.units as u  # here, not at the top: the tag stage imports this module for its VSX match
+    from astropy.coordinates import SkyCoord, search_around_sky
+
     cand = SkyCoord(ra=ra[good] * u.deg, dec=dec[good] * u.deg)
     cat = SkyCoord(ra=cra[cgood] * u.deg, dec=cdec[cgood] * u.deg)
     i_cand, i_cat, sep2d, _ = search_around_sky(cand, cat, radius_arcsec * u.arcsec)

@@ -141,4 +141,18 @@ def format_run_summary(data: Mapping[str, Any], path: str | Path) -> str:
             f"{times['max_rss_mb']:>11.0f}"
         )
     lines.append(f"wall time, sum over jobs: {data.get('wall_s_total', float('nan')):.1f} s")
+    throughput = data.get("throughput")
+    if throughput:  # run summaries of earlier versions have none
+        rates = [
+            ("per second", "light_curves_per_s"),
+            ("per core-second", "light_curves_per_core_s"),
+            ("per CPU second", "light_curves_per_cpu_s"),
+        ]
+        shown = ", ".join(
+            f"{throughput[key]:.3g} {label}" for label, key in rates if throughput.get(key) is not None
+        )
+        lines.append(
+            f"throughput: {throughput['light_curves']} light curves in {throughput['wall_s']:.1f} s wall"
+            + (f": {shown}" if shown else "")
+        )
     return "\n".join(lines)

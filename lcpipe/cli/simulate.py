@@ -40,6 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"index rows per magnitude bin (default {_SURVEY.stars_per_bin})",
     )
     parser.add_argument(
+        "--signal-fraction",
+        type=float,
+        default=None,
+        metavar="F",
+        help="share of stars with an injected signal, the signal kinds in their default proportions "
+        "(0.05 is survey-like; default: the rich demo mix)",
+    )
+    parser.add_argument(
         "--bins",
         nargs="+",
         default=list(_SURVEY.mag_bins),
@@ -82,7 +90,15 @@ def run(args: argparse.Namespace) -> int:
     """Write the survey (and Roman events) and print what was written; returns 0."""
     out_dir, bins = _split_out_dir(args)
     start = time.perf_counter()
-    options = SurveySimOptions(seed=args.seed, stars_per_bin=args.stars_per_bin, mag_bins=tuple(bins))
+    try:
+        options = SurveySimOptions(
+            seed=args.seed,
+            stars_per_bin=args.stars_per_bin,
+            mag_bins=tuple(bins),
+            signal_fraction=args.signal_fraction,
+        )
+    except ValueError as error:
+        args.parser.error(str(error))
     tree = simulate_survey(out_dir, options=options)
     truth = tree.truth
     print(f"survey: {len(truth)} index rows in {len(tree.mag_bins)} bins ({', '.join(tree.mag_bins)})")

@@ -329,8 +329,11 @@ def package_versions(names: Sequence[str] = REPORTED_PACKAGES) -> dict[str, str]
     return versions
 
 
-def run_info_page(config: Mapping[str, Any], versions: Mapping[str, str]) -> str:
-    """Versions of lcpipe and its main dependencies, and the full configuration the run used."""
+def run_info_page(config: Mapping[str, Any], versions: Mapping[str, str], lead: str = "") -> str:
+    """Versions of lcpipe and its main dependencies, and the full configuration the run used.
+
+    ``lead`` (HTML, such as :func:`lcpipe.report.throughput.throughput_html`) comes first.
+    """
     version_table = pd.DataFrame({"package": list(versions), "version": list(versions.values())})
     config_text = yaml.safe_dump(dict(config), sort_keys=False, default_flow_style=False)
     body = (
@@ -340,4 +343,4 @@ def run_info_page(config: Mapping[str, Any], versions: Mapping[str, str]) -> str
         + html.escape(config_text)
         + "</pre>"
     )
-    return page("Run configuration and versions", body)
+    return page("Run configuration and versions", body, lead=lead)

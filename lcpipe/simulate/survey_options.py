@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -31,6 +32,20 @@ def parse_mag_bin(name: str) -> tuple[float, float]:
 def _pairs(value: object) -> tuple[tuple[str, float], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     return tuple((str(k), float(v)) for k, v in items)  # type: ignore[union-attr]
+
+
+def _with_signal_fraction(
+    fractions: tuple[tuple[str, float], ...], signal_fraction: float
+) -> tuple[tuple[str, float], ...]:
+    """``fractions`` rescaled so that the signal kinds (all but ``none``) add up to ``signal_fraction``."""
+    if not 0.0 <= signal_fraction <= 1.0:
+        raise ValueError(f"SurveySimOptions.signal_fraction must lie in [0, 1], got {signal_fraction}")
+    signals = math.fsum(f for kind, f in fractions if kind != "none")
+    if signals <= 0.0 and signal_fraction > 0.0:
+        raise ValueError("SurveySimOptions.signal_fraction > 0 needs a signal kind in kind_fractions")
+    scale = signal_fraction / signals if signals > 0.0 else 0.0
+    rescaled = tuple((kind, f * scale) for kind, f in fractions if kind != "none")
+    return (("none", 1.0 - signal_fraction), *rescaled)
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,10 @@ class SurveySimOptions:
         Probability that a star has one unflagged 0.3-0.8 mag outlier / one saturated point.
     kind_fractions : tuple of (kind, fraction)
         Share of each kind per bin (rounded by largest remainders).
+    signal_fraction : float or None
+        Share of stars with an injected signal (every kind but ``none``), in [0, 1]: the signal kinds keep
+        their proportions in ``kind_fractions`` and ``none`` takes the rest (0.05 gives a survey-like mix).
+        None (the default) keeps ``kind_fractions`` as given.
     include_broken : bool
         Add one empty and one garbage ``.dat2`` (kind ``broken``) and one index row without a file
         (kind ``missing``), taken from ``none`` slots.
@@ -120,6 +139,7 @@ class SurveySimOptions:
     outlier_probability: float = 0.2
     saturated_probability: float = 0.2
     kind_fractions: tuple[tuple[str, float], ...] = DEFAULT_KIND_FRACTIONS
+    signal_fraction: float | None = None
     include_broken: bool = True
     injections: InjectionRanges = field(default_factory=InjectionRanges)
     anomaly: AnomalyCriteria = field(default_factory=AnomalyCriteria)
@@ -142,6 +162,10 @@ class SurveySimOptions:
         for name in ("cameras_per_star", "camera_offset_mag", "cadence_days", "error_scale"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "kind_fractions", _pairs(self.kind_fractions))
+        if self.signal_fraction is not None:
+            object.__setattr__(
+                self, "kind_fractions", _with_signal_fraction(self.kind_fractions, self.signal_fraction)
+            )
         self._validate()
 
     def _validate(self) -> None:

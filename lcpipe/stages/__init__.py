@@ -16,7 +16,7 @@ dips.smk                  :mod:`~lcpipe.stages.dips`
 after_detection.smk       :mod:`~lcpipe.stages.join`, :mod:`~lcpipe.stages.filter`,
                           :mod:`~lcpipe.stages.catalogs` (characterize, vetting),
                           :mod:`~lcpipe.stages.plots` (with :mod:`~lcpipe.stages.microlensing_plots`),
-                          :mod:`~lcpipe.stages.report`
+                          :mod:`~lcpipe.stages.report` (a bin's pages), :mod:`~lcpipe.stages.run_report`
 classify.smk              :mod:`~lcpipe.stages.classify`
 evaluation.smk            :mod:`~lcpipe.stages.evaluation`
 summary.smk               :mod:`~lcpipe.stages.ledger`, :mod:`~lcpipe.stages.failures`,

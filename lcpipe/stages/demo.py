@@ -9,7 +9,12 @@ from lcpipe.simulate.survey import SurveySimOptions, SurveyTree, simulate_survey
 
 
 def write_demo_survey(
-    truth_path: str | Path, *, seed: int, bins: Sequence[str], stars_per_bin: int
+    truth_path: str | Path,
+    *,
+    seed: int,
+    bins: Sequence[str],
+    stars_per_bin: int,
+    signal_fraction: float | None = None,
 ) -> SurveyTree:
     """Write the demo survey into the folder of ``truth_path`` (its ``truth.parquet`` is written last).
 
@@ -23,6 +28,11 @@ def write_demo_survey(
         Magnitude bin labels, in the run's order.
     stars_per_bin : int
         Stars simulated per bin.
+    signal_fraction : float, optional
+        Share of stars with an injected signal (:class:`~lcpipe.simulate.survey.SurveySimOptions`); None
+        keeps the demo's rich mix.
     """
-    options = SurveySimOptions(seed=seed, mag_bins=tuple(bins), stars_per_bin=stars_per_bin)
+    options = SurveySimOptions(
+        seed=seed, mag_bins=tuple(bins), stars_per_bin=stars_per_bin, signal_fraction=signal_fraction
+    )
     return simulate_survey(Path(truth_path).parent, options=options)

@@ -1,5 +1,6 @@
 """Run summary: per-bin and per-stage source counts, the failures, the ledger totals (every entry of the
-layout by disposition and status, per bin and for the run), and the time spent per rule.
+layout by disposition and status, per bin and for the run), the time spent per rule and the run's
+throughput (light curves per second, cost per light curve of every stage).
 
 Written as ``results/run_summary.json`` at the end of every run; ``lcpipe provenance`` prints it.
 """
@@ -28,6 +29,12 @@ BENCHMARK_COLUMNS = {"s": "wall_s", "max_rss": "max_rss_mb", "cpu_time": "cpu_s"
 #: Suffix of the per-source timing tables written beside the benchmarks (see lcpipe.stages.runner).
 SOURCE_TIMINGS_SUFFIX = ".sources.tsv"
 
+#: Rules left out of the run's throughput: they write the demo's input, they do not search it.
+EXCLUDED_RULES = ("simulate_demo",)
+
+#: The stage table whose rows are the light curves a run saw (one per source of a bin).
+MANIFEST_TABLE = "manifest.parquet"
+
 
 def stage_counts(path: str | Path) -> dict[str, Any]:
     """Source counts of one stage table.
@@ -53,13 +60,44 @@ def stage_counts(path: str | Path) -> dict[str, Any]:
     return counts
 
 
-def rule_times(benchmark_dir: str | Path) -> dict[str, dict[str, float]]:
-    """Time and memory per rule from Snakemake's benchmark TSVs ``<benchmark_dir>/<rule>/**.tsv``.
+def job_times(benchmark_dir: str | Path) -> pd.DataFrame:
+    """One row per benchmarked job, from Snakemake's benchmark TSVs ``<benchmark_dir>/<rule>/**.tsv``.
 
     Parameters
     ----------
     benchmark_dir : path-like
-        The ``results/benchmarks`` folder (may be missing: then the result is empty).
+        The ``results/benchmarks`` folder (may be missing: then the table is empty).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``rule``, ``wall_s`` and ``cpu_s`` (seconds), ``max_rss_mb`` (MB; NaN where Snakemake
+        could not measure), ``end_s`` (the TSV's modification time, POSIX seconds: Snakemake writes it
+        when the job ends) and ``source_s`` (seconds spent on the job's sources according to its
+        ``.sources.tsv`` beside the benchmark, NaN for jobs without one).
+    """
+    root = Path(benchmark_dir)
+    rows = []
+    for tsv in sorted(root.glob("*/**/*.tsv")):
+        if tsv.name.endswith(SOURCE_TIMINGS_SUFFIX):  # seconds per source, not a job's benchmark
+            continue
+        frame = pd.read_csv(tsv, sep="\t")
+        values = {
+            name: float(pd.to_numeric(frame[column], errors="coerce").iloc[0])
+            if column in frame
+            else math.nan
+            for column, name in BENCHMARK_COLUMNS.items()
+        }
+        sources = tsv.with_name(tsv.name.removesuffix(".tsv") + SOURCE_TIMINGS_SUFFIX)
+        source_s = float(pd.read_csv(sources, sep="\t")["elapsed_s"].sum()) if sources.exists() else math.nan
+        rule = tsv.relative_to(root).parts[0]
+        rows.append({"rule": rule, **values, "end_s": tsv.stat().st_mtime, "source_s": source_s})
+    columns = ["rule", *BENCHMARK_COLUMNS.values(), "end_s", "source_s"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def rule_times(benchmark_dir: str | Path) -> dict[str, dict[str, float]]:
+    """Time and memory per rule from Snakemake's benchmark TSVs (see :func:`job_times`).
 
     Returns
     -------
@@ -68,26 +106,92 @@ def rule_times(benchmark_dir: str | Path) -> dict[str, dict[str, float]]:
         ``max_rss_mb`` (MB, the largest over the rule's jobs); values Snakemake could not measure are
         left out of the sums (NaN when no job of the rule has them).
     """
-    root = Path(benchmark_dir)
-    per_rule: dict[str, list[pd.DataFrame]] = {}
-    for tsv in sorted(root.glob("*/**/*.tsv")):
-        if tsv.name.endswith(SOURCE_TIMINGS_SUFFIX):  # seconds per source, not a job's benchmark
-            continue
-        frame = pd.read_csv(tsv, sep="\t")
-        present = [c for c in BENCHMARK_COLUMNS if c in frame]
-        frame = frame[present].apply(pd.to_numeric, errors="coerce").rename(columns=BENCHMARK_COLUMNS)
-        per_rule.setdefault(tsv.relative_to(root).parts[0], []).append(frame)
     out = {}
-    for rule, frames in sorted(per_rule.items()):
-        runs = pd.concat(frames, ignore_index=True).reindex(columns=list(BENCHMARK_COLUMNS.values()))
-        out[rule] = {
-            "jobs": len(frames),
+    for rule, runs in job_times(benchmark_dir).groupby("rule", sort=True):
+        out[str(rule)] = {
+            "jobs": len(runs),
             "wall_s_total": float(runs["wall_s"].sum(min_count=1)),
             "wall_s_max": float(runs["wall_s"].max()),
             "cpu_s_total": float(runs["cpu_s"].sum(min_count=1)),
             "max_rss_mb": float(runs["max_rss_mb"].max()),
         }
     return out
+
+
+def _per_light_curve_ms(seconds: float, n_light_curves: int) -> float:
+    return 1000.0 * seconds / n_light_curves if n_light_curves > 0 else math.nan
+
+
+def _ratio(count: float, seconds: float) -> float | None:
+    return count / seconds if seconds > 0 else None
+
+
+def run_throughput(
+    jobs: pd.DataFrame,
+    n_light_curves: int,
+    *,
+    excluded_rules: Sequence[str] = EXCLUDED_RULES,
+) -> dict[str, Any]:
+    """Light curves per second of a run and the cost per light curve of every stage.
+
+    Parameters
+    ----------
+    jobs : DataFrame
+        :func:`job_times` of the run.
+    n_light_curves : int
+        Light curves the run saw (rows of the bins' manifests).
+    excluded_rules : sequence of str
+        Rules that are not part of the search (the demo generator), left out of every figure.
+
+    Returns
+    -------
+    dict
+        ``light_curves``; ``wall_s``, the span from the first timed job's start to the last one's end
+        (benchmark file times; a resumed run counts its pause, a run summary rerun alone covers only
+        what the benchmarks hold); ``job_wall_s``, the wall seconds of every timed job added up (each
+        job holds one core while it runs: every rule has ``threads: 1``); ``cpu_s``, their CPU
+        seconds; ``busy_cores``, ``job_wall_s / wall_s``; ``light_curves_per_s`` (per second of the
+        run's wall time), ``light_curves_per_core_s`` (per second of a core held by a job) and
+        ``light_curves_per_cpu_s`` (per CPU second), None when undefined; ``excluded_rules``; and
+        ``stages``: rule → ``jobs``,
+        ``wall_s``, ``cpu_s``, ``wall_ms_per_light_curve``, ``cpu_ms_per_light_curve``,
+        ``cpu_share`` (of the run's CPU seconds), ``max_rss_mb`` and, for the per-source stages,
+        ``source_ms_per_light_curve`` (time in the per-source loop; the rest of the wall time is the
+        jobs' fixed overhead: start-up, imports, table reads and writes) and ``overhead_s_per_job``.
+    """
+    timed = jobs[~jobs["rule"].isin(list(excluded_rules))]
+    wall = float(timed["end_s"].max() - (timed["end_s"] - timed["wall_s"]).min()) if len(timed) else 0.0
+    job_wall, cpu = float(timed["wall_s"].sum()), float(timed["cpu_s"].sum())
+    total_cpu = cpu if cpu > 0 else math.nan
+    stages: dict[str, dict[str, float]] = {}
+    for rule, runs in timed.groupby("rule", sort=True):
+        wall_s, cpu_s = float(runs["wall_s"].sum(min_count=1)), float(runs["cpu_s"].sum(min_count=1))
+        entry = {
+            "jobs": len(runs),
+            "wall_s": wall_s,
+            "cpu_s": cpu_s,
+            "wall_ms_per_light_curve": _per_light_curve_ms(wall_s, n_light_curves),
+            "cpu_ms_per_light_curve": _per_light_curve_ms(cpu_s, n_light_curves),
+            "cpu_share": cpu_s / total_cpu,
+            "max_rss_mb": float(runs["max_rss_mb"].max()),
+        }
+        if runs["source_s"].notna().any():
+            source_s = float(runs["source_s"].sum())
+            entry["source_ms_per_light_curve"] = _per_light_curve_ms(source_s, n_light_curves)
+            entry["overhead_s_per_job"] = (wall_s - source_s) / len(runs)
+        stages[str(rule)] = entry
+    return {
+        "light_curves": int(n_light_curves),
+        "wall_s": wall,
+        "job_wall_s": job_wall,
+        "cpu_s": cpu,
+        "busy_cores": _ratio(job_wall, wall),
+        "light_curves_per_s": _ratio(n_light_curves, wall),
+        "light_curves_per_core_s": _ratio(n_light_curves, job_wall),
+        "light_curves_per_cpu_s": _ratio(n_light_curves, cpu),
+        "excluded_rules": list(excluded_rules),
+        "stages": stages,
+    }
 
 
 def failure_listing(failure_tables: Sequence[str | Path], max_listed: int) -> dict[str, Any]:
@@ -154,11 +258,15 @@ def build_run_summary(
         ``lcpipe_version``, ``config_hash``, ``generated_utc``, ``bins`` (bin → list of
         :func:`stage_counts` entries), ``failures`` (:func:`failure_listing`), ``ledger``
         (:func:`lcpipe.stages.ledger.run_ledger_totals`: per bin, unbinned and run), ``rules``
-        (:func:`rule_times`), ``wall_s_total`` (sum over all benchmarked jobs, seconds) and ``config``.
+        (:func:`rule_times`), ``wall_s_total`` (sum over all benchmarked jobs, seconds), ``throughput``
+        (:func:`run_throughput`, the light curves being the manifest rows of every bin) and ``config``.
     """
     bins: dict[str, list[dict[str, Any]]] = {}
     for path in tables:
         bins.setdefault(Path(path).parent.name, []).append(stage_counts(path))
+    n_light_curves = sum(
+        c["rows"] for counts in bins.values() for c in counts if c["table"] == MANIFEST_TABLE
+    )
     rules = rule_times(benchmark_dir)
     walls = [r["wall_s_total"] for r in rules.values() if not math.isnan(r["wall_s_total"])]
     return {
@@ -170,6 +278,7 @@ def build_run_summary(
         "ledger": run_ledger_totals(ledgers, unbinned),
         "rules": rules,
         "wall_s_total": math.fsum(walls),
+        "throughput": run_throughput(job_times(benchmark_dir), n_light_curves),
         "config": dict(config),
     }
 

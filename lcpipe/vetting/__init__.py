@@ -3,6 +3,25 @@
 May import lcpipe.characterize, lcpipe.io, lcpipe.lightcurve; the vetting stage is lcpipe.stages.catalogs.
 """
 
-from lcpipe.vetting.candidates import VettingOptions, vet
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lcpipe.vetting.candidates import VettingOptions, vet
 
 __all__ = ["VettingOptions", "vet"]
+
+#: Public names → the module that defines them, imported on first access (PEP 562), so that importing
+#: one submodule (such as the VSX matcher of the tag stage) does not load astroquery with the whole package.
+_LAZY = {
+    "VettingOptions": "lcpipe.vetting.candidates",
+    "vet": "lcpipe.vetting.candidates",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
