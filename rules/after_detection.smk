@@ -98,6 +98,8 @@ rule vetting:
 rule plots:
     input:
         result("{mag_bin}", "vetted.parquet"),
+        dip_curves=shard_files("dip_curves"),
+        clusters=result("{mag_bin}", "anomaly_clusters.parquet"),
     output:
         pngs=report(
             directory(result("{mag_bin}", "plots")),

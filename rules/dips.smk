@@ -7,6 +7,7 @@ rule dip_events:
         tags=result("{mag_bin}", "tags.parquet"),
     output:
         result("{mag_bin}", "shards", "dips_{shard}.parquet"),
+        curves=result("{mag_bin}", "shards", "dip_curves_{shard}.parquet"),
     log:
         log_file("dip_events", "{mag_bin}", "{shard}"),
         timings=timing_file("dip_events", "{mag_bin}", "{shard}"),

@@ -13,4 +13,5 @@ if __name__ == "__main__":
             read=snakemake.params.read,
             cleaning=snakemake.params.cleaning,
             timings=snakemake.log.timings,
+            curves_output=snakemake.output.curves,
         )

@@ -16,4 +16,6 @@ if __name__ == "__main__":
             dips=params.dips,
             pspl=params.pspl,
             anomaly=params.anomaly,
+            dip_curves=snakemake.input.dip_curves,
+            clusters=snakemake.input.clusters,
         )

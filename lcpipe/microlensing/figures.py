@@ -1,25 +1,54 @@
-"""PNG figures of an anomaly search: three-panel summary and a zoom on the best anomaly window."""
+"""PNG figures of an anomaly search: three-panel summary and a zoom on the best anomaly window.
+
+The figures take an :class:`~lcpipe.microlensing.result.AnomalyResult` or anything with the attributes
+they read (:class:`SearchLike`, e.g. the plots stage's search rebuilt from stored results), draw on a
+caller's figure when given (cleared and reused, :func:`lcpipe.plots.canvas.new_figure`) and draw dense
+light curves decimated (:func:`lcpipe.plots.decimate.decimated`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+import pandas as pd
 from matplotlib.figure import Figure
 
 from lcpipe.kernels.anomaly_scan import template_values
-from lcpipe.microlensing.result import AnomalyResult
+from lcpipe.microlensing.pspl_result import PSPLFit
+from lcpipe.plots.canvas import new_figure, save_png
+from lcpipe.plots.decimate import decimated
 from lcpipe.plots.time_axis import time_label, time_offset
 
+#: Samples of the PSPL model curve drawn per panel.
+MODEL_SAMPLES = 1500
 
-def _new_figure(height: float, width: float = 9.0) -> Figure:
-    figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)  # Agg canvas owned by the figure: no pyplot state, nothing to close
+
+class SearchLike(Protocol):
+    """What the figures read of an anomaly search (see :class:`~lcpipe.microlensing.result.AnomalyResult`)."""
+
+    status: str
+    fit: PSPLFit
+    time: np.ndarray
+    flux: np.ndarray
+    flux_err: np.ndarray
+    residuals: np.ndarray
+    clusters: pd.DataFrame
+    best: int | None
+    top: int | None
+
+    @property
+    def has_candidate(self) -> bool: ...
+
+
+def _new_figure(height: float, width: float, figure: Figure | None) -> Figure:
+    figure = new_figure(width, height, figure)
+    figure.subplots_adjust(left=0.08, right=0.98, top=1 - 0.55 / height, bottom=0.5 / height, hspace=0.12)
     return figure
 
 
-def _focus_row(result: AnomalyResult) -> int | None:
+def _focus_row(result: SearchLike) -> int | None:
     return result.best if result.best is not None else result.top
 
 
@@ -28,7 +57,7 @@ def _focus_row(result: AnomalyResult) -> int | None:
 PEAK_FRACTION, PEAK_MARGIN = 0.1, 1.5
 
 
-def _peak_window(result: AnomalyResult) -> tuple[float, float] | None:
+def _peak_window(result: SearchLike) -> tuple[float, float] | None:
     """Times (days, input frame) around the PSPL peak: where A - 1 exceeds ``PEAK_FRACTION`` of its
     maximum, widened ``PEAK_MARGIN`` times and at least one day either side. None when the fit is
     undefined or no point falls inside.
@@ -49,19 +78,21 @@ def _peak_window(result: AnomalyResult) -> tuple[float, float] | None:
 
 
 def _draw_search(
-    axes: np.ndarray, result: AnomalyResult, shift: float, window: tuple[float, float] | None
+    axes: np.ndarray, result: SearchLike, shift: float, window: tuple[float, float] | None
 ) -> None:
     """Data with the PSPL model, residuals and cluster delta chi-square on ``axes`` (shape (3,)), for
     the points in ``window`` (all points when None); times drawn minus ``shift`` days."""
     ax_data, ax_res, ax_scan = axes
     t, f, e = result.time, result.flux, result.flux_err
-    keep = np.ones(t.size, bool) if window is None else (t > window[0]) & (t < window[1])
+    inside = np.ones(t.size, bool) if window is None else (t > window[0]) & (t < window[1])
+    keep = np.zeros(t.size, bool)
+    keep[np.flatnonzero(inside)[decimated(int(inside.sum()))]] = True
     ax_data.errorbar(
         t[keep] - shift, f[keep], e[keep], fmt=".", ms=2, lw=0.5, color="0.3", alpha=0.6, label="data"
     )
     if result.fit.ok and keep.any():
         lo, hi = (t[keep].min(), t[keep].max()) if window is None else window
-        grid_t = np.linspace(lo, hi, 4000)
+        grid_t = np.linspace(lo, hi, MODEL_SAMPLES)
         ax_data.plot(grid_t - shift, result.fit.model_flux(grid_t), color="C0", lw=1.2, label="PSPL")
         ax_res.errorbar(
             t[keep] - shift, result.residuals[keep], e[keep], fmt=".", ms=2, lw=0.5, color="0.3", alpha=0.6
@@ -88,12 +119,12 @@ def _draw_search(
     ax_scan.set_xlabel(time_label(shift))
 
 
-def summary_figure(result: AnomalyResult) -> Figure:
+def summary_figure(result: SearchLike, figure: Figure | None = None) -> Figure:
     """Data with the PSPL model, residuals, and delta chi-square of the clusters against time: the whole
     light curve on the left and, when the fit has a peak with data near it, the peak on the right
-    (:func:`_peak_window`)."""
+    (:func:`_peak_window`). Drawn on ``figure`` (cleared) when given."""
     window = _peak_window(result)
-    figure = _new_figure(8.0, width=13.0 if window is not None else 9.0)
+    figure = _new_figure(8.0, 13.0 if window is not None else 9.0, figure)
     columns = 2 if window is not None else 1
     axes = figure.subplots(3, columns, sharex="col", height_ratios=[2, 1, 1], squeeze=False)
     shift = time_offset(result.time)
@@ -113,9 +144,10 @@ def summary_figure(result: AnomalyResult) -> Figure:
     return figure
 
 
-def zoom_figure(result: AnomalyResult) -> Figure:
-    """Residuals around the best anomaly (or largest cluster) with its flat and template models."""
-    figure = _new_figure(4.5)
+def zoom_figure(result: SearchLike, figure: Figure | None = None) -> Figure:
+    """Residuals around the best anomaly (or largest cluster) with its flat and template models, on
+    ``figure`` (cleared) when given."""
+    figure = _new_figure(4.5, 9.0, figure)
     ax = figure.subplots()
     focus = _focus_row(result)
     if focus is None:
@@ -161,15 +193,11 @@ def zoom_figure(result: AnomalyResult) -> Figure:
     return figure
 
 
-def save_summary_plot(result: AnomalyResult, path: str | Path) -> Path:
+def save_summary_plot(result: SearchLike, path: str | Path) -> Path:
     """Write :func:`summary_figure` as PNG; returns the path."""
-    path = Path(path)
-    summary_figure(result).savefig(path, dpi=110)
-    return path
+    return save_png(summary_figure(result), path, 110)
 
 
-def save_zoom_plot(result: AnomalyResult, path: str | Path) -> Path:
+def save_zoom_plot(result: SearchLike, path: str | Path) -> Path:
     """Write :func:`zoom_figure` as PNG; returns the path."""
-    path = Path(path)
-    zoom_figure(result).savefig(path, dpi=110)
-    return path
+    return save_png(zoom_figure(result), path, 110)
