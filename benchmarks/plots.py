@@ -49,6 +49,7 @@ def _context(folder: Path, out: Path, rows: list[dict]) -> tuple[PlotContext, ob
         options.cleaning,
         DIPS_SECTION.build(options.dips),
         float(finder.scan.window_half_width),
+        int(finder.pspl.own_flux_min_points),
         110,
         read_dip_curves(sorted(folder.glob("shards/dip_curves_*.parquet")), ids),
         _clusters_by_source(folder / "anomaly_clusters.parquet", ids),

@@ -55,8 +55,16 @@ FAMILIES = ("family_dip", "family_jump", "family_microlensing")
 def _stage_row(source_id: str, path: Path, family: str, curves: list, clusters: list) -> dict:
     """A vetted-table row as the stages make it: tag identity, dip search (its curves into ``curves``),
     PSPL fit and anomaly scan (its clusters into ``clusters``), and the one family flag."""
-    row = {"source_id": source_id, "mag_bin": "12_12.5", "path": str(path), "status": "ok", "passed_tags": True}
-    dips = dip_source(row, options=DipOptions(), require_passed_tags=True, read={}, cleaning={}, curves=curves)
+    row = {
+        "source_id": source_id,
+        "mag_bin": "12_12.5",
+        "path": str(path),
+        "status": "ok",
+        "passed_tags": True,
+    }
+    dips = dip_source(
+        row, options=DipOptions(), require_passed_tags=True, read={}, cleaning={}, curves=curves
+    )
     pspl = fit_source(row, options=PSPLOptions(), selection=EventSelection(), read={}, cleaning={})
     scan = {"source_id": source_id, **pspl}
     if family == "family_microlensing":
@@ -77,7 +85,9 @@ def stored(tmp_path_factory) -> dict:
     clusters: list = []
     rows = [
         _stage_row("d1", write_dat2(folder / "dip.dat2", *_dipper(rng)), "family_dip", curves, clusters),
-        _stage_row("m1", write_dat2(folder / "lens.dat2", *_lens(rng)), "family_microlensing", curves, clusters),
+        _stage_row(
+            "m1", write_dat2(folder / "lens.dat2", *_lens(rng)), "family_microlensing", curves, clusters
+        ),
         {
             "source_id": "x1",
             "mag_bin": "12_12.5",
@@ -92,7 +102,13 @@ def stored(tmp_path_factory) -> dict:
     curves_path = write_dip_curves(curves, folder / "shards" / "dip_curves_0.parquet", {})
     side = pd.concat(clusters) if clusters else pd.DataFrame({"source_id": pd.Series(dtype=str)})
     clusters_path = write_table(side, folder / "anomaly_clusters.parquet")
-    return {"table": table, "curves": [curves_path], "clusters": clusters_path, "rows": rows, "records": curves}
+    return {
+        "table": table,
+        "curves": [curves_path],
+        "clusters": clusters_path,
+        "rows": rows,
+        "records": curves,
+    }
 
 
 @pytest.fixture
@@ -153,7 +169,8 @@ def test_candidates_are_plotted_strongest_first_each_with_its_png(stored, bin_ta
     index = _run(bin_table, tmp_path, stored, max_candidates=2)
     assert index["source_id"].tolist() == ["m1", "d1"]
     for row in index.itertuples():
-        assert row.status == "ok" and row.n_plots >= 1
+        assert row.status == "ok"
+        assert row.n_plots >= 1
         assert all((tmp_path / "plots" / name).stat().st_size > 5000 for name in row.files.split(","))
 
 
@@ -287,10 +304,38 @@ def test_missing_or_mismatched_stored_data_is_a_status_not_a_crash(stored, tmp_p
     index = _run(table, tmp_path, {"curves": [bad], "clusters": None}).set_index("source_id")
     assert index.loc["m1", "status"] == "bad_stored_data"
     assert "dip curves" in index.loc["m1", "error"]
-    assert index.loc["m1", "files"] == "m1_pspl-summary.png,m1_anomaly-zoom.png"  # the other family still drawn
+    assert (
+        index.loc["m1", "files"] == "m1_pspl-summary.png,m1_anomaly-zoom.png"
+    )  # the other family still drawn
 
 
 def test_a_file_that_is_not_a_dip_curves_table_is_named(stored, bin_table, tmp_path):
     wrong = write_table(pd.DataFrame({"source_id": ["d1"]}), tmp_path / "dip_curves_0.parquet")
-    with pytest.raises(ValueError, match="dip_curves_0.parquet.*columns missing"):
+    with pytest.raises(ValueError, match=r"dip_curves_0\.parquet.*columns missing"):
         _run(bin_table, tmp_path, {"curves": [wrong], "clusters": stored["clusters"]})
+
+
+def test_the_stored_search_is_the_scan_stage_search(stored):
+    from lcpipe.plots.microlensing import stored_search
+    from lcpipe.stages.microlensing_plots import rescan
+
+    row = next(r for r in stored["rows"] if r["source_id"] == "m1")
+    lc, _, _ = load_clean(row["path"])
+    options = FinderOptions()
+    scanned = rescan(lc, row, options)
+    side = read_table(stored["clusters"])
+    mine = side[side["source_id"] == "m1"]
+    half = options.scan.window_half_width
+    for clusters in (mine, None):  # from the side table, and rebuilt from the row alone
+        search = stored_search(lc, row, clusters, half, PSPLOptions().own_flux_min_points)
+        np.testing.assert_allclose(search.time, scanned.time)
+        scale = np.median(scanned.flux_err)
+        np.testing.assert_allclose(search.residuals, scanned.residuals, atol=1e-4 * scale)
+        # error factors are stored to 4 significant digits (``error_scales``)
+        np.testing.assert_allclose(search.flux_err, scanned.flux_err, rtol=1e-3)
+        focus = scanned.clusters.iloc[scanned.best if scanned.best is not None else scanned.top]
+        mine_focus = search.clusters.iloc[search.best if search.best is not None else search.top]
+        for name in ("t0", "teff", "template"):
+            assert mine_focus[name] == pytest.approx(focus[name])
+        assert mine_focus["amplitude"] == pytest.approx(focus["amplitude"], rel=1e-3, abs=1e-3 * scale)
+    assert search.has_candidate == scanned.has_candidate

@@ -7,9 +7,9 @@ No refit and no rescan: the PSPL solution comes from the candidate's ``pspl_*`` 
 for the others, from the row's ``best_*`` / ``top_*`` columns with the template's amplitude and offset
 solved linearly in its window (the analytic template of :func:`lcpipe.kernels.anomaly_scan.template_values`).
 
-Data sets other than the reference one share its source flux, as the fit of one survey's cameras does,
-and get the blend flux that is the weighted least-squares solution given it; their errors are scaled by
-the factors in ``error_scales`` (``label=factor,...``), else by ``error_scale``.
+Data sets other than the reference one get the source and blend fluxes of the fit's linear step at the
+stored solution (:func:`stored_fit`); errors are scaled by the factors in ``error_scales``
+(``label=factor,...``), else by ``error_scale``.
 """
 
 from __future__ import annotations
@@ -88,8 +88,50 @@ def _group_factors(row: Mapping[str, Any], labels: np.ndarray) -> np.ndarray:
     return factors
 
 
-def stored_fit(lc: LightCurve, row: Mapping[str, Any]) -> tuple[PSPLFit, np.ndarray]:
+def _own_flux_groups(
+    t: np.ndarray,
+    g: np.ndarray,
+    n_groups: int,
+    values: Mapping[str, float],
+    row: Mapping[str, Any],
+    min_points: int,
+) -> np.ndarray:
+    """Which data sets have their own source flux (K,) bool, the reference one (0) always: those with at
+    least ``min_points`` magnified points (``u < 1``), the fit's rule; when that disagrees with the row's
+    ``pspl_n_own_flux``, that many groups with the most magnified points."""
+    u = np.hypot(values["pspl_u0"], (t - values["pspl_t0"]) / values["pspl_tE"])
+    magnified = np.bincount(g, u < 1.0, n_groups)
+    own = magnified >= max(min_points, 1)
+    own[0] = True
+    n_own = _number(row, "pspl_n_own_flux")
+    if np.isfinite(n_own) and int(n_own) != int(own.sum()):
+        ranked = 1 + np.argsort(-magnified[1:], kind="stable")
+        own[:] = False
+        own[0] = True
+        own[ranked[: max(int(n_own) - 1, 0)]] = True
+    return own
+
+
+def _linear_fluxes(a: np.ndarray, f: np.ndarray, w: np.ndarray, fs: float | None) -> tuple[float, float]:
+    """Weighted least-squares ``(fs, fb)`` of ``f = fs * a + fb`` (``fs`` given: ``fb`` alone)."""
+    if fs is not None:
+        return fs, float(np.sum(w * (f - fs * a)) / np.sum(w))
+    sw, sa, sf = np.sum(w), np.sum(w * a), np.sum(w * f)
+    saa, saf = np.sum(w * a * a), np.sum(w * a * f)
+    det = sw * saa - sa * sa
+    return float((sw * saf - sa * sf) / det), float((saa * sf - sa * saf) / det)
+
+
+def stored_fit(
+    lc: LightCurve, row: Mapping[str, Any], own_flux_min_points: int
+) -> tuple[PSPLFit, np.ndarray]:
     """The stored PSPL solution of ``row`` with ``lc``'s points, and the error factor of each point.
+
+    The reference data set's source and blend flux are the stored ones; every other data set's are the
+    weighted least-squares solution at the stored ``(t0, tE, u0)`` (what the fit's linear step gives),
+    with its own source flux when it had one (:func:`_own_flux_groups`, ``own_flux_min_points`` the
+    PSPL option), else the shared one. Fluxes and errors are brought onto the reference flux scale as
+    the fit does.
 
     Raises
     ------
@@ -105,20 +147,29 @@ def stored_fit(lc: LightCurve, row: Mapping[str, Any]) -> tuple[PSPLFit, np.ndar
         data.time, data.flux, data.flux_err, data.dataset, labels=True
     )
     t0, te, u0, fs, fb = values.values()
-    model = fs * pspl_magnification(t, t0, te, u0)
-    weight = 1.0 / e**2
+    a = pspl_magnification(t, t0, te, u0)
+    w = 1.0 / e**2
     n_groups = max(labels.size, 1)
-    fb_groups = np.full(n_groups, fb)
+    own = _own_flux_groups(t, g, n_groups, values, row, own_flux_min_points)
+    fs_groups, fb_groups = np.full(n_groups, fs), np.full(n_groups, fb)
     for k in range(1, n_groups):
         mine = g == k
-        fb_groups[k] = np.sum(weight[mine] * (f[mine] - model[mine])) / np.sum(weight[mine])
-    flux = f - fb_groups[g] + fb
+        fs_groups[k], fb_groups[k] = _linear_fluxes(a[mine], f[mine], w[mine], None if own[k] else fs)
+    ratio = fs / fs_groups[g]
     fit = replace(
-        failed_fit("ok", t, flux, e, n_rejected, group=g),
-        t0=t0, tE=te, u0=u0, fs=fs, fb=fb, status="ok", fs_groups=np.full(n_groups, fs), fb_groups=fb_groups,
-        group_labels=labels,
+        failed_fit("ok", t, (f - fb_groups[g]) * ratio + fb, e * np.abs(ratio), n_rejected, group=g),
+        t0=t0, tE=te, u0=u0, fs=fs, fb=fb, status="ok", fs_groups=fs_groups, fb_groups=fb_groups,
+        group_labels=labels, n_own_flux=int(own.sum()), own_flux=own,
     )  # fmt: skip
     return fit, _group_factors(row, labels)[g]
+
+
+def _template_fit(tau: np.ndarray, y: np.ndarray, w: np.ndarray, template: int) -> tuple[float, float, float]:
+    """Weighted least squares of ``y = amplitude * A_template(tau) + offset``: (amplitude, offset, chi2)."""
+    shape = template_values(template, tau)
+    design = np.stack([shape, np.ones_like(shape)], axis=1) * np.sqrt(w)[:, None]
+    (amplitude, offset), *_ = np.linalg.lstsq(design, y * np.sqrt(w), rcond=None)
+    return float(amplitude), float(offset), float(np.sum(w * (y - amplitude * shape - offset) ** 2))
 
 
 def _window_cluster(
@@ -129,26 +180,22 @@ def _window_cluster(
     prefix: str,
     half_width: float,
 ) -> dict[str, Any] | None:
-    """A cluster row from the row's ``<prefix>t0``, ``teff``, ``dchi2`` (and ``template``): the template's
-    amplitude and offset and the flat level solved by weighted least squares in its window."""
+    """A cluster row from the row's ``<prefix>t0``, ``teff``, ``dchi2`` (and ``template`` when stored,
+    else the template that fits better): the template's amplitude and offset and the flat level solved
+    by weighted least squares in its window ``|t - t0| < half_width * teff``."""
     t0, teff = _number(row, f"{prefix}t0"), _number(row, f"{prefix}teff")
-    if not (np.isfinite(t0) and np.isfinite(teff) and teff > 0):
-        return None
-    template = int(_number(row, f"{prefix}template")) if np.isfinite(_number(row, f"{prefix}template")) else 1
-    template = min(max(template, 0), 1)
     inside = np.abs(fit.time - t0) < half_width * teff
-    w, y = 1.0 / err[inside] ** 2, residuals[inside]
-    shape = template_values(template, (fit.time[inside] - t0) / teff)
-    design = np.stack([shape, np.ones_like(shape)], axis=1)
-    if inside.sum() >= 2:
-        solution = np.linalg.lstsq(design * np.sqrt(w)[:, None], y * np.sqrt(w), rcond=None)[0]
-    else:
-        solution = np.array([np.nan, np.nan])
+    if not (np.isfinite(t0) and np.isfinite(teff) and teff > 0 and inside.sum() >= 2):
+        return None
+    w, y, tau = 1.0 / err[inside] ** 2, residuals[inside], (fit.time[inside] - t0) / teff
+    stored = _number(row, f"{prefix}template")
+    choices = [int(stored)] if stored in (0.0, 1.0) else [0, 1]
+    fits = {template: _template_fit(tau, y, w, template) for template in choices}
+    template = min(fits, key=lambda k: fits[k][2])
     cluster = dict.fromkeys(CLUSTER_COLUMNS, np.nan)
     cluster.update(
         season=-1, t0=t0, teff=teff, dchi2=_number(row, f"{prefix}dchi2"), template=template,
-        amplitude=float(solution[0]), offset=float(solution[1]),
-        flat_level=float(np.sum(w * y) / np.sum(w)) if w.size else np.nan,
+        amplitude=fits[template][0], offset=fits[template][1], flat_level=float(np.sum(w * y) / np.sum(w)),
         accepted=prefix == "best_", reject_reason="" if prefix == "best_" else "stored row",
     )  # fmt: skip
     return cluster
@@ -164,7 +211,11 @@ def _find(clusters: pd.DataFrame, t0: float, teff: float) -> int | None:
 
 
 def stored_search(
-    lc: LightCurve, row: Mapping[str, Any], clusters: pd.DataFrame | None, half_width: float
+    lc: LightCurve,
+    row: Mapping[str, Any],
+    clusters: pd.DataFrame | None,
+    half_width: float,
+    own_flux_min_points: int,
 ) -> StoredSearch:
     """The candidate's search from stored results.
 
@@ -178,13 +229,15 @@ def stored_search(
         Its rows of the bin's ``anomaly_clusters`` table (None or empty when none were stored).
     half_width : float
         The scan's window half width in units of ``teff`` (``anomaly.scan.window_half_width``).
+    own_flux_min_points : int
+        The PSPL option of that name (which data sets had their own source flux).
 
     Raises
     ------
     ValueError
         When the row holds no PSPL solution.
     """
-    fit, factor = stored_fit(lc, row)
+    fit, factor = stored_fit(lc, row, own_flux_min_points)
     err = fit.flux_err * factor
     residuals = fit.flux - fit.model_flux(fit.time)
     if clusters is not None and len(clusters):
@@ -195,7 +248,8 @@ def stored_search(
         table = pd.DataFrame(list(unique.values()), columns=list(CLUSTER_COLUMNS))
     best = _find(table, _number(row, "best_t0"), _number(row, "best_teff"))
     top = _find(table, _number(row, "top_t0"), _number(row, "top_teff"))
+    verdict = row.get("has_candidate", False)
     return StoredSearch(
         str(row.get("status", "ok")), fit, fit.time, fit.flux, err, residuals, table, best, top,
-        bool(row.get("has_candidate", False) is True or row.get("has_candidate", False) is np.True_),
+        isinstance(verdict, bool | np.bool_) and bool(verdict),
     )  # fmt: skip

@@ -77,6 +77,8 @@ class PlotContext:
         The dip stage's options (which points it used).
     half_width : float
         The scan's window half width (units of ``teff``).
+    own_flux_min_points : int
+        The PSPL option of that name.
     dpi : int
     curves : dict
         ``source_id`` to its stored dip curves (:func:`lcpipe.stages.dip_curves.read_dip_curves`).
@@ -91,6 +93,7 @@ class PlotContext:
     cleaning: Mapping[str, Any]
     dips: DipOptions
     half_width: float
+    own_flux_min_points: int
     dpi: int
     curves: Mapping[str, Mapping[str, np.ndarray]]
     clusters: Mapping[str, pd.DataFrame]
@@ -170,7 +173,9 @@ def plot_candidate(row: Mapping[str, Any], context: PlotContext) -> dict[str, An
                 files.append(save_dip_plot(data, title, path, context.dpi, context.figure))
     if _flag(row, "family_microlensing"):
         try:
-            search = stored_search(lc, row, context.clusters.get(source_id), context.half_width)
+            search = stored_search(
+                lc, row, context.clusters.get(source_id), context.half_width, context.own_flux_min_points
+            )
         except ValueError as exc:
             problems.append(("bad_stored_data", f"microlensing: {exc}"))
         else:
@@ -246,6 +251,7 @@ def write_bin_plots(
         cleaning,
         DIPS_SECTION.build(dips),
         float(finder.scan.window_half_width),
+        int(finder.pspl.own_flux_min_points),
         options.dpi,
         read_dip_curves(dip_curves, source_ids),
         _clusters_by_source(clusters, source_ids),
