@@ -66,13 +66,19 @@ def _stage_row(source_id: str, path: Path, family: str, curves: list, clusters: 
         row, options=DipOptions(), require_passed_tags=True, read={}, cleaning={}, curves=curves
     )
     pspl = fit_source(row, options=PSPLOptions(), selection=EventSelection(), read={}, cleaning={})
-    scan = {"source_id": source_id, **pspl}
+    scan = {}
     if family == "family_microlensing":
         scan = scan_source(
-            scan, options=FinderOptions(), read={}, cleaning={}, clusters=clusters, min_dchi2_clusters=25.0
+            {"source_id": source_id, **pspl},
+            options=FinderOptions(),
+            read={},
+            cleaning={},
+            clusters=clusters,
+            min_dchi2_clusters=25.0,
         )
+    anomaly = {f"anomaly_{k}": v for k, v in scan.items() if k not in ("mag_bin", "path")}  # as joined
     flags = {name: name == family for name in FAMILIES}
-    return {**dips, **pspl, **scan, **flags, "source_id": source_id, "candidate_type": family[7:]}
+    return {**dips, **pspl, **anomaly, **flags, "source_id": source_id, "candidate_type": family[7:]}
 
 
 @pytest.fixture(scope="module")
@@ -318,8 +324,10 @@ def test_a_file_that_is_not_a_dip_curves_table_is_named(stored, bin_table, tmp_p
 def test_the_stored_search_is_the_scan_stage_search(stored):
     from lcpipe.plots.microlensing import stored_search
     from lcpipe.stages.microlensing_plots import rescan
+    from lcpipe.stages.plots import scan_row
 
-    row = next(r for r in stored["rows"] if r["source_id"] == "m1")
+    row = scan_row(next(r for r in stored["rows"] if r["source_id"] == "m1"))
+    assert "best_t0" in row
     lc, _, _ = load_clean(row["path"])
     options = FinderOptions()
     scanned = rescan(lc, row, options)

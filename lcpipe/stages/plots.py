@@ -134,6 +134,18 @@ def title_of(row: Mapping[str, Any]) -> str:
     return "  |  ".join(p for p in parts if p)
 
 
+#: Prefix of the scan stage's columns in the joined tables (:mod:`lcpipe.stages.join`).
+SCAN_PREFIX = "anomaly_"
+
+
+def scan_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A joined-table row with the scan stage's columns under their own names (``anomaly_best_t0`` as
+    ``best_t0``, ``anomaly_status`` as ``status``), as :func:`lcpipe.plots.microlensing.stored_search`
+    reads them next to the ``pspl_*`` columns."""
+    scan = {name[len(SCAN_PREFIX) :]: value for name, value in row.items() if name.startswith(SCAN_PREFIX)}
+    return {**row, **scan}
+
+
 def light_curve(row: Mapping[str, Any], context: PlotContext) -> tuple[LightCurve | None, str]:
     """The candidate's cleaned light curve and its read status (the one read of the plots stage)."""
     lc, status, _ = load_clean(row["path"], read_options=context.read, cleaning=context.cleaning)
@@ -174,7 +186,11 @@ def plot_candidate(row: Mapping[str, Any], context: PlotContext) -> dict[str, An
     if _flag(row, "family_microlensing"):
         try:
             search = stored_search(
-                lc, row, context.clusters.get(source_id), context.half_width, context.own_flux_min_points
+                lc,
+                scan_row(row),
+                context.clusters.get(source_id),
+                context.half_width,
+                context.own_flux_min_points,
             )
         except ValueError as exc:
             problems.append(("bad_stored_data", f"microlensing: {exc}"))
