@@ -2,7 +2,7 @@
 
 Reads a finished run (``snakemake --cores 2`` of the demo writes ``results/``): for the planned
 candidates of each bin it times, per candidate and family, the stage's path (read the light curve, join
-the stored dip curves or rebuild the search from the stored PSPL and scan results, draw on one reused
+the stored dip curves or rebuild the search from the stored PSPL and scan results, draw on reused
 figure, write the PNG) and the recompute path the stage used before (read the light curve, refit the
 dip baseline and mixtures with :func:`lcpipe.plots.dips.dip_plot_data`, refit and rescan with
 :func:`lcpipe.stages.microlensing_plots.rescan`, same figures). Prints the median over ``--repeats``
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lcpipe.plots.canvas import new_figure
+from lcpipe.plots.canvas import FigureCache
 from lcpipe.plots.dips import dip_plot_data, save_dip_plot
 from lcpipe.review.run import stage_options
 from lcpipe.stages.dip_curves import read_dip_curves
@@ -53,7 +53,7 @@ def _context(folder: Path, out: Path, rows: list[dict]) -> tuple[PlotContext, ob
         110,
         read_dip_curves(sorted(folder.glob("shards/dip_curves_*.parquet")), ids),
         _clusters_by_source(folder / "anomaly_clusters.parquet", ids),
-        new_figure(10.0, 6.0),
+        FigureCache(),
     )
     return context, finder
 
@@ -66,9 +66,9 @@ def _recompute(row: dict, context: PlotContext, finder, family: str) -> int:
     stem = context.out_dir / f"old_{row['source_id']}"
     if family == "dip":
         data = dip_plot_data(lc, row, context.dips)
-        save_dip_plot(data, "", stem.with_name(f"{stem.name}_lightcurve.png"), context.dpi, context.figure)
+        save_dip_plot(data, "", stem.with_name(f"{stem.name}_lightcurve.png"), context.dpi, context.figures)
         return 1
-    return len(save_microlensing_plots(rescan(lc, row, finder), stem, "", context.dpi, context.figure))
+    return len(save_microlensing_plots(rescan(lc, row, finder), stem, "", context.dpi, context.figures))
 
 
 def _time(func) -> tuple[float, int]:

@@ -347,3 +347,24 @@ def test_the_stored_search_is_the_scan_stage_search(stored):
             assert mine_focus[name] == pytest.approx(focus[name])
         assert mine_focus["amplitude"] == pytest.approx(focus["amplitude"], rel=1e-3, abs=1e-3 * scale)
     assert search.has_candidate == scanned.has_candidate
+
+
+def _pixels(figure) -> np.ndarray:
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba()).copy()
+
+
+def test_a_reused_figure_draws_what_a_new_one_draws(tmp_path):
+    from lcpipe.plots.canvas import FigureCache
+
+    rng = np.random.default_rng(3)
+    curves = [
+        load_clean(write_dat2(tmp_path / f"{k}.dat2", *make(rng)))[0]
+        for k, make in enumerate((_lens, _dipper))
+    ]
+    data = [dip_plot_data(lc, {"dip_morph_model": "gaussian"}, DipOptions()) for lc in curves]
+    cache = FigureCache()
+    first = _pixels(dip_figure(data[0], "a", cache))
+    reused = _pixels(dip_figure(data[1], "b", cache))
+    assert not np.array_equal(first, reused)
+    np.testing.assert_array_equal(reused, _pixels(dip_figure(data[1], "b")))

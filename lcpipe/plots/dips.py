@@ -4,8 +4,8 @@ What the plot shows comes from the dip stage's stored curves (:mod:`lcpipe.plots
 and effective error per point, triggered points, kept runs, the strongest run's profile) and the light
 curve's usable points; :func:`plot_data` joins the two and checks they belong together. Nothing is
 refitted. :func:`dip_plot_data` computes the same curves from a light curve for callers without a run
-(the review app). Figures are drawn on a caller's :class:`~matplotlib.figure.Figure` with its own Agg
-canvas (:func:`new_figure`, no pyplot state), cleared and reused from one candidate to the next.
+(the review app). Figures are drawn on an Agg canvas (no pyplot state), set up once per layout and
+reused (:class:`lcpipe.plots.canvas.FigureCache`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from matplotlib.figure import Figure
 from lcpipe.dips.events import DipOptions, clean_points
 from lcpipe.dips.points import UsablePoints
 from lcpipe.lightcurve import LightCurve
-from lcpipe.plots.canvas import new_figure, save_png
-from lcpipe.plots.decimate import decimated
+from lcpipe.plots.canvas import FigureCache, save_png
+from lcpipe.plots.decimate import decimated, error_bars
 from lcpipe.plots.dip_curves import KINDS, POINT_CURVES, dip_curves
 from lcpipe.plots.time_axis import time_label, time_offset
 
@@ -145,21 +145,47 @@ def dip_plot_data(lc: LightCurve, row: Mapping[str, Any], options: DipOptions) -
     return plot_data(c, dip_curves(lc, row, options))
 
 
-def dip_figure(data: DipPlotData, title: str, figure: Figure | None = None) -> Figure:
+#: How each kind of artist is drawn, for the figure's key.
+KEY_STYLES = {
+    "data": "grey dots",
+    "baseline ± σ_eff": "black line and band",
+    "dip trigger": "red circles",
+    "dip runs": "red shading",
+    "dip profile": "red line",
+    "jump trigger": "blue circles",
+    "jump runs": "blue shading",
+    "jump profile": "blue line",
+}
+
+
+def key_text(drawn: Mapping[str, Any]) -> str:
+    """One line naming what the figure shows, for the entries of ``drawn`` (a text line instead of a
+    legend box: a legend costs a quarter of the drawing time), four entries a line."""
+    entries = [f"{name}: {KEY_STYLES[name]}" for name in KEY_STYLES if name in drawn]
+    return "\n".join("   ".join(entries[k : k + 4]) for k in range(0, len(entries), 4))
+
+
+def dip_figure(data: DipPlotData, title: str, figures: FigureCache | None = None) -> Figure:
     """One panel per camera group: points, baseline with its effective error band, runs and profiles.
 
     Magnitudes increase downwards (a dip goes down). Triggered points are circled in the colour of
     their search, kept runs are shaded, and the strongest run's profile is drawn as baseline plus
-    profile in every panel that has points in that run. Dense panels are drawn decimated
-    (:func:`lcpipe.plots.decimate.decimated`; triggered points are always drawn). ``figure`` (cleared
-    first) is drawn on when given, else a new one.
+    profile in every panel that has points in that run; a line of text at the bottom is the key
+    (:func:`key_text`). Dense panels are drawn decimated
+    (:func:`lcpipe.plots.decimate.decimated`; triggered points are always drawn). The figure of the
+    layout comes from ``figures`` when given (reused), else it is new.
     """
     groups = list(dict.fromkeys(data.group.tolist())) or ["(no points)"]
-    figure = new_figure(WIDTH, MARGIN_HEIGHT + PANEL_HEIGHT * len(groups), figure)
-    height = figure.get_figheight()
-    figure.subplots_adjust(left=0.09, right=0.98, top=1 - 0.45 / height, bottom=0.85 / height, hspace=0.08)
+    height = MARGIN_HEIGHT + PANEL_HEIGHT * len(groups)
+
+    def make(figure: Figure) -> np.ndarray:
+        figure.subplots_adjust(
+            left=0.09, right=0.98, top=1 - 0.45 / height, bottom=0.85 / height, hspace=0.08
+        )
+        return figure.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
+
+    figure, axes = (figures or FigureCache()).axes(("dip", len(groups)), WIDTH, height, make)
     offset_days = time_offset(data.time)
-    axes = figure.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
     handles: dict[str, Any] = {}
     for ax, group in zip(axes, groups, strict=True):
         sel = np.flatnonzero(data.group == group)
@@ -169,16 +195,9 @@ def dip_figure(data: DipPlotData, title: str, figure: Figure | None = None) -> F
         for kind in KINDS:
             hits |= data.triggered[kind][sel]
         keep = decimated(sel.size, hits)
-        handles["data"] = ax.errorbar(
-            t[keep],
-            data.mag[sel][keep],
-            data.err[sel][keep],
-            fmt=".",
-            ms=3,
-            color="0.35",
-            ecolor="0.75",
-            lw=0.6,
-        )
+        mag, err = data.mag[sel][keep], data.err[sel][keep]
+        ax.plot(*error_bars(t[keep], mag, err), color="0.75", lw=0.6)
+        handles["data"] = ax.plot(t[keep], mag, ".", ms=3, color="0.35")[0]
         if np.isfinite(base).any():
             handles["baseline ± σ_eff"] = ax.plot(t[keep], base[keep], color="k", lw=1.0)[0]
             sigma = data.sigma[sel][keep]
@@ -204,16 +223,16 @@ def dip_figure(data: DipPlotData, title: str, figure: Figure | None = None) -> F
                 if inside.any():
                     level = np.interp(tf, t[inside], base[inside])
                     handles[f"{kind} profile"] = ax.plot(tf, level + profile, color=colour, lw=1.6)[0]
-        ax.invert_yaxis()
+        ax.yaxis.set_inverted(True)
         ax.set_ylabel(f"{group}\nmag")
-    figure.legend(handles.values(), handles.keys(), loc="lower center", ncols=len(handles), fontsize=8)
+    figure.text(0.5, 0.1 / figure.get_figheight(), key_text(handles), ha="center", va="bottom", fontsize=8)
     axes[-1].set_xlabel(time_label(offset_days))
     figure.suptitle(title, fontsize=10)
     return figure
 
 
 def save_dip_plot(
-    data: DipPlotData, title: str, path: str | Path, dpi: int = 110, figure: Figure | None = None
+    data: DipPlotData, title: str, path: str | Path, dpi: int = 110, figures: FigureCache | None = None
 ) -> Path:
-    """Write :func:`dip_figure` as PNG (on ``figure`` when given); returns the path."""
-    return save_png(dip_figure(data, title, figure), path, dpi)
+    """Write :func:`dip_figure` as PNG (on the reused figures of ``figures`` when given); returns the path."""
+    return save_png(dip_figure(data, title, figures), path, dpi)

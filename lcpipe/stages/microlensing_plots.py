@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from lcpipe.lightcurve import LightCurve
 from lcpipe.microlensing.figures import SearchLike, summary_figure, zoom_figure
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.result import AnomalyResult
-from lcpipe.plots.canvas import save_png
+from lcpipe.plots.canvas import FigureCache, save_png
 
 
 def rescan(lc: LightCurve, row: Mapping[str, Any], options: FinderOptions) -> AnomalyResult:
@@ -36,13 +35,13 @@ SUMMARY, ZOOM = "pspl-summary", "anomaly-zoom"
 
 
 def save_microlensing_plots(
-    result: SearchLike, stem: str | Path, title: str, dpi: int = 110, figure: Figure | None = None
+    result: SearchLike, stem: str | Path, title: str, dpi: int = 110, figures: FigureCache | None = None
 ) -> list[Path]:
     """Write ``<stem>_pspl-summary.png`` (data + PSPL model, residuals, cluster Δχ² vs time) and, when
     the scan found any cluster, ``<stem>_anomaly-zoom.png`` (residuals around the best anomaly with its
     flat and template models).
 
-    ``figure`` is drawn on (cleared for each PNG) when given.
+    Drawn on the reused figures of ``figures`` when given.
 
     Returns
     -------
@@ -54,7 +53,7 @@ def save_microlensing_plots(
     makers = [(SUMMARY, summary_figure)] + ([(ZOOM, zoom_figure)] if len(result.clusters) else [])
     paths = []
     for name, make in makers:
-        drawn = make(result, figure)
+        drawn = make(result, figures)
         drawn.suptitle(title, fontsize=10)
         paths.append(save_png(drawn, stem.with_name(f"{stem.name}_{name}.png"), dpi))
     return paths

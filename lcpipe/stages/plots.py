@@ -7,7 +7,7 @@ the microlensing family. Everything drawn comes from stored results: the dip sta
 (``shards/dip_curves_<k>.parquet``, :mod:`lcpipe.stages.dip_curves`), the PSPL and scan columns of the
 row and the bin's ``anomaly_clusters`` table (:mod:`lcpipe.plots.microlensing`); only the light curve
 itself is read (:func:`light_curve`). Candidates are plotted strongest first, at most
-``plots.max_candidates`` per bin, on one reused figure.
+``plots.max_candidates`` per bin, on figures set up once per layout.
 
 The index ``plots.parquet`` has one row per candidate: its files and a ``status`` (``ok``, a light-curve
 read status, ``no_dip_curves`` when the dip stage stored no curves for it, ``bad_stored_data`` when the
@@ -25,12 +25,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from lcpipe.dips.events import DipOptions, clean_points
 from lcpipe.io import load_clean
 from lcpipe.lightcurve import LightCurve
-from lcpipe.plots.canvas import new_figure
+from lcpipe.plots.canvas import FigureCache
 from lcpipe.plots.dips import plot_data, save_dip_plot
 from lcpipe.plots.microlensing import stored_search
 from lcpipe.stages.dip_curves import read_dip_curves
@@ -84,8 +83,8 @@ class PlotContext:
         ``source_id`` to its stored dip curves (:func:`lcpipe.stages.dip_curves.read_dip_curves`).
     clusters : dict
         ``source_id`` to its rows of the bin's ``anomaly_clusters`` table.
-    figure : Figure
-        The figure every plot is drawn on (cleared in between).
+    figures : FigureCache
+        The figures every plot is drawn on (one per layout, set up once).
     """
 
     out_dir: Path
@@ -97,7 +96,7 @@ class PlotContext:
     dpi: int
     curves: Mapping[str, Mapping[str, np.ndarray]]
     clusters: Mapping[str, pd.DataFrame]
-    figure: Figure
+    figures: FigureCache
 
 
 def strength(table: pd.DataFrame) -> pd.Series:
@@ -182,7 +181,7 @@ def plot_candidate(row: Mapping[str, Any], context: PlotContext) -> dict[str, An
                 problems.append(("bad_stored_data", f"dip curves: {exc}"))
             else:
                 path = stem.with_name(f"{stem.name}_{LIGHTCURVE}.png")
-                files.append(save_dip_plot(data, title, path, context.dpi, context.figure))
+                files.append(save_dip_plot(data, title, path, context.dpi, context.figures))
     if _flag(row, "family_microlensing"):
         try:
             search = stored_search(
@@ -195,7 +194,7 @@ def plot_candidate(row: Mapping[str, Any], context: PlotContext) -> dict[str, An
         except ValueError as exc:
             problems.append(("bad_stored_data", f"microlensing: {exc}"))
         else:
-            files += save_microlensing_plots(search, stem, title, context.dpi, context.figure)
+            files += save_microlensing_plots(search, stem, title, context.dpi, context.figures)
     result = {**out, "files": ",".join(p.name for p in files), "n_plots": len(files)}
     if problems:
         return {**result, "status": problems[0][0], "error": "; ".join(message for _, message in problems)}
@@ -271,7 +270,7 @@ def write_bin_plots(
         options.dpi,
         read_dip_curves(dip_curves, source_ids),
         _clusters_by_source(clusters, source_ids),
-        new_figure(10.0, 6.0),
+        FigureCache(),
     )
     rows = chosen.to_dict("records")
     index = run_per_source(rows, lambda row: plot_candidate(row, context), stage="plots", total=len(rows))
