@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from lcpipe.dips.events import DipOptions, clean_points
@@ -169,9 +170,9 @@ def dip_figure(data: DipPlotData, title: str, figures: FigureCache | None = None
     """One panel per camera group: points, baseline with its effective error band, runs and profiles.
 
     Magnitudes increase downwards (a dip goes down). Triggered points are circled in the colour of
-    their search, kept runs are shaded, and the strongest run's profile is drawn as baseline plus
-    profile in every panel that has points in that run; a line of text at the bottom is the key
-    (:func:`key_text`). Dense panels are drawn decimated
+    their search, kept runs are shaded (one collection per search and panel), and the strongest run's
+    profile is drawn as baseline plus profile in every panel that has points in that run; a line of
+    text at the bottom is the key (:func:`key_text`). Dense panels are drawn decimated
     (:func:`lcpipe.plots.decimate.decimated`; triggered points are always drawn). The figure of the
     layout comes from ``figures`` when given (reused), else it is new.
     """
@@ -208,13 +209,20 @@ def dip_figure(data: DipPlotData, title: str, figures: FigureCache | None = None
                 handles[f"{kind} trigger"] = ax.plot(
                     t[hit], data.mag[sel][hit], "o", mfc="none", mec=colour, ms=6
                 )[0]
-            for run in data.runs[kind]:
-                handles[f"{kind} runs"] = ax.axvspan(
-                    run.t_start - offset_days - 0.5,
-                    run.t_end - offset_days + 0.5,
-                    color=colour,
-                    alpha=0.12,
-                    lw=0,
+            if data.runs[kind]:
+                spans = [
+                    (run.t_start - offset_days - 0.5, run.t_end - offset_days + 0.5)
+                    for run in data.runs[kind]
+                ]
+                handles[f"{kind} runs"] = ax.add_collection(
+                    PolyCollection(
+                        [[(a, 0.0), (b, 0.0), (b, 1.0), (a, 1.0)] for a, b in spans],
+                        transform=ax.get_xaxis_transform(),
+                        facecolors=colour,
+                        alpha=0.12,
+                        linewidths=0,
+                    ),
+                    autolim=False,
                 )
             if kind in data.profiles:
                 tf, profile = data.profiles[kind]

@@ -152,8 +152,8 @@ def light_curve(row: Mapping[str, Any], context: PlotContext) -> tuple[LightCurv
 
 
 def plot_candidate(row: Mapping[str, Any], context: PlotContext) -> dict[str, Any]:
-    """Write the plots of one candidate from stored results; missing or mismatched stored data gives a
-    status (the other family's plots are still made).
+    """Write the plots of one candidate from stored results (:func:`plot_light_curve`); a light curve
+    that cannot be read gives its read status.
 
     Returns
     -------
@@ -161,10 +161,18 @@ def plot_candidate(row: Mapping[str, Any], context: PlotContext) -> dict[str, An
         ``candidate_type``, ``files`` (comma-separated file names), ``n_plots``, ``status`` and, for a
         status other than ``ok``, ``error``.
     """
-    out = {"mag_bin": row.get("mag_bin"), "candidate_type": row.get("candidate_type", "")}
     lc, status = light_curve(row, context)
     if lc is None or status != "ok":
+        out = {"mag_bin": row.get("mag_bin"), "candidate_type": row.get("candidate_type", "")}
         return {**out, "files": "", "n_plots": 0, "status": status}
+    return plot_light_curve(row, lc, context)
+
+
+def plot_light_curve(row: Mapping[str, Any], lc: LightCurve, context: PlotContext) -> dict[str, Any]:
+    """Write the plots of one candidate whose light curve ``lc`` is read; missing or mismatched stored
+    data gives a status (the other family's plots are still made). Returns what :func:`plot_candidate`
+    does."""
+    out = {"mag_bin": row.get("mag_bin"), "candidate_type": row.get("candidate_type", "")}
     source_id = str(row["source_id"])
     stem = context.out_dir / source_id
     title = title_of(row)
