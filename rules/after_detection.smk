@@ -100,6 +100,8 @@ rule plots:
     input:
         table=result("{mag_bin}", "vetted.parquet"),
         light_curves=packed_shards,
+        dip_curves=shard_files("dip_curves"),
+        clusters=result("{mag_bin}", "anomaly_clusters.parquet"),
     output:
         pngs=report(
             directory(result("{mag_bin}", "plots")),

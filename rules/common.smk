@@ -77,11 +77,19 @@ def shard_tables(wildcards):
     ]
 
 
-def packed_shards(wildcards):
-    """The packed light curves of every shard of a bin (for the bin-level stages that read curves)."""
-    return [
-        result(wildcards.mag_bin, "shards", f"lightcurves_{k}.parquet") for k in SHARDS
-    ]
+def shard_files(name):
+    """Input function: the per-shard files ``shards/<name>_<k>.parquet`` of a bin."""
+
+    def files(wildcards):
+        return [
+            result(wildcards.mag_bin, "shards", f"{name}_{k}.parquet") for k in SHARDS
+        ]
+
+    return files
+
+
+#: The packed light curves of every shard of a bin (for the bin-level stages that read curves).
+packed_shards = shard_files("lightcurves")
 
 
 def collected_light_curves():

@@ -9,6 +9,7 @@ rule dip_events:
         light_curves=shard_output("lightcurves"),
     output:
         shard_output("dips"),
+        curves=shard_output("dip_curves"),
     log:
         log_file("dip_events", "{mag_bin}", "{shard}"),
         timings=timing_file("dip_events", "{mag_bin}", "{shard}"),

@@ -14,4 +14,5 @@ if __name__ == "__main__":
             cleaning=snakemake.params.cleaning,
             light_curves=snakemake.input.light_curves,
             timings=snakemake.log.timings,
+            curves_output=snakemake.output.curves,
         )

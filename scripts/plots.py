@@ -17,4 +17,6 @@ if __name__ == "__main__":
             pspl=params.pspl,
             anomaly=params.anomaly,
             light_curves=snakemake.input.light_curves,
+            dip_curves=snakemake.input.dip_curves,
+            clusters=snakemake.input.clusters,
         )

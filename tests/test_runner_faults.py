@@ -99,7 +99,8 @@ def test_a_full_disk_while_plotting_fails_the_plots_job_instead_of_marking_the_c
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "plots" / "x_lightcurve.png"))
 
-    monkeypatch.setattr(plots_stage, "dip_plot_data", lambda *args, **kwargs: None)
+    monkeypatch.setattr(plots_stage, "read_dip_curves", lambda *args, **kwargs: {"377957522430": {}})
+    monkeypatch.setattr(plots_stage, "plot_data", lambda *args, **kwargs: None)
     monkeypatch.setattr(plots_stage, "save_dip_plot", no_space)
     vetted = tmp_path / "vetted.parquet"
     path = str(DATA / "asassn_dips" / "377957522430-light-curves.csv")

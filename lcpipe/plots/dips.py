@@ -1,10 +1,11 @@
 """Dip-branch plot of one candidate: per-camera light curve with baseline, triggered runs and profile fit.
 
-The detection stage stores one row of numbers per source, not its arrays, so the plot recomputes what
-it shows with the same library calls and options: the quality policy (:func:`clean_points`), the
-per-camera baseline (:func:`fit_baseline`), the mixture evidence and triggers of each search, the
-kept runs, and the morphology profile of the strongest run. Figures are built on their own Agg canvas
-(no pyplot state), so nothing needs closing and plotting is safe in worker processes.
+What the plot shows comes from the dip stage's stored curves (:mod:`lcpipe.plots.dip_curves`: baseline
+and effective error per point, triggered points, kept runs, the strongest run's profile) and the light
+curve's usable points; :func:`plot_data` joins the two and checks they belong together. Nothing is
+refitted. :func:`dip_plot_data` computes the same curves from a light curve for callers without a run
+(the review app). Figures are drawn on an Agg canvas (no pyplot state), set up once per layout and
+reused (:class:`lcpipe.plots.canvas.FigureCache`).
 """
 
 from __future__ import annotations
@@ -12,22 +13,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from lcpipe.dips.baseline import fit_baseline
 from lcpipe.dips.events import DipOptions, clean_points
-from lcpipe.dips.mixture import make_grid, mixture_evidence
-from lcpipe.dips.morphology import DIP_MODELS, JUMP_MODELS, fit_profile, profile_values
-from lcpipe.dips.trigger import Run, find_runs, trigger_statistic
+from lcpipe.dips.points import UsablePoints
 from lcpipe.lightcurve import LightCurve
+from lcpipe.plots.canvas import FigureCache, save_png
+from lcpipe.plots.decimate import decimated, error_bars
+from lcpipe.plots.dip_curves import KINDS, POINT_CURVES, dip_curves
 from lcpipe.plots.time_axis import time_label, time_offset
 
 #: Colours of the two searches.
 KIND_COLOURS = {"dip": "tab:red", "jump": "tab:blue"}
+#: Figure width (inches) and height per camera panel and of the margins.
+WIDTH, PANEL_HEIGHT, MARGIN_HEIGHT = 10.0, 1.9, 1.4
+
+
+class RunSpan(NamedTuple):
+    """Times of the first and last triggered point of a kept run (days)."""
+
+    t_start: float
+    t_end: float
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,7 @@ class DipPlotData:
         Baseline magnitude and effective error of each point.
     triggered : dict of str to ndarray of bool
         Triggered points of the ``dip`` and ``jump`` searches.
-    runs : dict of str to list of Run
+    runs : dict of str to list of RunSpan
         Kept runs of each search (strongest first).
     profiles : dict of str to tuple of ndarray
         ``(t, offset)`` of the strongest run's accepted profile (offset from the baseline, mag), for
@@ -61,35 +71,61 @@ class DipPlotData:
     baseline: np.ndarray
     sigma: np.ndarray
     triggered: dict[str, np.ndarray]
-    runs: dict[str, list[Run]]
+    runs: dict[str, list[RunSpan]]
     profiles: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
-def profile_curve(
-    model: str, t: np.ndarray, y: np.ndarray, sigma: np.ndarray, kind: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Refit the morphology profile ``model`` to a run's residuals and sample it on a fine grid.
+def plot_data(points: UsablePoints, curves: Mapping[str, np.ndarray]) -> DipPlotData:
+    """Join a light curve's usable points with its stored dip curves.
 
     Parameters
     ----------
-    model : str
-        Profile name (``gaussian``, ``skew_gaussian``, ``paczynski``, ``fred``).
-    t, y, sigma : ndarray, shape (n,)
-        Times (days, sorted), residuals m - b and their errors (mag) of the padded run.
-    kind : {"dip", "jump"}
+    points : UsablePoints
+        :func:`lcpipe.dips.events.clean_points` of the light curve, status ``ok``.
+    curves : mapping
+        Its :func:`lcpipe.plots.dip_curves.dip_curves` (as stored by the dip stage).
 
-    Returns
-    -------
-    t_fine, offset : ndarray, shape (400,)
-        Times and the fitted profile ``c + A g(t)`` (mag, relative to the baseline).
+    Raises
+    ------
+    ValueError
+        When the curves do not belong to these points (other length or other times): the light curve
+        changed since the dip stage ran, or the cleaning options differ.
     """
-    fit = fit_profile(model, t, y, 1.0 / sigma**2, 1.0 if kind == "dip" else -1.0)
-    t_fine = np.linspace(t[0], t[-1], 400)
-    return t_fine, fit.offset + fit.amplitude * profile_values(fit, t_fine)
+    n = points.time.size
+    sizes = {name: np.size(curves[name]) for name in POINT_CURVES}
+    if any(size != n for size in sizes.values()):
+        raise ValueError(f"stored dip curves have {sizes} points, the light curve {n}")
+    if not np.allclose(curves["time"], points.time, rtol=0.0, atol=1e-9):
+        raise ValueError("stored dip curves have other times than the light curve")
+    runs = {
+        kind: [
+            RunSpan(float(a), float(b))
+            for a, b in zip(curves[f"{kind}_run_start"], curves[f"{kind}_run_end"], strict=True)
+        ]
+        for kind in KINDS
+    }
+    profiles = {
+        kind: (np.asarray(curves[f"{kind}_profile_time"]), np.asarray(curves[f"{kind}_profile_offset"]))
+        for kind in KINDS
+        if np.size(curves[f"{kind}_profile_time"])
+    }
+    return DipPlotData(
+        "ok",
+        points.time,
+        points.mag,
+        points.err,
+        points.group,
+        np.asarray(curves["baseline"], float),
+        np.asarray(curves["sigma_eff"], float),
+        {kind: np.asarray(curves[f"{kind}_triggered"], bool) for kind in KINDS},
+        runs,
+        profiles,
+    )
 
 
 def dip_plot_data(lc: LightCurve, row: Mapping[str, Any], options: DipOptions) -> DipPlotData:
-    """Recompute the baseline, triggers, runs and profiles of one light curve.
+    """Compute the dip curves of one light curve (:func:`lcpipe.plots.dip_curves.dip_curves`) and join
+    them with its points, for callers that have no stored curves.
 
     Parameters
     ----------
@@ -99,104 +135,112 @@ def dip_plot_data(lc: LightCurve, row: Mapping[str, Any], options: DipOptions) -
         Its events-table row (``dip_morph_model``, ``jump_morph_model`` choose the profiles).
     options : DipOptions
         The dip stage's options.
-
-    Returns
-    -------
-    DipPlotData
     """
     c = clean_points(lc, options)
-    empty: dict = {"dip": np.zeros(c.time.size, bool), "jump": np.zeros(c.time.size, bool)}
     if c.status != "ok":
         nan = np.full(c.time.size, np.nan)
+        empty = {kind: np.zeros(c.time.size, bool) for kind in KINDS}
         return DipPlotData(
-            c.status, c.time, c.mag, c.err, c.group, nan, nan, empty, {"dip": [], "jump": []}, {}
+            c.status, c.time, c.mag, c.err, c.group, nan, nan, empty, {k: [] for k in KINDS}, {}
         )
-    base = fit_baseline(c.time, c.mag, c.err, c.group, options.baseline)
-    resid = c.mag - base.mag
-    triggered, runs, profiles = {}, {}, {}
-    for kind in ("dip", "jump"):
-        mix = mixture_evidence(resid, base.sigma_eff, make_grid(resid, kind))
-        hit, stat = trigger_statistic(mix.point_log_bf, mix.event_prob, options.trigger)
-        triggered[kind] = hit
-        runs[kind] = sorted(
-            find_runs(c.time, hit, stat, c.group, options.trigger), key=lambda r: r.trigger_sum, reverse=True
-        )
-        model = str(row.get(f"{kind}_morph_model") or "")
-        if runs[kind] and model in (DIP_MODELS if kind == "dip" else JUMP_MODELS):
-            top = runs[kind][0]
-            lo = max(top.first - options.morphology_pad, 0)
-            hi = min(top.last + options.morphology_pad + 1, c.time.size)
-            profiles[kind] = profile_curve(model, c.time[lo:hi], resid[lo:hi], base.sigma_eff[lo:hi], kind)
-    return DipPlotData(
-        "ok", c.time, c.mag, c.err, c.group, base.mag, base.sigma_eff, triggered, runs, profiles
-    )
+    return plot_data(c, dip_curves(lc, row, options))
 
 
-def dip_figure(data: DipPlotData, title: str) -> Figure:
+#: How each kind of artist is drawn, for the figure's key.
+KEY_STYLES = {
+    "data": "grey dots",
+    "baseline ± σ_eff": "black line and band",
+    "dip trigger": "red circles",
+    "dip runs": "red shading",
+    "dip profile": "red line",
+    "jump trigger": "blue circles",
+    "jump runs": "blue shading",
+    "jump profile": "blue line",
+}
+
+
+def key_text(drawn: Mapping[str, Any]) -> str:
+    """One line naming what the figure shows, for the entries of ``drawn`` (a text line instead of a
+    legend box: a legend costs a quarter of the drawing time), four entries a line."""
+    entries = [f"{name}: {KEY_STYLES[name]}" for name in KEY_STYLES if name in drawn]
+    return "\n".join("   ".join(entries[k : k + 4]) for k in range(0, len(entries), 4))
+
+
+def dip_figure(data: DipPlotData, title: str, figures: FigureCache | None = None) -> Figure:
     """One panel per camera group: points, baseline with its effective error band, runs and profiles.
 
     Magnitudes increase downwards (a dip goes down). Triggered points are circled in the colour of
-    their search, kept runs are shaded, and the strongest run's profile is drawn as baseline plus
-    profile in every panel that has points in that run.
+    their search, kept runs are shaded (one collection per search and panel), and the strongest run's
+    profile is drawn as baseline plus profile in every panel that has points in that run; a line of
+    text at the bottom is the key (:func:`key_text`). Dense panels are drawn decimated
+    (:func:`lcpipe.plots.decimate.decimated`; triggered points are always drawn). The figure of the
+    layout comes from ``figures`` when given (reused), else it is new.
     """
     groups = list(dict.fromkeys(data.group.tolist())) or ["(no points)"]
-    offset_days = time_offset(data.time)
-    figure = Figure(figsize=(10.0, 1.4 + 1.9 * len(groups)), layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
-    for ax, group in zip(axes, groups, strict=True):
-        sel = data.group == group
-        t = data.time[sel] - offset_days
-        ax.errorbar(
-            t, data.mag[sel], data.err[sel], fmt=".", ms=3, color="0.35", ecolor="0.75", lw=0.6, label="data"
+    height = MARGIN_HEIGHT + PANEL_HEIGHT * len(groups)
+
+    def make(figure: Figure) -> np.ndarray:
+        figure.subplots_adjust(
+            left=0.09, right=0.98, top=1 - 0.45 / height, bottom=0.85 / height, hspace=0.08
         )
-        if np.isfinite(data.baseline[sel]).any():
-            ax.plot(t, data.baseline[sel], color="k", lw=1.0, label="baseline ± σ_eff")
-            ax.fill_between(
-                t,
-                data.baseline[sel] - data.sigma[sel],
-                data.baseline[sel] + data.sigma[sel],
-                color="k",
-                alpha=0.12,
-                lw=0,
-            )
+        return figure.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
+
+    figure, axes = (figures or FigureCache()).axes(("dip", len(groups)), WIDTH, height, make)
+    offset_days = time_offset(data.time)
+    handles: dict[str, Any] = {}
+    for ax, group in zip(axes, groups, strict=True):
+        sel = np.flatnonzero(data.group == group)
+        t = data.time[sel] - offset_days
+        base = data.baseline[sel]
+        hits = np.zeros(sel.size, bool)
+        for kind in KINDS:
+            hits |= data.triggered[kind][sel]
+        keep = decimated(sel.size, hits)
+        mag, err = data.mag[sel][keep], data.err[sel][keep]
+        ax.plot(*error_bars(t[keep], mag, err), color="0.75", lw=0.6)
+        handles["data"] = ax.plot(t[keep], mag, ".", ms=3, color="0.35")[0]
+        if np.isfinite(base).any():
+            handles["baseline ± σ_eff"] = ax.plot(t[keep], base[keep], color="k", lw=1.0)[0]
+            sigma = data.sigma[sel][keep]
+            ax.fill_between(t[keep], base[keep] - sigma, base[keep] + sigma, color="k", alpha=0.12, lw=0)
         for kind, colour in KIND_COLOURS.items():
             hit = data.triggered[kind][sel]
             if hit.any():
-                ax.plot(
-                    t[hit], data.mag[sel][hit], "o", mfc="none", mec=colour, ms=6, label=f"{kind} trigger"
-                )
-            for k, run in enumerate(data.runs[kind]):
-                label = f"{kind} runs" if k == 0 else None
-                ax.axvspan(
-                    run.t_start - offset_days - 0.5,
-                    run.t_end - offset_days + 0.5,
-                    color=colour,
-                    alpha=0.12,
-                    lw=0,
-                    label=label,
+                handles[f"{kind} trigger"] = ax.plot(
+                    t[hit], data.mag[sel][hit], "o", mfc="none", mec=colour, ms=6
+                )[0]
+            if data.runs[kind]:
+                spans = [
+                    (run.t_start - offset_days - 0.5, run.t_end - offset_days + 0.5)
+                    for run in data.runs[kind]
+                ]
+                handles[f"{kind} runs"] = ax.add_collection(
+                    PolyCollection(
+                        [[(a, 0.0), (b, 0.0), (b, 1.0), (a, 1.0)] for a, b in spans],
+                        transform=ax.get_xaxis_transform(),
+                        facecolors=colour,
+                        alpha=0.12,
+                        linewidths=0,
+                    ),
+                    autolim=False,
                 )
             if kind in data.profiles:
                 tf, profile = data.profiles[kind]
                 tf = tf - offset_days
                 inside = (t >= tf[0]) & (t <= tf[-1])
                 if inside.any():
-                    level = np.interp(tf, t[inside], data.baseline[sel][inside])
-                    ax.plot(tf, level + profile, color=colour, lw=1.6, label=f"{kind} profile")
-        ax.invert_yaxis()
+                    level = np.interp(tf, t[inside], base[inside])
+                    handles[f"{kind} profile"] = ax.plot(tf, level + profile, color=colour, lw=1.6)[0]
+        ax.yaxis.set_inverted(True)
         ax.set_ylabel(f"{group}\nmag")
-    handles = {label: h for ax in axes for h, label in zip(*ax.get_legend_handles_labels(), strict=True)}
-    figure.legend(
-        handles.values(), handles.keys(), loc="outside lower center", ncols=len(handles), fontsize=8
-    )
+    figure.text(0.5, 0.1 / figure.get_figheight(), key_text(handles), ha="center", va="bottom", fontsize=8)
     axes[-1].set_xlabel(time_label(offset_days))
     figure.suptitle(title, fontsize=10)
     return figure
 
 
-def save_dip_plot(data: DipPlotData, title: str, path: str | Path, dpi: int = 110) -> Path:
-    """Write :func:`dip_figure` as PNG; returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    dip_figure(data, title).savefig(path, dpi=dpi)
-    return path
+def save_dip_plot(
+    data: DipPlotData, title: str, path: str | Path, dpi: int = 110, figures: FigureCache | None = None
+) -> Path:
+    """Write :func:`dip_figure` as PNG (on the reused figures of ``figures`` when given); returns the path."""
+    return save_png(dip_figure(data, title, figures), path, dpi)
