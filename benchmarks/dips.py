@@ -224,7 +224,7 @@ DEMO_KINDS = {"pspl": "jump", "pspl_planet": "jump", "flare": "jump", "dip": "di
 def demo_truth(folder: Path, options: DipOptions) -> None:
     """Per truth kind: the strongest run's morphology model and the default filter's families (tag test
     left out) of the demo survey's light curves."""
-    from lcpipe.filter.tests import FilterOptions, apply_filter
+    from lcpipe.filter.criteria import FilterOptions, apply_filter
 
     truth = pd.read_parquet(folder / "truth.parquet")
     truth = truth[truth["kind"].isin([*DEMO_KINDS, "none"])]
