@@ -9,11 +9,12 @@ from astropy.timeseries import LombScargle
 
 from lcpipe.dips.events import DipOptions, detect_events
 from lcpipe.dips.periodic import (
-    FFT_OVERSAMPLING,
     PeriodicOptions,
     fold_prediction,
     frequency_grid,
     periodic_test,
+    periodogram,
+    refine_peak,
 )
 from lcpipe.io import load_clean
 
@@ -59,22 +60,55 @@ def test_simultaneous_points_do_not_fold_a_single_event_into_a_period():
 
 def test_fast_periodogram_matches_exact_sums():
     rng = np.random.default_rng(3)
-    t = _times(rng, 800, 3000.0)
+    t = 2457000.0 + _times(rng, 800, 3000.0)  # absolute times: the periodogram takes them from t[0]
     y = 0.05 * np.sin(2 * np.pi * t / 0.37) + rng.normal(0, 0.02, t.size)
     err = np.full(t.size, 0.02)
-    frequency = frequency_grid(np.ptp(t), PeriodicOptions())
-    fast = LombScargle(t, y, err).power(
-        frequency,
-        method="fast",
-        assume_regular_frequency=True,
-        method_kwds={"algorithm": "fasper", "trig_sum_kwds": {"oversampling": FFT_OVERSAMPLING}},
-    )
+    _, frequency, fast = periodogram(t, y, err, PeriodicOptions())
+    np.testing.assert_allclose(frequency, frequency_grid(np.ptp(t), PeriodicOptions()), rtol=0, atol=0)
+    step = np.diff(frequency)
+    assert frequency[0] >= 1 / 100.0
+    assert frequency[-1] <= 1 / 0.1
+    assert np.allclose(step, step[0])
     pick = np.concatenate((np.arange(0, frequency.size, 97), [int(np.argmax(fast))]))
     exact = LombScargle(t, y, err).power(frequency[pick], method="cython")
     assert np.max(np.abs(fast[pick] - exact)) < 0.01  # power is in [0, 1]; the peak here is 0.64
     assert abs(fast[pick[-1]] / exact[-1] - 1) < 0.02  # at the highest peak
     result = periodic_test(t, y, err, np.full(t.size, "V"), y > 0.05, PeriodicOptions())
     assert result.period == pytest.approx(0.37, rel=1e-5)
+
+
+def test_refined_peak_is_the_exact_maximum_near_the_coarse_peak():
+    rng = np.random.default_rng(6)
+    t = _times(rng, 500, 2000.0)
+    y = 0.05 * np.sin(2 * np.pi * t / 1.2345) + rng.normal(0, 0.02, t.size)
+    ls = LombScargle(t, y, 0.02)
+    step = 1 / (2 * np.ptp(t))
+    frequency, power = refine_peak(ls, 1 / 1.2345 + 0.6 * step, step)
+    fine = np.linspace(1 / 1.2345 - step, 1 / 1.2345 + step, 4001)  # reference: a dense exact grid
+    fine_power = ls.power(fine, method="cython")
+    assert frequency == pytest.approx(fine[np.argmax(fine_power)], abs=step / 50)
+    assert power == pytest.approx(fine_power.max(), rel=1e-4)
+
+
+def test_a_long_dip_does_not_predict_itself_through_the_fold():
+    """A dense campaign during a 40-day dip and a 3.3-day sinusoid: folded at 3.3 d, other cycles of
+    the same dip (more than P/2 apart) predict each dip point, unless the dip's duration is excluded."""
+    rng = np.random.default_rng(5)
+    t = np.sort(np.concatenate((rng.uniform(1000.0, 1040.0, 800), rng.uniform(0.0, 2000.0, 300))))
+    dip = np.where((t > 1000.0) & (t < 1040.0), 0.5, 0.0)
+    y = dip + 0.1 * np.sin(2 * np.pi * t / 3.3) + rng.normal(0, 0.02, t.size)
+    y -= np.median(y)
+    err, band = np.full(t.size, 0.02), np.full(t.size, "V")
+    options = PeriodicOptions(min_period_days=1.0, max_period_days=10.0)
+    same_dip = periodic_test(t, y, err, band, dip > 0, options, exclusion_days=0.0)
+    assert same_dip.period == pytest.approx(3.3, rel=1e-3)
+    assert same_dip.fap < 1e-10
+    assert same_dip.periodic  # the dip folds onto itself
+    assert same_dip.fold_fraction > 0.5
+    excluded = periodic_test(t, y, err, band, dip > 0, options, exclusion_days=40.0)
+    assert excluded.period == same_dip.period
+    assert not excluded.periodic
+    assert excluded.fold_fraction < 0
 
 
 def test_baluev_fap_is_calibrated_on_white_noise():

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lcpipe.kernels.dips_mixture import mixture_terms
+from lcpipe.kernels.dips_profiles import TEMPLATES, template_sums
 from lcpipe.kernels.dips_score import score_sums
 from lcpipe.kernels.dips_sho import sho_posterior
 
@@ -67,3 +68,31 @@ def test_sho_posterior_matches_dense(q):
     np.testing.assert_allclose(var, var_ref, rtol=1e-8)
     with pytest.raises(ValueError, match="method"):
         sho_posterior(*args, method="exact")
+
+
+#: Shape parameters tried per template (the Gaussian has none).
+_SHAPES = {
+    "gaussian": [np.nan],
+    "skew_gaussian": [-6.0, 0.0, 2.0],
+    "paczynski": [0.05, 1.0],
+    "fred": [0.05, 1.0],
+}
+
+
+@pytest.mark.parametrize("model", sorted(TEMPLATES))
+def test_template_sums_match_reference(model):
+    t, r, s = _residuals(5, 400)
+    w = 1 / s**2
+    # narrow templates cover a few points (the kernel skips those where it underflows to 0.0), some
+    # peak outside the data (all skipped: the largest value is 0.0)
+    axes = (np.linspace(t[0] - 400, t[-1] + 400, 11), np.geomspace(0.05, 300, 6), _SHAPES[model])
+    t0, width, shape = (a.ravel() for a in np.meshgrid(*axes, indexing="ij"))
+    fast = template_sums(model, t, r, w, t0, width, shape)
+    slow = template_sums(model, t, r, w, t0, width, shape, method="slow")
+    for got, expected in zip(fast, slow, strict=True):
+        assert got.shape == (t0.size,)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12 * np.max(np.abs(expected)))
+    assert np.all(slow[3] <= 1.001)  # unit-peak templates (the skew peak is tabulated)
+    assert np.max(slow[3]) > 0.9
+    if model != "paczynski":  # power-law wings
+        assert np.any(slow[3] == 0)

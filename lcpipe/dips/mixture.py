@@ -30,9 +30,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.special import logsumexp
 
-from lcpipe.kernels.dips_mixture import mixture_terms
+from lcpipe.kernels.dips_mixture import log_sum_exp, mixture_terms
 
 N_GRID = 12
 MIN_OFFSET = 0.02
@@ -103,7 +102,7 @@ def _summarise(
     grid: MixtureGrid, rel: np.ndarray, point_log_bf: np.ndarray, prob: np.ndarray
 ) -> MixtureResult:
     k, j = np.unravel_index(int(np.argmax(rel)), rel.shape)
-    log_bf = float(logsumexp(rel) - np.log(rel.size))
+    log_bf = log_sum_exp(rel) - float(np.log(rel.size))
     return MixtureResult(rel, log_bf, float(grid.offsets[k]), float(grid.p[j]), point_log_bf, prob)
 
 

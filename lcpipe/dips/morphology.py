@@ -1,23 +1,24 @@
 """Shape of an event: constant vs Gaussian, skewed Gaussian, Paczynski and FRED profiles, chosen by BIC.
 
 Every profile is ``r(t) = c + A g(t; theta)`` with a unit-peak template g. For each trial of the
-nonlinear parameters theta the linear pair (c, A) is solved in closed form by weighted least squares,
-so a fit is a vectorised scan of a small theta grid (a few hundred templates) followed by three rounds of
-a finer grid around the best point. The amplitude is sign-constrained (dips: A > 0, fainter; jumps:
-A < 0, brighter); a template whose best A has the wrong sign scores as the constant model. No iterative
-optimiser is called, so a light curve with many runs stays cheap.
+nonlinear parameters theta the linear pair (c, A) is solved in closed form by weighted least squares
+from four weighted sums of the template (compiled, one template at a time:
+:func:`lcpipe.kernels.dips_profiles.template_sums`), so a fit is a scan of a small theta grid (a few
+hundred templates) followed by three rounds of a finer grid around the best point. The amplitude is
+sign-constrained (dips: A > 0, fainter; jumps: A < 0, brighter); a template whose best A has the wrong
+sign scores as the constant model. No iterative optimiser is called, so a light curve with many runs
+stays cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.special import erf
 
 from lcpipe.dips.trigger import Run
+from lcpipe.kernels.dips_profiles import template_sums, template_values
 
 #: Templates whose largest value at the data points is below this fraction of their peak are rejected.
 MIN_SAMPLED_PEAK = 0.25
@@ -92,49 +93,8 @@ class Morphology:
     symmetry: float
 
 
-def _gaussian(t: np.ndarray, t0: np.ndarray, w: np.ndarray) -> np.ndarray:
-    return np.exp(-0.5 * ((t[None, :] - t0[:, None]) / w[:, None]) ** 2)
-
-
-def _skew_gaussian(t: np.ndarray, t0: np.ndarray, w: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    z = (t[None, :] - t0[:, None]) / w[:, None]
-    g = np.exp(-0.5 * z**2) * (1.0 + erf(alpha[:, None] * z / np.sqrt(2.0)))
-    return g / np.interp(alpha, _SKEW_ALPHA, _SKEW_PEAK)[:, None]
-
-
-def _skew_peak_table(alpha: np.ndarray) -> np.ndarray:
-    """Peak value of exp(-z^2/2)(1 + erf(alpha z / sqrt 2)) for each alpha, from a fine z grid."""
-    z = np.linspace(-4.0, 4.0, 4001)
-    return np.max(np.exp(-0.5 * z**2)[None, :] * (1.0 + erf(np.outer(alpha, z) / np.sqrt(2.0))), axis=1)
-
-
-#: Tabulated peak of the skew-normal shape (unit-peak normalisation), |alpha| <= 10.
-_SKEW_ALPHA = np.linspace(-10.0, 10.0, 401)
-_SKEW_PEAK = _skew_peak_table(_SKEW_ALPHA)
-
-
-def _paczynski(t: np.ndarray, t0: np.ndarray, te: np.ndarray, u0: np.ndarray) -> np.ndarray:
-    """Unblended point-lens brightening in magnitudes, 2.5 log10 A(u), scaled to unit peak."""
-    u2 = u0[:, None] ** 2 + ((t[None, :] - t0[:, None]) / te[:, None]) ** 2
-    log_mag = np.log((u2 + 2.0) / np.sqrt(u2 * (u2 + 4.0)))
-    peak = np.log((u0**2 + 2.0) / np.sqrt(u0**2 * (u0**2 + 4.0)))
-    return log_mag / peak[:, None]
-
-
-def _fred(t: np.ndarray, t0: np.ndarray, tau_d: np.ndarray, rise_ratio: np.ndarray) -> np.ndarray:
-    dt = t[None, :] - t0[:, None]
-    tau_r = (tau_d * rise_ratio)[:, None]
-    return np.where(
-        dt < 0, np.exp(np.minimum(dt, 0.0) / tau_r), np.exp(-np.maximum(dt, 0.0) / tau_d[:, None])
-    )
-
-
-_TEMPLATES: dict[str, tuple[Callable[..., np.ndarray], int]] = {
-    "gaussian": (_gaussian, 2),
-    "skew_gaussian": (_skew_gaussian, 3),
-    "paczynski": (_paczynski, 3),
-    "fred": (_fred, 3),
-}
+#: Nonlinear parameters of each profile (t0, width and, but for the Gaussian, a shape parameter).
+_N_NONLINEAR: dict[str, int] = {"gaussian": 2, "skew_gaussian": 3, "paczynski": 3, "fred": 3}
 
 #: Discrete grids of each profile's third (shape) parameter.
 _SHAPE_GRID = {
@@ -144,14 +104,15 @@ _SHAPE_GRID = {
 }
 
 
-def _linear_chi2(g: np.ndarray, y: np.ndarray, w: np.ndarray, sign: float) -> tuple[np.ndarray, ...]:
-    """chi2, c, A of y ~ c + A g for each template row of g (M, n), A sign-constrained."""
+def _linear_chi2(
+    sums: tuple[np.ndarray, ...], y: np.ndarray, w: np.ndarray, sign: float
+) -> tuple[np.ndarray, ...]:
+    """chi2, c, A of y ~ c + A g for each template from its sums ``(sum w g, sum w g^2, sum w g y,
+    max g)`` (:func:`lcpipe.kernels.dips_profiles.template_sums`, each shape (M,)), A sign-constrained."""
     sw, swy, swyy = w.sum(), w @ y, w @ (y * y)
     c_const = swy / sw
     chi2_const = swyy - swy * c_const
-    swg = g @ w
-    swgg = (g * g) @ w
-    swgy = g @ (w * y)
+    swg, swgg, swgy, gmax = sums
     det = sw * swgg - swg**2
     ok = det > 1e-12 * sw * np.maximum(swgg, 1e-300)
     safe = np.where(ok, det, 1.0)
@@ -159,7 +120,7 @@ def _linear_chi2(g: np.ndarray, y: np.ndarray, w: np.ndarray, sign: float) -> tu
     c = np.where(ok, (swgg * swy - swg * swgy) / safe, c_const)
     chi2 = swyy - c * swy - amp * swgy
     # a template must reach a quarter of its peak at some data point, else A is unconstrained
-    bad = ~ok | (amp * sign <= 0) | (g.max(axis=1) < MIN_SAMPLED_PEAK)
+    bad = ~ok | (amp * sign <= 0) | (gmax < MIN_SAMPLED_PEAK)
     chi2 = np.where(bad, chi2_const, np.maximum(chi2, 0.0))
     return chi2, np.where(bad, c_const, c), np.where(bad, 0.0, amp)
 
@@ -183,7 +144,7 @@ def fit_profile(
     -------
     ProfileFit
     """
-    template, n_nonlinear = _TEMPLATES[model]
+    n_nonlinear = _N_NONLINEAR[model]
     span = max(float(t[-1] - t[0]), 0.1)
     t0_grid = np.linspace(t[0], t[-1], n_t0)
     w_grid = np.geomspace(0.05, span * MAX_WIDTH_FRACTION, n_width)
@@ -191,8 +152,7 @@ def fit_profile(
     t0s, ws, ss = (a.ravel() for a in np.meshgrid(t0_grid, w_grid, shapes, indexing="ij"))
 
     def evaluate(t0s, ws, ss):
-        args = (t, t0s, ws) if n_nonlinear == 2 else (t, t0s, ws, ss)
-        chi2, c, amp = _linear_chi2(template(*args), y, w, sign)
+        chi2, c, amp = _linear_chi2(template_sums(model, t, y, w, t0s, ws, ss), y, w, sign)
         best = int(np.argmin(chi2))
         return best, chi2, c, amp
 
@@ -215,9 +175,9 @@ def fit_profile(
 def profile_values(fit: ProfileFit, t: np.ndarray) -> np.ndarray:
     """The fitted profile's unit-amplitude shape g(t) at times ``t`` (shape (M,), days); the model in
     magnitudes relative to the baseline is ``fit.offset + fit.amplitude * g``."""
-    template, n_nonlinear = _TEMPLATES[fit.model]
-    args = [np.array([value]) for value in fit.theta[: 1 + n_nonlinear]]
-    return template(np.asarray(t, dtype=np.float64), *args)[0]
+    t0, width = np.array([fit.theta[0]]), np.array([fit.theta[1]])
+    shape = np.array([fit.theta[2] if len(fit.theta) > 2 else np.nan])
+    return template_values(fit.model, np.asarray(t, dtype=np.float64), t0, width, shape)[0]
 
 
 def _profile_shape(fit: ProfileFit, t_lo: float, t_hi: float) -> tuple[float, float, float]:
@@ -260,6 +220,8 @@ def classify_run(
     best_bic, best_fit = bic_const - min_delta_bic, None
     sign = 1.0 if kind == "dip" else -1.0
     for model in DIP_MODELS if kind == "dip" else JUMP_MODELS:
+        if (2 + _N_NONLINEAR[model]) * np.log(n) >= best_bic:
+            continue  # even chi2 = 0 would not beat the bar: the fit cannot change the answer
         fit = fit_profile(model, t, y, w, sign)
         bic = fit.chi2 + fit.n_params * np.log(n)
         if bic < best_bic:

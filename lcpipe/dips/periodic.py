@@ -6,10 +6,13 @@ their regular minima look like dips. Two questions decide it, and both must say 
 
 1. **Is there a significant period?** The astropy Lomb-Scargle periodogram of the magnitudes (each data
    set and band minus its median, so zero points add no power at long periods) on a frequency grid from
-   ``1 / max_period_days`` to ``1 / min_period_days`` (step ``1 / (samples_per_peak * span)``), by
-   astropy's fast method with Press & Rybicki's extirpolation (``algorithm="fasper"``, oversampling 2:
-   about ten times faster than astropy 8's default low-rank NUFFT, 40 ms for 90,000 frequencies), the
-   highest peak refined with exact sums on a fine local grid. The
+   ``1 / max_period_days`` to ``1 / min_period_days`` (the multiples of a step ``1 / (samples_per_peak *
+   span)``), by astropy's fast method with Press & Rybicki's extirpolation (``algorithm="fasper"``,
+   oversampling 2: about ten times faster than astropy 8's default low-rank NUFFT), evaluated from zero
+   frequency on times counted from the first point, so that each of its three trigonometric sums is one
+   real FFT without complex phase factors (half the cost of the same grid from ``1 / max_period_days``
+   on absolute times; the power is the same); the highest peak is refined with exact sums in three
+   narrowing rounds of 9 frequencies. About 6 ms per 4,600-day ASAS-SN curve. The
    false-alarm probability of its highest peak is Baluev's (2008) analytic bound for that frequency
    range (astropy ``method="baluev"``), which is calibrated against white noise: for uncorrelated noise
    the fraction of curves with FAP < x is at most about x (tested). It costs one periodogram, not the
@@ -46,8 +49,12 @@ from lcpipe.dips.checks import require
 #: the highest peak, whose frequency and power are then refined with exact sums.
 FFT_OVERSAMPLING = 2
 
-#: Frequencies of the exact local grid that refines the periodogram peak (over +- one coarse step).
-REFINE_POINTS = 81
+#: The periodogram peak is refined with exact sums in :data:`REFINE_ROUNDS` rounds of
+#: :data:`REFINE_POINTS` frequencies, over +- one coarse step first, each round 4x narrower around the
+#: best so far: 27 exact evaluations reach 1/64 of the coarse step (an 81-point grid over +- one step,
+#: three times the cost, reaches 1/40).
+REFINE_POINTS = 9
+REFINE_ROUNDS = 3
 
 #: Twice the peak period is kept only when it folds the dips better by this much (a pulsator folds as
 #: well at 2P as at P).
@@ -71,9 +78,10 @@ class PeriodicOptions:
         Frequency grid step ``1 / (samples_per_peak * span)``; the highest peak is then refined on an
         exact local grid, so a coarse grid only risks missing a very narrow peak.
     max_frequencies : int
-        Cap on the grid size: for spans above ``max_frequencies / (samples_per_peak * (f_max - f_min))``
-        (3,300 days at the defaults) the step is widened, down to 1.4 samples per peak for 4,600-day
-        ASAS-SN curves; the exact refinement of the peak keeps its period precise. Bounds the cost.
+        Cap on the grid size counted from zero frequency (one FFT of twice this size, a power of two
+        at the default): for spans above ``max_frequencies / (samples_per_peak * f_max)`` (3,300 days
+        at the defaults) the step is widened, down to 1.4 samples per peak for 4,600-day ASAS-SN
+        curves; the exact refinement of the peak keeps its period precise. Bounds the cost.
     max_fap : float
         A peak is significant when its Baluev false-alarm probability is below this.
     fold_neighbours : int
@@ -136,13 +144,83 @@ class PeriodicResult:
     fold_fraction: float = np.nan
 
 
+def grid_step(span: float, options: PeriodicOptions) -> float:
+    """Step (1/day) of :func:`frequency_grid`: ``1 / (samples_per_peak * span)``, or wider when the grid
+    from zero frequency would exceed ``max_frequencies`` points."""
+    f_max = 1.0 / options.min_period_days
+    return max(1.0 / (options.samples_per_peak * span), f_max / (options.max_frequencies - 1))
+
+
 def frequency_grid(span: float, options: PeriodicOptions) -> np.ndarray:
-    """Frequencies (1/day), shape (M,), from ``1/max_period_days`` to ``1/min_period_days``."""
+    """Frequencies searched (1/day), shape (M,): the multiples ``k * step`` of the grid step between
+    ``1/max_period_days`` and ``1/min_period_days``.
+
+    The step is ``1 / (samples_per_peak * span)``, widened so that the grid from zero frequency has at
+    most ``max_frequencies`` points. A grid of whole multiples of its step is what lets
+    :func:`periodic_test` evaluate the periodogram from zero frequency, where the extirpolated sums are
+    one real FFT (no complex phase factors).
+    """
     f_min, f_max = 1.0 / options.max_period_days, 1.0 / options.min_period_days
-    step = max(1.0 / (options.samples_per_peak * span), (f_max - f_min) / (options.max_frequencies - 1))
-    return f_min + step * np.arange(
-        min(int(np.floor((f_max - f_min) / step + 1e-9)) + 1, options.max_frequencies)
-    )
+    step = grid_step(span, options)
+    k_min = max(int(np.ceil(f_min / step - 1e-9)), 1)
+    k_max = max(min(int(np.floor(f_max / step + 1e-9)), options.max_frequencies - 1), k_min)
+    return step * np.arange(k_min, k_max + 1)
+
+
+def periodogram(
+    time: np.ndarray, y: np.ndarray, err: np.ndarray, options: PeriodicOptions
+) -> tuple[LombScargle, np.ndarray, np.ndarray]:
+    """Standard-normalised Lomb-Scargle power on :func:`frequency_grid` (astropy's fast method).
+
+    Times are taken from the first point (the power does not depend on the time origin) and the
+    power is evaluated from zero frequency, so that astropy's extirpolated sums are one real FFT each
+    with no complex phase factors; the power at zero frequency (0/0) is dropped.
+
+    Parameters
+    ----------
+    time, y, err : ndarray, shape (N,)
+        Times (days, span > 0), magnitudes and errors (mag).
+    options : PeriodicOptions
+
+    Returns
+    -------
+    ls : astropy.timeseries.LombScargle
+        The periodogram object of the shifted times (for exact sums at other frequencies).
+    frequency, power : ndarray, shape (M,)
+        Frequencies (1/day) and power.
+    """
+    span = float(np.ptp(time))
+    frequency, step = frequency_grid(span, options), grid_step(span, options)
+    first = round(frequency[0] / step)
+    ls = LombScargle(time - time.min(), y, err)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        power = ls.power(
+            step * np.arange(first + frequency.size),
+            method="fast",
+            assume_regular_frequency=True,
+            method_kwds={"algorithm": "fasper", "trig_sum_kwds": {"oversampling": FFT_OVERSAMPLING}},
+        )[first:]
+    return ls, frequency, power
+
+
+def refine_peak(ls: LombScargle, frequency: float, half_width: float) -> tuple[float, float]:
+    """Frequency (1/day) and power of the highest exact Lomb-Scargle power near ``frequency``.
+
+    :data:`REFINE_ROUNDS` rounds of :data:`REFINE_POINTS` frequencies (astropy's exact ``cython``
+    sums): over ``frequency +- half_width`` first, then over +- one quarter of the previous half-width
+    around the best so far (spacing ``half_width / 4 ** rounds`` at the end). Non-positive
+    frequencies are skipped; the power is capped at 1 (rounding).
+    """
+    best_frequency, best_power = frequency, -np.inf
+    for _ in range(REFINE_ROUNDS):
+        local = np.linspace(best_frequency - half_width, best_frequency + half_width, REFINE_POINTS)
+        local = local[local > 0]
+        power = ls.power(local, method="cython")
+        k = int(np.argmax(power))
+        if power[k] > best_power:
+            best_frequency, best_power = float(local[k]), float(power[k])
+        half_width /= 4.0
+    return best_frequency, min(best_power, 1.0)
 
 
 def fold_prediction(
@@ -252,23 +330,11 @@ def periodic_test(
     span = float(np.ptp(time)) if time.size else 0.0
     if time.size < options.min_points or span <= 0 or np.ptp(y) == 0:
         return PeriodicResult()
-    frequency = frequency_grid(span, options)
-    ls = LombScargle(time, y, err)
-    power = ls.power(
-        frequency,
-        method="fast",
-        assume_regular_frequency=True,
-        method_kwds={"algorithm": "fasper", "trig_sum_kwds": {"oversampling": FFT_OVERSAMPLING}},
-    )
+    ls, frequency, power = periodogram(time, y, err, options)
     peak = int(np.argmax(power))
-    # refine the peak on a 40x finer local grid (exact sums): a folding period must stay in phase over
-    # the whole span, which the coarse grid's step of 1/(samples_per_peak span) does not guarantee
-    step = frequency[1] - frequency[0] if frequency.size > 1 else frequency[0]
-    local = np.linspace(frequency[peak] - step, frequency[peak] + step, REFINE_POINTS)
-    local = local[local > 0]
-    local_power = ls.power(local, method="cython")
-    best = int(np.argmax(local_power))
-    peak_frequency, peak_power = float(local[best]), float(min(local_power[best], 1.0))
+    # refine the peak with exact sums to 1/64 of the coarse step: a folding period must stay in phase
+    # over the whole span, which the coarse grid's step of 1/(samples_per_peak span) does not guarantee
+    peak_frequency, peak_power = refine_peak(ls, float(frequency[peak]), grid_step(span, options))
     fap = float(
         ls.false_alarm_probability(
             peak_power,
@@ -281,7 +347,7 @@ def periodic_test(
     best_period, best_fraction = base_period, np.nan
     for period in (base_period, 2.0 * base_period):
         fraction = fold_fraction(
-            y, fold_prediction(time, y, band, period, options.fold_neighbours), dip_points
+            y, fold_prediction(time, y, band, period, options.fold_neighbours, exclusion_days), dip_points
         )
         margin = 0.0 if np.isnan(best_fraction) else DOUBLE_PERIOD_MARGIN
         if np.isfinite(fraction) and (np.isnan(best_fraction) or fraction > best_fraction + margin):

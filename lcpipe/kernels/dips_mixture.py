@@ -16,6 +16,15 @@ from scipy.special import logsumexp
 from lcpipe._ext import dips_mixture as _kernel
 
 
+def log_sum_exp(a: np.ndarray) -> float:
+    """``log(sum(exp(a)))`` over every element of a small finite array (scipy's ``logsumexp`` without
+    its per-call overhead, about 0.5 ms, which the grid of each search pays several times)."""
+    top = float(np.max(a))
+    if not np.isfinite(top):
+        return top
+    return top + float(np.log(np.sum(np.exp(a - top))))
+
+
 def mixture_terms(
     residual: np.ndarray,
     inv_sigma: np.ndarray,
@@ -57,7 +66,7 @@ def mixture_terms(
     z = r * inv_s
     rel = np.empty((offsets.size, log_base.size))
     _kernel.grid_loglike(z, inv_s, offsets, log_ratio, log_base, rel)
-    post = np.exp(rel - logsumexp(rel))
+    post = np.exp(rel - log_sum_exp(rel))
     point_log_bf, prob = np.empty(r.size), np.empty(r.size)
     _kernel.point_terms(z, inv_s, offsets, log_ratio, post, point_log_bf, prob)
     return rel, point_log_bf, prob
