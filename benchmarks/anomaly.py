@@ -77,6 +77,9 @@ def bench_lcpipe(name: str, data, repeats: int, options: FinderOptions) -> dict:
     scalar_s = median_time(
         lambda: scan_grid(tt, r, w, grid, min_points_each_side=each, vector=False), repeats
     )[0]
+    points_s = median_time(
+        lambda: scan_grid(tt, r, w, grid, min_points_each_side=each, cell_min_points=None), repeats
+    )[0]
 
     def clusters_quality_score():
         reps = find_clusters(scan, grid)
@@ -100,6 +103,10 @@ def bench_lcpipe(name: str, data, repeats: int, options: FinderOptions) -> dict:
     print(
         f"{'':>10} scan with the scalar window sums (vector=False) {scalar_s * 1e3:7.1f} ms "
         f"({scalar_s / scan_s:.2f}x the {'vector' if has_vector_path() else 'scalar'} default)"
+    )
+    print(
+        f"{'':>10} scan with point sums in every window (cell_min_points=None) {points_s * 1e3:7.1f} ms "
+        f"({points_s / scan_s:.2f}x the default with cell sums)"
     )
     print(
         f"{'':>10} best: t0={row['top_t0']:.4f} teff={row['top_teff']:.6g} dchi2={row['top_dchi2']:.3f} "

@@ -6,8 +6,12 @@ Grid: season ``s`` spans time-sorted indices ``[bounds[s], bounds[s+1])``; level
 ``|t - t0| < half_k`` holds at least ``min_points`` points; every other centre scores 0 and is never
 visited: the enumeration jumps straight to the next centre whose window can reach a new point, so an
 empty stretch costs O(1) per level. Residuals ``rc`` are centred on their season's weighted mean and
-the window's flat-model sums come from compensated prefix sums; the template sums are accumulated
-directly over the window in one vectorised pass for both templates.
+the window's flat-model sums come from compensated prefix sums. The template sums of a small window
+are accumulated directly over its points in one vectorised pass for both templates; a window of at
+least ``cell_min_points`` points (on a level where such windows hold at least four times the
+season's points) takes them from per-cell polynomial moments instead (``score_active_cells``, the
+cells and tables of lcpipe/kernels/scan_cells.py): its inner cells cost O(degree) each, only the
+points of its two edge cells are visited.
 
 All arrays are float64/int64 C-contiguous; times sorted ascending (the Python wrapper checks). The
 clustering of the scored points is ``ext/clusters.pyx``, their diagnostics ``ext/window_quality.pyx``.

@@ -157,7 +157,8 @@ def scan_grid(
         OpenMP threads of the fast kernel (0: OpenMP default). Results do not depend on it.
     vector : bool
         Let the fast kernel use its AVX2 + FMA window sums on CPUs that have them (see
-        :func:`has_vector_path`); False forces the scalar loop. The two agree to rounding (FMA).
+        :func:`has_vector_path`) for the point sums (small windows, edge cells of large ones); False
+        forces the scalar loop. The two agree to rounding (FMA).
     cell_min_points : int or None
         Fast kernel: windows of at least this many points take their template sums from per-cell
         polynomial moments (:mod:`lcpipe.kernels.scan_cells`), O(2 window / step) per window instead
