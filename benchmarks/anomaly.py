@@ -9,7 +9,7 @@ lcpipe's (each side times itself with ``perf_counter`` around the whole call, af
 end-to-end ratio and best-candidate agreement are printed.
 
 Usage: ``python benchmarks/anomaly.py [--repeats 5] [--sizes 1000 10000 100000]
-[--peer-python /work/peers/jac/bin/python]``
+[--skip-roman] [--peer-python /work/peers/jac/bin/python]``
 """
 
 from __future__ import annotations
@@ -214,6 +214,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per figure (median reported)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000], help="synthetic sizes")
+    parser.add_argument("--skip-roman", action="store_true", help="only the synthetic sizes")
     parser.add_argument(
         "--peer-python",
         default=None,
@@ -225,7 +226,7 @@ def main() -> None:
     if args.peer_python is not None and not Path(args.peer_python).exists():
         sys.exit(f"--peer-python {args.peer_python}: no such interpreter")
     peer = Peer(args.peer_python) if args.peer_python else None
-    cases = [("roman", tuple(np.load(ROMAN).T), FinderOptions.reference())]
+    cases = [] if args.skip_roman else [("roman", tuple(np.load(ROMAN).T), FinderOptions.reference())]
     cases += [(f"synth{n // 1000}k", synthetic_event(n), FinderOptions.reference()) for n in args.sizes]
     ratios = {}
     try:
