@@ -6,8 +6,12 @@ Grid: season ``s`` spans time-sorted indices ``[bounds[s], bounds[s+1])``; level
 ``|t - t0| < half_k`` holds at least ``min_points`` points; every other centre scores 0 and is never
 visited: the enumeration jumps straight to the next centre whose window can reach a new point, so an
 empty stretch costs O(1) per level. Residuals ``rc`` are centred on their season's weighted mean and
-the window's flat-model sums come from compensated prefix sums; the template sums are accumulated
-directly over the window in one vectorised pass for both templates.
+the window's flat-model sums come from compensated prefix sums. The template sums of a small window
+are accumulated directly over its points in one vectorised pass for both templates; a window of at
+least ``cell_min_points`` points (on a level where such windows hold at least four times the
+season's points) takes them from per-cell polynomial moments instead (``score_active_cells``, the
+cells and tables of lcpipe/kernels/scan_cells.py): its inner cells cost O(degree) each, only the
+points of its two edge cells are visited.
 
 All arrays are float64/int64 C-contiguous; times sorted ascending (the Python wrapper checks). The
 clustering of the scored points is ``ext/clusters.pyx``, their diagnostics ``ext/window_quality.pyx``.
@@ -229,3 +233,170 @@ def score_active(const double[::1] t, const double[::1] rc, const double[::1] w,
                 dchi2_out[g] = d1
                 template_out[g] = 1
         free(sums)
+
+
+# Moments per cell of the cell sums: sum w u^k then sum w rc u^k, k = 0..8 (degree
+# lcpipe.kernels.scan_cells.CELL_DEGREE); the loops are in anomaly_scan_sums.h.
+cdef enum:
+    CELL_M = 18
+
+cdef extern from "anomaly_scan_sums.h":
+    Py_ssize_t lcpipe_cell_of(double t, double first, double step, Py_ssize_t n_cells) noexcept nogil
+    void lcpipe_cell_moments(const double *t, const double *r, const double *w, Py_ssize_t a,
+                             Py_ssize_t b, double first, double step, Py_ssize_t n_cells, double *mom,
+                             long long *cell_start) noexcept nogil
+    void lcpipe_inner_cells(const double *mom, const double *tables, Py_ssize_t n_tab, Py_ssize_t c_a,
+                            Py_ssize_t c_b, Py_ssize_t j, Py_ssize_t n_off, double *out) noexcept nogil
+
+
+cdef void finish_window(const double *sums, double s, Py_ssize_t g, double[::1] dchi2_out,
+                        signed char[::1] template_out) noexcept nogil:
+    """Delta chi-square of the better template from a window's seven sums (see the header)."""
+    cdef double var0 = sums[1] - sums[0] * sums[0] / s
+    cdef double var1 = sums[4] - sums[3] * sums[3] / s
+    cdef double cov0 = sums[2] - sums[0] * sums[6] / s
+    cdef double cov1 = sums[5] - sums[3] * sums[6] / s
+    cdef double d0 = cov0 * cov0 / var0 if var0 > LCPIPE_DEGENERATE_VAR * s else 0.0
+    cdef double d1 = cov1 * cov1 / var1 if var1 > LCPIPE_DEGENERATE_VAR * s else 0.0
+    if d0 > d1:
+        dchi2_out[g] = d0
+        template_out[g] = 0
+    else:
+        dchi2_out[g] = d1
+        template_out[g] = 1
+
+
+cdef void score_level(const double[::1] t, const double[::1] rc, const double[::1] w,
+                      const double[::1] p0, const double[::1] p1, Py_ssize_t a, Py_ssize_t b,
+                      double first, double step, double teff, Py_ssize_t n_cells,
+                      const double[:, :, ::1] tables, Py_ssize_t n_off, Py_ssize_t g_start,
+                      Py_ssize_t g_stop, const int64_t[::1] j_arr, const int64_t[::1] lo_arr,
+                      const int64_t[::1] hi_arr, const double[::1] t0_arr, const int64_t[::1] side_arr,
+                      Py_ssize_t min_each_side, Py_ssize_t cell_min_points, double[::1] dchi2_out,
+                      signed char[::1] template_out, bint vector) noexcept nogil:
+    """Score the active centres ``g_start:g_stop`` of one level (season points ``[a, b)``).
+
+    A window of fewer than ``cell_min_points`` points, or spanning fewer than three cells, is summed
+    point by point, shifted by the templates' values near its middle. The others take their inner
+    cells' sums from the cell moments and ``tables`` (lcpipe.kernels.scan_cells.cell_tables) and
+    add the points of their two edge cells, shifted by 1 as the tables are. The moments are built
+    only when the level's windows are large enough for them to pay (their point count at least 4 times
+    the season's).
+    """
+    cdef Py_ssize_t g, lo, hi, mid, k, c_lo, c_hi, e1, s2, n_large = 0
+    cdef double s, mu, t0, inv_teff, tau_mid
+    cdef double sums[7]
+    cdef double edge[7]
+    cdef double inner[8]
+    cdef double *mom = NULL
+    cdef long long *cell_start = NULL
+    for g in range(g_start, g_stop):
+        if hi_arr[g] - lo_arr[g] >= cell_min_points:
+            n_large += hi_arr[g] - lo_arr[g]
+    if n_large >= 4 * (b - a) and n_cells > 0:
+        mom = <double *>malloc(n_cells * CELL_M * sizeof(double))
+        cell_start = <long long *>malloc((n_cells + 1) * sizeof(long long))
+        lcpipe_cell_moments(&t[0], &rc[0], &w[0], a, b, first, step, n_cells, mom, cell_start)
+    inv_teff = 1.0 / teff
+    for g in range(g_start, g_stop):
+        lo = lo_arr[g]
+        hi = hi_arr[g]
+        t0 = t0_arr[g]
+        if side_arr[g] < min_each_side:
+            dchi2_out[g] = 0.0
+            template_out[g] = 1
+            continue
+        s = p0[hi] - p0[lo]
+        mu = (p1[hi] - p1[lo]) / s
+        c_lo = c_hi = 0
+        if mom != NULL and hi - lo >= cell_min_points:
+            c_lo = lcpipe_cell_of(t[lo], first, step, n_cells)
+            c_hi = lcpipe_cell_of(t[hi - 1], first, step, n_cells)
+        if c_hi - c_lo < 2:
+            mid = (lo + hi) >> 1
+            tau_mid = (t[mid] - t0) * inv_teff
+            lcpipe_window_template_sums(&t[0], &rc[0], &w[0], lo, hi, t0, inv_teff, mu,
+                                        lcpipe_template_a0(tau_mid), lcpipe_template_a1(tau_mid),
+                                        vector, sums)
+            finish_window(sums, s, g, dchi2_out, template_out)
+            continue
+        e1 = cell_start[c_lo + 1]
+        s2 = cell_start[c_hi]
+        lcpipe_window_template_sums(&t[0], &rc[0], &w[0], lo, e1, t0, inv_teff, mu, 1.0, 1.0,
+                                    vector, sums)
+        lcpipe_window_template_sums(&t[0], &rc[0], &w[0], s2, hi, t0, inv_teff, mu, 1.0, 1.0,
+                                    vector, edge)
+        lcpipe_inner_cells(mom, &tables[0, 0, 0], tables.shape[1], c_lo + 1, c_hi, j_arr[g], n_off,
+                           inner)
+        for k in range(7):
+            sums[k] += edge[k]
+        sums[0] += inner[0]
+        sums[1] += inner[1]
+        sums[2] += inner[2] - mu * inner[0]
+        sums[3] += inner[3]
+        sums[4] += inner[4]
+        sums[5] += inner[5] - mu * inner[3]
+        sums[6] += inner[7] - mu * inner[6]
+        finish_window(sums, s, g, dchi2_out, template_out)
+    free(mom)
+    free(cell_start)
+
+
+def score_active_cells(const double[::1] t, const double[::1] rc, const double[::1] w,
+                       const double[::1] p0, const double[::1] p1, const int64_t[::1] bounds,
+                       const double[::1] first, const double[::1] step, const double[::1] teff,
+                       const int64_t[::1] n_t0, const int64_t[::1] offsets,
+                       const double[:, :, ::1] tables, Py_ssize_t n_off, const int64_t[::1] j_arr,
+                       const int64_t[::1] lo_arr, const int64_t[::1] hi_arr, const double[::1] t0_arr,
+                       const int64_t[::1] side_arr, Py_ssize_t min_each_side, Py_ssize_t cell_min_points,
+                       double[::1] dchi2_out, signed char[::1] template_out, int num_threads,
+                       bint vector=True):
+    """Best-template delta chi-square of every active centre, level by level (one OpenMP task each).
+
+    Same output as :func:`score_active`; windows of at least ``cell_min_points`` points take their
+    template sums from per-cell polynomial moments (O(cells) instead of O(points) per window).
+
+    Parameters
+    ----------
+    t, rc, w : float64[::1], shape (N,)
+        Times, season-centred residuals, weights.
+    p0, p1 : float64[::1], shape (N + 1,)
+        Prefix sums from :func:`centred_prefix_sums`.
+    bounds : int64[::1], shape (S + 1,)
+        Season index bounds.
+    first : float64[::1], shape (S,)
+        First time of each season.
+    step, teff : float64[::1], shape (K,)
+        t0 step and timescale of each level (days).
+    n_t0 : int64[::1], shape (S * K,)
+        Centres per level ``l = s * K + k``.
+    offsets : int64[::1], shape (S * K + 1,)
+        Active centres of level ``l`` are ``offsets[l]:offsets[l + 1]``.
+    tables : float64[:, :, ::1], shape (4, 2 * n_off + 1, CELL_N)
+        Cell polynomials (lcpipe.kernels.scan_cells.cell_tables).
+    n_off : int
+        Largest cell offset of the tables.
+    j_arr, lo_arr, hi_arr, t0_arr, side_arr : shape (M,)
+        Active centres from :func:`fill_active`.
+    min_each_side : int
+        Gap rule (see :func:`score_active`).
+    cell_min_points : int
+        Windows with at least this many points use the cell moments.
+    dchi2_out, template_out : shape (M,)
+        Outputs as in :func:`score_active`.
+    num_threads : int
+        OpenMP threads (0: OpenMP default).
+    vector : bool
+        AVX2 + FMA point sums where the CPU has them.
+    """
+    cdef Py_ssize_t n_levels = offsets.shape[0] - 1, n_teff = step.shape[0], lev, s, k
+    cdef Py_ssize_t n_cells
+    for lev in prange(n_levels, nogil=True, schedule="dynamic", num_threads=num_threads):
+        s = lev // n_teff
+        k = lev % n_teff
+        if offsets[lev + 1] == offsets[lev]:
+            continue
+        n_cells = n_t0[lev] + 1
+        score_level(t, rc, w, p0, p1, bounds[s], bounds[s + 1], first[s], step[k], teff[k], n_cells,
+                    tables, n_off, offsets[lev], offsets[lev + 1], j_arr, lo_arr, hi_arr, t0_arr,
+                    side_arr, min_each_side, cell_min_points, dchi2_out, template_out, vector)

@@ -100,4 +100,71 @@ static void lcpipe_window_template_sums(const double *t, const double *r, const 
     lcpipe_sums_scalar(t, r, w, lo, hi, t0, inv_teff, mu, c0, c1, out);
 }
 
+
+/* Cell moments of one season for the cell sums (ext/anomaly_scan.pyx, lcpipe/kernels/scan_cells.py):
+   point i of [a, b) lies in cell c = floor((t - first) / step) (clamped to [0, n_cells)) at
+   u = ((t - first) - c step) / step; mom[c * 18 + k] = sum w u^k and mom[c * 18 + 9 + k] = sum w r u^k
+   (k = 0..8); cell_start[c] is the first point of a cell >= c (cell_start[n_cells] = b). Points are
+   time-sorted, so each cell is one run, summed in registers. */
+static inline ptrdiff_t lcpipe_cell_of(double t, double first, double step, ptrdiff_t n_cells)
+{
+    double x = floor((t - first) / step);
+    if (x < 0.0) return 0;
+    if (x >= (double)n_cells) return n_cells - 1;
+    return (ptrdiff_t)x;
+}
+
+static void lcpipe_cell_moments(const double *t, const double *r, const double *w, ptrdiff_t a,
+                                ptrdiff_t b, double first, double step, ptrdiff_t n_cells, double *mom,
+                                long long *cell_start)
+{
+    ptrdiff_t filled = 0, i = a;
+    for (ptrdiff_t c = 0; c < n_cells * 18; ++c) mom[c] = 0.0;
+    while (i < b) {
+        ptrdiff_t c = lcpipe_cell_of(t[i], first, step, n_cells);
+        while (filled <= c) cell_start[filled++] = i;
+        double inv = 1.0 / step;
+        double m[18] = {0};
+        for (; i < b && lcpipe_cell_of(t[i], first, step, n_cells) == c; ++i) {
+            double u = ((t[i] - first) - c * step) * inv;
+            double wi = w[i], wr = wi * r[i];
+            double u2 = u * u, u4 = u2 * u2;
+            double p[9] = {1.0, u, u2, u2 * u, u4, u4 * u, u4 * u2, u4 * u2 * u, u4 * u4};
+            for (int k = 0; k < 9; ++k) {
+                m[k] += wi * p[k];
+                m[9 + k] += wr * p[k];
+            }
+        }
+        for (int k = 0; k < 18; ++k) mom[c * 18 + k] = m[k];
+    }
+    while (filled <= n_cells) cell_start[filled++] = b;
+}
+
+/* Inner-cell part of a window's sums: cells [c_a, c_b) of centre j, tables (4, n_tab, 9) at offset
+   c - j + n_off; out = {sum w (A0-1), sum w (A0-1)^2, sum w rc (A0-1), sum w (A1-1), sum w (A1-1)^2,
+   sum w rc (A1-1), sum w, sum w rc}. */
+static void lcpipe_inner_cells(const double *mom, const double *tables, ptrdiff_t n_tab, ptrdiff_t c_a,
+                               ptrdiff_t c_b, ptrdiff_t j, ptrdiff_t n_off, double *out)
+{
+    double s0 = 0, s00 = 0, s0r = 0, s1 = 0, s11 = 0, s1r = 0, sw = 0, swr = 0;
+    for (ptrdiff_t c = c_a; c < c_b; ++c) {
+        const double *row = mom + c * 18;
+        ptrdiff_t d = c - j + n_off;
+        const double *f0 = tables + d * 9, *f1 = tables + (n_tab + d) * 9;
+        const double *f2 = tables + (2 * n_tab + d) * 9, *f3 = tables + (3 * n_tab + d) * 9;
+        for (int k = 0; k < 9; ++k) {
+            s0 += f0[k] * row[k];
+            s00 += f1[k] * row[k];
+            s0r += f0[k] * row[9 + k];
+            s1 += f2[k] * row[k];
+            s11 += f3[k] * row[k];
+            s1r += f2[k] * row[9 + k];
+        }
+        sw += row[0];
+        swr += row[9];
+    }
+    out[0] = s0; out[1] = s00; out[2] = s0r; out[3] = s1; out[4] = s11; out[5] = s1r; out[6] = sw;
+    out[7] = swr;
+}
+
 #endif /* LCPIPE_ANOMALY_SCAN_SUMS_H */

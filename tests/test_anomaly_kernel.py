@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from lcpipe.kernels.anomaly_scan import has_vector_path, scan_grid
+from lcpipe.kernels.scan_cells import CELL_DEGREE, cell_tables, max_cell_error, shifted_templates
 from lcpipe.kernels.window_quality import window_quality
 from lcpipe.microlensing.grid import ScanOptions, build_grid, season_bounds
 
@@ -52,7 +53,9 @@ CASES = ["random", "one_season", "many_seasons", "gaps", "duplicates", "sparse",
 def test_fast_matches_full_grid_reference(name, each_side, vector):
     t, r, w = _case(name, 7)
     grid = build_grid(t, ScanOptions(n_teff=14))
-    fast = scan_grid(t, r, w, grid, min_points_each_side=each_side, vector=vector)
+    fast = scan_grid(t, r, w, grid, min_points_each_side=each_side, vector=vector, cell_min_points=None)
+    # every window of 8 points or more from the cell moments where its level has enough of them
+    cells = scan_grid(t, r, w, grid, min_points_each_side=each_side, vector=vector, cell_min_points=8)
     slow = scan_grid(t, r, w, grid, min_points_each_side=each_side, method="slow")
     assert slow.dchi2.size == grid.size
     # The kernel lists exactly the grid points whose window holds at least 4 points.
@@ -64,6 +67,7 @@ def test_fast_matches_full_grid_reference(name, each_side, vector):
     scale = slow.dchi2.max()
     assert scale > 1.0
     np.testing.assert_allclose(fast.dense_dchi2(grid), slow.dchi2, rtol=RTOL, atol=RTOL * scale)
+    np.testing.assert_allclose(cells.dense_dchi2(grid), slow.dchi2, rtol=RTOL, atol=RTOL * scale)
     # The template the kernel chose reaches the reference's delta chi-square (on near-ties, e.g. two
     # distinct epochs in a window, either template may win).
     scored = np.flatnonzero(fast.dchi2 > 0)
@@ -80,6 +84,40 @@ def test_fast_matches_full_grid_reference(name, each_side, vector):
         method="slow",
     )
     np.testing.assert_allclose(refit["dchi2_window"], slow.dchi2[flat[pick]], rtol=1e-8, atol=1e-8 * scale)
+
+
+@pytest.mark.parametrize(
+    ("t0_step", "half_width", "tolerance"), [(0.17, 3.0, 1e-12), (0.1, 2.0, 1e-12), (0.25, 4.0, 5e-11)]
+)
+def test_cell_polynomials_reproduce_the_templates(t0_step, half_width, tolerance):
+    # Degree 8 on cells of width t0_step teff: the templates' nearest singularity is at tau = +-i.
+    assert max_cell_error(t0_step, half_width, CELL_DEGREE) < tolerance
+    tables = cell_tables(t0_step, half_width)
+    n_off = (tables.shape[1] - 1) // 2
+    assert n_off * t0_step >= half_width + t0_step  # every cell a window can reach is tabulated
+    u = np.array([0.0, 0.3, 1.0])
+    exact = shifted_templates((-n_off + u) * t0_step)
+    powers = u[:, None] ** np.arange(CELL_DEGREE + 1)
+    np.testing.assert_allclose(tables[:, 0] @ powers.T, exact, atol=tolerance)
+
+
+def test_cell_sums_match_reference_on_dense_windows():
+    # Windows of hundreds to thousands of points, where the default scan uses the cell moments.
+    rng = np.random.default_rng(4)
+    t = np.sort(np.concatenate([rng.uniform(0, 20, 3000), rng.uniform(200, 203, 800)]))
+    r = rng.normal(0, 1, t.size) + 5.0 * np.exp(-0.5 * ((t - 7.0) / 0.6) ** 2)
+    w = rng.uniform(0.5, 2.0, t.size)
+    grid = build_grid(t, ScanOptions(teff_min=0.3, n_teff=6))
+    cells = scan_grid(t, r, w, grid, cell_min_points=512)
+    points = scan_grid(t, r, w, grid, cell_min_points=None)
+    slow = scan_grid(t, r, w, grid, method="slow")
+    assert np.count_nonzero(cells.hi - cells.lo >= 512) > 100
+    assert not np.array_equal(cells.dchi2, points.dchi2)  # the cell path ran
+    scale = slow.dchi2.max()
+    np.testing.assert_allclose(cells.dense_dchi2(grid), slow.dchi2, rtol=RTOL, atol=RTOL * scale)
+    np.testing.assert_allclose(cells.dchi2, points.dchi2, rtol=RTOL, atol=RTOL * scale)
+    clear = cells.dchi2 > 1e-6 * scale
+    np.testing.assert_array_equal(cells.template[clear], points.template[clear])
 
 
 def _cpu_has_avx2_and_fma() -> bool:
