@@ -4,7 +4,8 @@ Run: ``python benchmarks/ltv.py [--curves 100] [--mag 12.25] [--repeats 3]`` (si
 ``--curves`` demo-survey light curves (quiet stars and linear, step, periodic and DRW signals, per-camera
 offsets) and times :func:`lcpipe.ltv.features.ltv_features` on each, ``--repeats`` times. Prints the median
 milliseconds per curve, the median points per curve and the share of each part (trend fits, step test,
-binning and red noise, periodograms) measured in the same run. Goal: <= 5 ms per curve.
+binning and red noise, periodograms) measured in the same run, and the dip search's cost per curve on a
+fifth of the same curves in the same run (a load-independent ratio). Goal: <= 5 ms per curve.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from lcpipe.dips.events import DipOptions, detect_events  # noqa: E402
 from lcpipe.ltv import features as features_module  # noqa: E402
 from lcpipe.ltv.features import LTVOptions, ltv_features  # noqa: E402
 from lcpipe.simulate.long_term import LongTermSignal, long_term_light_curve, quiet_star  # noqa: E402
@@ -75,6 +77,11 @@ def main() -> None:
         for lc in curves:
             ltv_features(lc, options)
         per_pass.append((time.perf_counter() - t0) / len(curves))
+    sample = curves[: max(1, len(curves) // 5)]
+    t0 = time.perf_counter()
+    for lc in sample:
+        detect_events(lc, DipOptions())
+    dips = (time.perf_counter() - t0) / len(sample)
     totals = dict.fromkeys(PARTS, 0.0)
     for name in PARTS:
         _wrap(name, totals)
@@ -85,6 +92,8 @@ def main() -> None:
     print(f"curves: {len(curves)}, median points per curve: {int(np.median([len(lc) for lc in curves]))}")
     print(f"ltv_features: {1e3 * np.median(per_pass):.2f} ms per curve (median of {args.repeats} passes; "
           f"passes {', '.join(f'{1e3 * p:.2f}' for p in per_pass)} ms); goal <= 5 ms")  # fmt: skip
+    print(f"dip search (detect_events) on {len(sample)} of the curves, same run: {1e3 * dips:.1f} ms per "
+          f"curve; LTV / dips = {np.median(per_pass) / dips:.3f}")  # fmt: skip
     print("share of one instrumented pass:")
     for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
         print(f"  {name:24s} {1e3 * seconds / len(curves):6.2f} ms/curve  {100 * seconds / whole:5.1f} %")
