@@ -59,3 +59,18 @@ def test_the_section_names_unknown_keys():
     with pytest.raises(ConfigError, match="selection"):
         LTV_SECTION.build({"selection": {"min_slope": 0.1}})
     assert LTV_SECTION.build({"selection": {"min_abs_slope": 0.02}}).selection.min_abs_slope == 0.02
+
+
+def test_the_ltv_plot_is_written(tmp_path):
+    from lcpipe.ltv.features import LTVOptions, ltv_features
+    from lcpipe.plots.ltv import save_ltv_plot
+
+    survey = SurveySimOptions()
+    rng = np.random.default_rng(8)
+    mid = survey.jd_start + 0.5 * survey.span_days
+    signal = LongTermSignal("step", {"step": 0.2, "t_step": mid, "duration": 20.0})
+    lc = long_term_light_curve(rng, survey, quiet_star(rng, survey, 12.3, 1), signal)
+    row = ltv_features(lc, LTVOptions())
+    path = save_ltv_plot(lc, row, LTVOptions(), "step", tmp_path / "ltv.png")
+    assert path.stat().st_size > 10_000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -21,7 +21,7 @@ from lcpipe.ltv.structure_function import structure_function
 from lcpipe.ltv.trend import TrendFit, design_matrix, fit_trend
 from lcpipe.options import convert_nested, options_dict
 
-#: Neighbours on each side of a point in the outlier test (:func:`_isolated_outliers`).
+#: Neighbours on each side of a point in the outlier test (:func:`isolated_outliers`).
 OUTLIER_NEIGHBOURS = 2
 
 
@@ -99,7 +99,7 @@ class LTVOptions:
         return options_dict(self)
 
 
-def _usable(lc: LightCurve, options: LTVOptions) -> tuple[LightCurve, list[str], np.ndarray]:
+def usable_points(lc: LightCurve, options: LTVOptions) -> tuple[LightCurve, list[str], np.ndarray]:
     """Time-sorted points with a finite magnitude and a positive error, in groups with enough points."""
     lc = lc.sorted()
     lc = lc.select(np.isfinite(lc.mag) & np.isfinite(lc.mag_err) & (lc.mag_err > 0) & np.isfinite(lc.time))
@@ -111,7 +111,7 @@ def _usable(lc: LightCurve, options: LTVOptions) -> tuple[LightCurve, list[str],
     return lc, labels, group
 
 
-def _isolated_outliers(normalised: np.ndarray, options: LTVOptions) -> np.ndarray:
+def isolated_outliers(normalised: np.ndarray, options: LTVOptions) -> np.ndarray:
     """1 where a point is an isolated outlier, 0 elsewhere (shape (N,), time order).
 
     A point is an outlier when its normalised residual is more than ``clip_sigma`` robust sigma from
@@ -201,7 +201,7 @@ def ltv_features(lc: LightCurve, options: LTVOptions) -> dict[str, Any]:
         alarm), ``sf_slope``, ``sf_1yr`` (mag), ``drw_sigma`` (mag), ``drw_tau`` (days),
         ``drw_delta_loglike``, ``iar_phi``.
     """
-    lc, labels, group = _usable(lc, options)
+    lc, labels, group = usable_points(lc, options)
     if len(lc) < options.min_points:
         return {"status": "too_few_points", "n_points": len(lc)}
     span = float(lc.time[-1] - lc.time[0])
@@ -211,7 +211,7 @@ def ltv_features(lc: LightCurve, options: LTVOptions) -> dict[str, Any]:
     x = years_since(lc.time, t_ref)
     mag, err, n_groups = lc.mag, lc.mag_err, len(labels)
 
-    keep = _isolated_outliers(fit_trend(x, mag, err, group, n_groups, 1).residuals / err, options) == 0
+    keep = isolated_outliers(fit_trend(x, mag, err, group, n_groups, 1).residuals / err, options) == 0
     n_clipped = int((~keep).sum())
     time, x, mag, err, group = lc.time[keep], x[keep], mag[keep], err[keep], group[keep]
 
