@@ -32,6 +32,7 @@ from lcpipe.io.generic import TABLE_KINDS
 from lcpipe.io.reader_options import ALL_OPTIONS, FORMAT_OPTIONS, SECTION_NAMES
 from lcpipe.options import ConfigError, Section, is_number
 from lcpipe.stages.dips import DIPS_SECTION
+from lcpipe.stages.ltv import LTV_SECTION
 from lcpipe.stages.microlensing import ANOMALY_SECTION, EVENTS_SECTION, PSPL_SECTION
 from lcpipe.stages.tag import TAG_SECTION
 from lcpipe.vetting.candidates import VettingOptions
@@ -49,6 +50,7 @@ CHECKED_SECTIONS: dict[str, Section] = {
     for s in (
         TAG_SECTION,
         EVENTS_SECTION,
+        LTV_SECTION,
         Section("filter", FilterOptions),
         Section("characterize", CharacterizeOptions),
         Section("vetting", VettingOptions),

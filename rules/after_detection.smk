@@ -8,6 +8,7 @@ rule join_events:
         pspl=result("{mag_bin}", "pspl.parquet"),
         anomaly=result("{mag_bin}", "anomaly.parquet"),
         dips=result("{mag_bin}", "dips.parquet"),
+        ltv=result("{mag_bin}", "ltv.parquet"),
     output:
         result("{mag_bin}", "events.parquet"),
     log:

@@ -61,7 +61,7 @@ def collection_table(wildcards):
 
 #: Per-bin tables gathered from the bin's shards (results/{mag_bin}/<table>.parquet from
 #: results/{mag_bin}/shards/<table>_<k>.parquet) by the one `gather` rule (rules/gather.smk).
-GATHERED_TABLES = ["tags", "pspl", "anomaly", "anomaly_clusters", "dips"]
+GATHERED_TABLES = ["tags", "pspl", "anomaly", "anomaly_clusters", "dips", "ltv"]
 
 
 def shard_output(name):
@@ -149,6 +149,7 @@ EVALUATION_ANOMALY_FILES = [
 ]
 EVALUATION_FALSE_ALARM_FILES = ["rates.parquet", "false_alarms.png"]
 EVALUATION_VALIDATION_FILES = ["metrics.parquet", "matched.parquet", "run.parquet"]
+EVALUATION_LTV_FILES = ["trials.parquet", "recovery.parquet", "false_alarms.parquet"]
 
 
 def evaluation_files(folder, names):
@@ -221,6 +222,7 @@ def evaluation_outputs():
     for model in section["anomaly"]["models"]:
         files += evaluation_files(f"anomaly_{model}", EVALUATION_ANOMALY_FILES)
     files += evaluation_files("false_alarms", EVALUATION_FALSE_ALARM_FILES)
+    files += evaluation_files("ltv", EVALUATION_LTV_FILES)
     if section["validation"]["enabled"]:
         files += evaluation_files("validation", EVALUATION_VALIDATION_FILES)
     return files

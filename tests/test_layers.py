@@ -26,6 +26,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "science": (
         "microlensing",
         "dips",
+        "ltv",
         "filter",
         "characterize",
         "vetting",

@@ -157,10 +157,15 @@ class FilterOptions:
     periodic_family : bool
         Report dip candidates that the dip search found periodic (column ``periodic``) as the
         ``periodic`` family instead of the dip family. False: ignore the column.
+    ltv_family : bool
+        The ``ltv`` family: sources the LTV search flagged (``ltv_candidate``: a slope, season
+        difference or state change, see ``ltv_pass_*`` and ``ltv_reason``), when the events table has
+        the LTV stage's columns.
     """
 
     require_passed_tags: bool = True
     periodic_family: bool = True
+    ltv_family: bool = True
     dips: DipTests = field(default_factory=DipTests)
     jumps: RunEventTests = field(default_factory=RunEventTests)
     microlensing: MicrolensingTests = field(default_factory=MicrolensingTests)
@@ -267,7 +272,7 @@ def microlensing_tests(events: pd.DataFrame, tests: MicrolensingTests) -> dict[s
 ANOMALY_TESTS: tuple[str, ...] = ("anomaly_candidate", "anomaly_dchi2", "anomaly_score", "anomaly_n_eff")
 
 #: Type labels of the families, in the order they appear in ``candidate_type``.
-FAMILY_ORDER: tuple[str, ...] = ("microlensing", "dip", "periodic", "jump")
+FAMILY_ORDER: tuple[str, ...] = ("microlensing", "dip", "periodic", "jump", "ltv")
 
 #: Tests that only type a candidate and are never given as a reject reason.
 TYPE_TESTS: tuple[str, ...] = ("periodic",)
@@ -281,7 +286,8 @@ class FilterResult:
     ----------
     table : DataFrame
         The events table with every ``pass_*`` column, ``family_dip``, ``family_periodic``,
-        ``family_jump``, ``family_microlensing``, ``is_candidate``, ``candidate_type`` and ``reject_reason``.
+        ``family_jump``, ``family_microlensing``, ``family_ltv``, ``is_candidate``, ``candidate_type``
+        and ``reject_reason``.
     family_tests : dict of str to tuple of str
         The tests (names without ``pass_``) each family requires, common tests included.
     """
@@ -346,6 +352,9 @@ def apply_filter(
         tests["not_periodic"] = ~tests["periodic"]
         families["periodic"] = [*families["dip"], "periodic"]
         families["dip"].append("not_periodic")
+    if options.ltv_family and "ltv_candidate" in table:
+        tests["ltv"] = flag_column(table, "ltv_candidate")
+        families["ltv"] = [*common, "ltv"]
     ml = microlensing_tests(table, options.microlensing)
     tests.update(ml)
     if options.microlensing.enabled:
@@ -396,6 +405,7 @@ def _candidate_types(table: pd.DataFrame, tests: Mapping[str, pd.Series]) -> pd.
         np.where(table["family_dip"], "dip", ""),
         np.where(table["family_periodic"], "periodic", ""),
         np.where(table["family_jump"], "jump", ""),
+        np.where(table["family_ltv"], "ltv", ""),
     ]
     return pd.Series(
         ["+".join(p for p in row if p) for row in zip(*parts, strict=True)], index=table.index, dtype=object

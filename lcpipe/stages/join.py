@@ -1,4 +1,4 @@
-"""Join the per-bin stage tables (tags, PSPL fit, anomaly scan, dip events) into one row per source.
+"""Join the per-bin stage tables (tags, PSPL fit, anomaly scan, dip events, LTV) into one row per source.
 
 Column naming in ``events.parquet``
 -----------------------------------
@@ -16,6 +16,8 @@ anomaly       ``anomaly_``  none                                     ``anomaly_s
                                                                      ``anomaly_best_dchi2``
 dips          ``dip_``   ``dip_*``, ``jump_*``, ``dipper_*``,        ``dip_status``, ``dip_baseline_mag``,
                          ``period*``, ``fade_*``                     ``dip_log_bf``, ``periodic``
+ltv           ``ltv_``   ``ltv_*``                                   ``ltv_status``, ``ltv_slope``,
+                                                                     ``ltv_candidate``, ``ltv_pass_slope``
 ============  =========  ==========================================  =====================================
 
 A column that already starts with one of its stage's own prefixes keeps its name; any other column
@@ -83,6 +85,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("pspl", "pspl_", ("pspl_",), (("pspl_status", "pspl_fit_status"),)),
     StageSpec("anomaly", "anomaly_"),
     StageSpec("dips", "dip_", ("dip_", "jump_", "dipper_", "period", "fade_")),
+    StageSpec("ltv", "ltv_", ("ltv_",)),
 )
 
 
