@@ -15,6 +15,7 @@ from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions
+from lcpipe.microlensing.pspl_quality import coordinates_of, fit_quality
 from lcpipe.options import Section
 from lcpipe.stages.light_curves import load_row
 from lcpipe.stages.provenance import stage_provenance
@@ -49,19 +50,24 @@ def fit_source(
     -------
     dict
         Identity columns, ``pspl_band``, the fit's ``pspl_*`` columns, ``pspl_n_near_peak``,
-        ``is_event`` and ``status`` (the read status, else the fit status).
+        ``is_event``, the fit-quality columns of :func:`lcpipe.microlensing.pspl_quality.fit_quality`
+        (errors; parallax and finite source of significant events, coordinates from the row's ``ra``,
+        ``dec``) and ``status`` (the read status, else the fit status).
     """
     out = passthrough(row)
-    fit, status, band = _fit(row, options, read, cleaning)
+    fit, status, band, frames = _fit(row, options, read, cleaning)
     if fit is None:
         return {**out, "is_event": False, "status": status}
     is_event, near = selection.is_event(fit)
+    coordinates = coordinates_of(row.get("ra"), row.get("dec"))
+    quality = fit_quality(fit, options, significant=is_event, coordinates=coordinates, time_frames=frames)
     return {
         **out,
         "pspl_band": band,
         **fit.to_row(),
         "pspl_n_near_peak": near,
         "is_event": is_event,
+        **{f"pspl_{name}": value for name, value in quality.items()},
         "status": fit.status,
     }
 
@@ -72,13 +78,13 @@ def _fit(
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
     p0: tuple[float, float, float] | None = None,
-) -> tuple[PSPLFit | None, str, str]:
-    """Fit a row's light curve through ``fit_input``: (fit or None, read status, band)."""
+) -> tuple[PSPLFit | None, str, str, tuple[str, ...]]:
+    """Fit a row's light curve through ``fit_input``: (fit or None, read status, band, time frames)."""
     lc, status = load_row(row, read, cleaning)
     if lc is None or status != "ok":
-        return None, status, ""
+        return None, status, "", ()
     data = fit_input(lc)
-    return data.fit(options, p0=p0), status, data.band
+    return data.fit(options, p0=p0), status, data.band, data.time_frames
 
 
 def scan_source(
@@ -108,7 +114,7 @@ def scan_source(
     if not row["is_event"]:
         return {**out, "status": "not_event", "has_candidate": False}
     p0 = (float(row["pspl_t0"]), float(row["pspl_tE"]), float(row["pspl_u0"]))
-    fit, status, _ = _fit(row, options.pspl, read, cleaning, p0=p0)
+    fit, status, _, _ = _fit(row, options.pspl, read, cleaning, p0=p0)
     if fit is None:
         return {**out, "status": status, "has_candidate": False}
     result = scan_fit(fit, options=options)
