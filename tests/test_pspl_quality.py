@@ -18,7 +18,7 @@ from lcpipe.microlensing.pspl_quality import (
     fit_quality,
     parse_coordinates,
 )
-from lcpipe.microlensing.uncertainty import pspl_uncertainties
+from lcpipe.microlensing.uncertainty import dataset_flux_errors, pspl_uncertainties
 from lcpipe.options import ConfigError
 from lcpipe.simulate.writers import write_dat2
 from lcpipe.stages.microlensing import EVENTS_SECTION, PSPL_SECTION, fit_source
@@ -222,3 +222,23 @@ def test_coordinates_and_options():
     assert PSPLOptions(parallax=True).parallax == "on"
     with pytest.raises(ConfigError, match="parallax"):
         PSPL_SECTION.build({"parallax": "sometimes"})
+
+
+def test_dataset_flux_errors_do_not_depend_on_the_reference_data_set():
+    """The same two data sets (250 points each) fitted with either as the reference: each data set's fs and
+    fb errors in its own units are the same, whichever carries the shared parameters."""
+    rng = np.random.default_rng(12)
+    t = np.sort(rng.uniform(0.0, 100.0, 500))
+    second = rng.permutation(t.size) < 250
+    mag = pspl_magnification(t, 50.0, 12.0, 0.3)
+    err = np.where(second, 0.5, 0.02)
+    flux = np.where(second, 40.0 * mag + 5.0, 3.0 * mag + 1.0) + rng.normal(0.0, 1.0, t.size) * err
+    errors = {}
+    for first_label in ("A", "Z"):  # ties go to the first label in sorted order: A, then B
+        group = np.where(second, "B", first_label)
+        fit = fit_pspl(t, flux, err, group=group, independent_scales=True)
+        fs_err, fb_err = dataset_flux_errors(fit, pspl_uncertainties(fit))
+        errors[first_label] = {str(label): (fs_err[k], fb_err[k]) for k, label in enumerate(fit.group_labels)}
+    assert errors["A"]["A"][0] == pytest.approx(errors["Z"]["Z"][0], rel=1e-3)
+    assert errors["A"]["B"] == pytest.approx(errors["Z"]["B"], rel=1e-3)
+    assert errors["A"]["A"][1] == pytest.approx(errors["Z"]["Z"][1], rel=1e-3)

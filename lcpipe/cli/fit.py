@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 from typing import Any
@@ -16,6 +17,7 @@ from lcpipe.microlensing.fspl import fit_fspl
 from lcpipe.microlensing.photometry import rescale_errors, rescale_errors_by_group
 from lcpipe.microlensing.pspl import PSPLOptions
 from lcpipe.microlensing.pspl_quality import fit_quality, parse_coordinates
+from lcpipe.microlensing.uncertainty import dataset_flux_errors, pspl_uncertainties
 
 #: Fields printed in the text output, in order, with their format.
 TEXT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -109,18 +111,25 @@ def _strict_json(value: Any) -> Any:
 
 
 def dataset_fields(fit: Any) -> dict[str, Any]:
-    """Per data set numbers of a joint fit: labels, point counts, fs, fb and error factors (text)."""
+    """Per data set numbers of a joint fit: labels, point counts, fs, fb, their curvature errors (each data
+    set's flux units, the joint ``sqrt(chi2/dof)`` factor applied) and error factors (text)."""
     if fit.group_labels is None or fit.group is None:
         return {"n_datasets": int(fit.n_groups), "datasets": ""}
     factors = rescale_errors_by_group(fit)[0]
     counts = np.bincount(fit.group, minlength=fit.n_groups)
     labels = [str(x) for x in fit.group_labels]
+    fs_err = fb_err = np.full(fit.n_groups, np.nan)
+    if fit.ok:
+        with contextlib.suppress(ValueError):  # singular curvature: no errors
+            fs_err, fb_err = dataset_flux_errors(fit, pspl_uncertainties(fit))
     return {
         "n_datasets": int(fit.n_groups),
         "datasets": ",".join(labels),
         "dataset_n_points": ",".join(str(int(n)) for n in counts),
         "dataset_fs": ",".join(f"{x:.6g}" for x in fit.fs_groups),
         "dataset_fb": ",".join(f"{x:.6g}" for x in fit.fb_groups),
+        "dataset_fs_err": ",".join(f"{x:.3g}" for x in fs_err),
+        "dataset_fb_err": ",".join(f"{x:.3g}" for x in fb_err),
         "error_scales": ",".join(f"{name}={x:.4g}" for name, x in zip(labels, factors, strict=True)),
     }
 
@@ -156,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result['source_id']}  {result['model'].upper()}  status={result['status']}")
         for name, spec in TEXT_FIELDS:
             if name in result:
-                print(f"  {name:<12} {format(result[name], spec)}")
+                print(f"  {name:<14} {format(result[name], spec)}")
         if result.get("n_datasets", 1) > 1 and fit.ok:
             print(f"  {'data set':<24} {'n':>6} {'fs':>12} {'fb':>12} {'err scale':>9}")
             factors = rescale_errors_by_group(fit)[0]

@@ -106,6 +106,34 @@ def pspl_uncertainties(fit: PSPLFit, *, rescale: bool = True) -> PSPLUncertainty
     return PSPLUncertainty(names, covariance, scale)
 
 
+def dataset_flux_errors(fit: PSPLFit, uncertainty: PSPLUncertainty) -> tuple[np.ndarray, np.ndarray]:
+    """1-sigma errors of every data set's source and blend flux, in that data set's own flux units.
+
+    Parameters
+    ----------
+    fit : PSPLFit
+        The fit the uncertainty belongs to.
+    uncertainty : PSPLUncertainty
+        From :func:`pspl_uncertainties`.
+
+    Returns
+    -------
+    fs_err, fb_err : ndarray, shape (G,)
+        On the common scale a data set's source flux is ``fs`` (shared) or ``fs + dfs_g`` (its own) and
+        its blend ``fb_g``; both are brought to the data set's units by ``|fs_g / fs|``.
+    """
+    n_groups = int(fit.n_groups)
+    cov = uncertainty.covariance
+    own = [] if fit.own_flux is None else [k for k in range(1, n_groups) if fit.own_flux[k]]
+    var_fs = np.full(n_groups, cov[3, 3])
+    for j, k in enumerate(own):
+        c = 4 + n_groups + j
+        var_fs[k] = cov[3, 3] + cov[c, c] + 2.0 * cov[3, c]
+    to_own = np.abs(np.asarray(fit.fs_groups, dtype=float) / fit.fs)
+    fb_err = np.sqrt(np.diag(cov)[4 : 4 + n_groups])
+    return np.sqrt(var_fs) * to_own, fb_err * to_own
+
+
 def covariance_from_jacobian(weighted_jacobian: np.ndarray) -> np.ndarray:
     """Gauss–Newton covariance ``(J^T J)^-1`` of the Jacobian of the weighted residuals.
 
