@@ -17,8 +17,9 @@ cut, and are not used. The MulensModel ``data/`` events (OB150029, OB160023) are
 and are never read.
 
 Usage: ``python benchmarks/null_families.py --out DIR [--data ../shared/data] [--trials N ...]``; the
-trial tables are written to ``DIR/null_<family>.parquet`` every ``--save-every`` trials, and
-``--report`` prints the table from what is there.
+trial tables are written to ``DIR/null_<family>_<seed>.parquet`` every ``--save-every`` trials (run
+several seeds side by side for more trials), and without ``--family`` it prints the table of what is
+there.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def run(family: str, data: Path, n_trials: int, out: Path, seed: int, save_every
     chosen = cadences(family, data)
     options = FinderOptions()
     rows, start = [], time.perf_counter()
-    path = out / f"null_{family}.parquet"
+    path = out / f"null_{family}_{seed}.parquet"
     for i in range(n_trials):
         cadence = chosen[i % len(chosen)]
         rows.append(null_trial(cadence, np.random.default_rng([seed, i]), options))
