@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.fspl:
         is_event = EventSelection().is_event(fit)[0]
         quality = {"is_event": is_event, **fit_quality(
-            fit, options, significant=is_event, coordinates=args.coordinates, time_frames=data.time_frames
+            fit, options, significant=is_event, coordinates=args.coordinates
         )}  # fmt: skip
     result = {
         "source_id": data.source_id,

@@ -6,8 +6,10 @@ that exceeds 1). Significant events (the fits that pass the event selection, the
 also get, as :class:`~lcpipe.microlensing.pspl.PSPLOptions` ``parallax`` and ``finite_source`` say:
 
 - **annual parallax** (:func:`lcpipe.microlensing.parallax.fit_parallax`, VBMicrolensing) when the
-  event's coordinates are known and its times are full dates (JD, HJD, BJD; VBMicrolensing takes
-  ``HJD - 2450000``), from the static solution with both signs of ``u0``;
+  event's coordinates are known and its times are full Julian-type dates (above 2,400,000: readers
+  bring HJD', MJD and offsets to full dates; a simulation's day count is not one; VBMicrolensing
+  takes ``HJD - 2450000``, and JD, HJD and BJD differ by minutes), from the static solution with both
+  signs of ``u0``;
 - a **finite source** (:func:`lcpipe.microlensing.model_choice.fit_single_lens`) when ``u0 < 0.3``.
 
 A model is kept (``parallax``, ``finite_source`` True) when it lowers chi-square by at least
@@ -21,7 +23,6 @@ are reported next to them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -41,8 +42,8 @@ MIN_DCHI2 = 25.0
 #: Offset of VBMicrolensing's time frame (HJD - 2450000) from full dates.
 REDUCED_OFFSET = 2450000.0
 
-#: Time frames whose full dates VBMicrolensing's ephemeris can take (JD and HJD differ by minutes).
-FULL_DATE_FRAMES = ("HJD", "BJD", "JD", "MJD")
+#: Smallest median time taken as a full Julian-type date (JD 2400000 is the year 1858).
+FULL_DATE_MIN = 2.4e6
 
 #: The columns :func:`fit_quality` returns, with their value when not computed (the PSPL stage table
 #: has them as ``pspl_<name>``, ``lcpipe fit --json`` as they are).
@@ -73,7 +74,6 @@ def fit_quality(
     *,
     significant: bool,
     coordinates: str | None = None,
-    time_frames: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The quality columns of one fit (see the module docstring).
 
@@ -86,10 +86,8 @@ def fit_quality(
     significant : bool
         The fit passes the event selection: only then are parallax and the finite source fitted.
     coordinates : str, optional
-        ``"hh:mm:ss.ss +dd:mm:ss.s"`` of the event (:func:`coordinates_of`); no parallax without.
-    time_frames : sequence of str
-        Time frames of the fitted files (``FitInput.time_frames``); no parallax unless all are full
-        dates of :data:`FULL_DATE_FRAMES`.
+        ``"hh:mm:ss.ss +dd:mm:ss.s"`` of the event (:func:`coordinates_of`); no parallax without, nor
+        unless the fit's median time is at least :data:`FULL_DATE_MIN`.
 
     Returns
     -------
@@ -115,16 +113,11 @@ def fit_quality(
     if not significant:
         return out
     noise = max(float(fit.chi2_dof), 1.0)
-    if options.parallax != "off" and coordinates and _full_dates(fit.time, time_frames):
+    if options.parallax != "off" and coordinates and float(np.median(fit.time)) >= FULL_DATE_MIN:
         out.update(_parallax_columns(fit, coordinates, noise, keep_all=options.parallax == "on"))
     if options.finite_source == "auto":
         out.update(_finite_source_columns(fit, options))
     return out
-
-
-def _full_dates(time: np.ndarray, frames: Sequence[str]) -> bool:
-    """All frames are full dates and the times are (not a simulation's day count)."""
-    return bool(frames) and all(f in FULL_DATE_FRAMES for f in frames) and float(np.median(time)) > 2.4e6
 
 
 def _parallax_columns(fit: PSPLFit, coordinates: str, noise: float, keep_all: bool) -> dict[str, Any]:

@@ -55,12 +55,12 @@ def fit_source(
         ``dec``) and ``status`` (the read status, else the fit status).
     """
     out = passthrough(row)
-    fit, status, band, frames = _fit(row, options, read, cleaning)
+    fit, status, band = _fit(row, options, read, cleaning)
     if fit is None:
         return {**out, "is_event": False, "status": status}
     is_event, near = selection.is_event(fit)
     coordinates = coordinates_of(row.get("ra"), row.get("dec"))
-    quality = fit_quality(fit, options, significant=is_event, coordinates=coordinates, time_frames=frames)
+    quality = fit_quality(fit, options, significant=is_event, coordinates=coordinates)
     return {
         **out,
         "pspl_band": band,
@@ -78,13 +78,13 @@ def _fit(
     read: Mapping[str, Any],
     cleaning: Mapping[str, Any],
     p0: tuple[float, float, float] | None = None,
-) -> tuple[PSPLFit | None, str, str, tuple[str, ...]]:
-    """Fit a row's light curve through ``fit_input``: (fit or None, read status, band, time frames)."""
+) -> tuple[PSPLFit | None, str, str]:
+    """Fit a row's light curve through ``fit_input``: (fit or None, read status, band)."""
     lc, status = load_row(row, read, cleaning)
     if lc is None or status != "ok":
-        return None, status, "", ()
+        return None, status, ""
     data = fit_input(lc)
-    return data.fit(options, p0=p0), status, data.band, data.time_frames
+    return data.fit(options, p0=p0), status, data.band
 
 
 def scan_source(
@@ -114,7 +114,7 @@ def scan_source(
     if not row["is_event"]:
         return {**out, "status": "not_event", "has_candidate": False}
     p0 = (float(row["pspl_t0"]), float(row["pspl_tE"]), float(row["pspl_u0"]))
-    fit, status, _, _ = _fit(row, options.pspl, read, cleaning, p0=p0)
+    fit, status, _ = _fit(row, options.pspl, read, cleaning, p0=p0)
     if fit is None:
         return {**out, "status": status, "has_candidate": False}
     result = scan_fit(fit, options=options)
