@@ -30,13 +30,14 @@ import pandas as pd
 
 from lcpipe.evaluation.false_alarms import wilson_interval
 from lcpipe.evaluation.fap_calibration import counted_nulls, realised_rates
+from lcpipe.lightcurve import make_lightcurve
 from lcpipe.microlensing.criteria import CandidateCriteria
 from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions, find_anomalies
+from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.grid import ScanOptions, build_grid
 from lcpipe.microlensing.null import season_dataset_blocks, shifted_residuals
-from lcpipe.microlensing.photometry import mags_to_fit_flux
-from lcpipe.microlensing.pspl import fit_pspl, pspl_magnification
+from lcpipe.microlensing.pspl import pspl_magnification
 
 #: Bump widths (days) and fractional amplitudes of the injection grid.
 BUMP_WIDTHS = (0.3, 1.0, 3.0, 10.0)
@@ -92,9 +93,10 @@ def load_cadences(path: str | Path | None = None, limit: int | None = None) -> l
     for k, name in enumerate(names[:limit]):
         sl = slice(int(offsets[k]), int(offsets[k + 1]))
         order = np.argsort(t_all[sl], kind="stable")
-        t, flux_mag, err_mag = t_all[sl][order], m_all[sl][order], e_all[sl][order]
-        flux, err = mags_to_fit_flux(flux_mag, err_mag)
-        fit = fit_pspl(t, flux, err)
+        lc = make_lightcurve(t_all[sl][order], mag=m_all[sl][order], mag_err=e_all[sl][order], band="I")
+        data = fit_input(lc)
+        t, flux, err = data.time, data.flux, data.flux_err
+        fit = data.fit()
         if not fit.ok:
             continue
         scale = max(float(np.sqrt(fit.chi2_dof)), 1.0)

@@ -14,8 +14,9 @@ trials of :mod:`lcpipe.evaluation.real_cadence` (new single-lens events on the e
 and bootstrapped fit residuals of the 214 OGLE-II light curves shipped with lcpipe, default finder
 options): fitted on the trials of the curves of even index in the shipped file and checked on those
 of odd index (docs/evaluation.md gives both). Those curves have 116-280 points, one data set and
-1-3-night cadence; on denser or multi-site events the own bootstrap has more stretches to draw from,
-so the calibrated value there is, if anything, conservative.
+1-3-night cadence. On other cadences (null trials of :mod:`lcpipe.evaluation.event_cadence` on real
+multi-site events and on a simulated 15-minute space cadence, ``benchmarks/null_families.py``) the
+same table is conservative: docs/evaluation.md gives the rates per cadence family.
 """
 
 from __future__ import annotations

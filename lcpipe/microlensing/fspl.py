@@ -19,6 +19,7 @@ import VBMicrolensing
 from scipy.optimize import least_squares
 
 from lcpipe.microlensing.pspl import N_PARAMS, PSPLFit, PSPLOptions, fit_pspl, pspl_magnification
+from lcpipe.microlensing.uncertainty import covariance_from_jacobian
 from lcpipe.options import convert_nested
 
 #: Number of fitted parameters (t0, tE, u0, rho, fs, fb).
@@ -125,12 +126,17 @@ class FSPLFit(PSPLFit):
         ``chi2_pspl - chi2``: how much the finite source improves the fit (>= 0 up to tolerance).
     fs_cut : float
         The ``fs_cut`` the model was evaluated with (for :meth:`magnification`).
+    rho_err : float
+        1-sigma error of rho from the curvature of chi-square at the optimum (Gauss–Newton on the
+        finite-difference Jacobian, fluxes profiled out), multiplied by ``sqrt(chi2_dof)`` when that
+        exceeds 1; NaN when the curvature is singular.
     """
 
     rho: float = np.nan
     chi2_pspl: float = np.nan
     dchi2_pspl: float = np.nan
     fs_cut: float = 30.0
+    rho_err: float = np.nan
 
     def magnification(self, time: np.ndarray) -> np.ndarray:
         """Finite-source magnification at ``time`` (shape (M,)); NaN when the fit is undefined."""
@@ -277,7 +283,16 @@ class _FSPLProblem:
             dof=dof,
             chi2_dof=chi2 / dof,
             dchi2_pspl=pspl.chi2 - chi2,
+            rho_err=values["rho"] * _error(best.jac, 3) * max(float(np.sqrt(chi2 / dof)), 1.0),
             n_iter=int(best.nfev),
             converged=bool(best.status > 0),
             at_bound=bool(np.any(x - self.lower <= tol) or np.any(self.upper - x <= tol)),
         )
+
+
+def _error(weighted_jacobian: np.ndarray, k: int) -> float:
+    """1-sigma curvature error of parameter ``k`` of a least-squares solution (NaN when singular)."""
+    try:
+        return float(np.sqrt(covariance_from_jacobian(weighted_jacobian)[k, k]))
+    except ValueError:
+        return float("nan")

@@ -17,6 +17,7 @@ import VBMicrolensing
 from scipy.optimize import least_squares
 
 from lcpipe.microlensing.pspl import PSPLFit, fit_pspl
+from lcpipe.microlensing.uncertainty import covariance_from_jacobian
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class ParallaxFit:
         Chi-square of the best solution with the other sign of ``u0``.
     status : str
         ``ok`` or why no fit (the static fit's status, or ``fit_failed``).
+    pi_EN_err, pi_EE_err : float
+        1-sigma errors of the parallax components from the curvature of chi-square at the optimum
+        (Gauss–Newton, fluxes profiled out), on the errors given (NaN when the curvature is singular).
     """
 
     t0: float
@@ -50,6 +54,8 @@ class ParallaxFit:
     chi2_static: float
     chi2_other_sign: float
     status: str
+    pi_EN_err: float = float("nan")
+    pi_EE_err: float = float("nan")
 
     @property
     def pi_E(self) -> float:
@@ -140,4 +146,14 @@ def fit_parallax(
         float(static.chi2),
         float(chi2[1 - k]),
         "ok",
+        *_errors(results[k].jac)[3:5],
     )
+
+
+def _errors(weighted_jacobian: np.ndarray) -> np.ndarray:
+    """1-sigma curvature errors of a least-squares solution's parameters, shape (P,) (NaN when
+    singular)."""
+    try:
+        return np.sqrt(np.diag(covariance_from_jacobian(weighted_jacobian)))
+    except ValueError:
+        return np.full(weighted_jacobian.shape[1], np.nan)

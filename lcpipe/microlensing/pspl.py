@@ -69,6 +69,16 @@ class PSPLOptions:
         group's source flux; groups with fewer keep sharing it (their data do not constrain it).
     coarse : CoarseOptions
         Options of the automatic start (a mapping of its fields is accepted too).
+    parallax : str
+        Annual parallax of significant events (not used by :func:`fit_pspl` itself; see
+        :func:`lcpipe.microlensing.pspl_quality.fit_quality`): ``auto`` fits it where the event's
+        coordinates and a full date are known and keeps it when it lowers chi-square significantly,
+        ``on`` keeps every successful parallax fit, ``off`` never fits it (YAML's unquoted ``on``/``off``,
+        read as booleans, are accepted).
+    finite_source : str
+        Finite source of significant events with a small ``u0`` (not used by :func:`fit_pspl`; see
+        :func:`~lcpipe.microlensing.pspl_quality.fit_quality`): ``auto`` fits FSPL and keeps it when
+        rho is significant, ``off`` never fits it.
     """
 
     n_starts: int = 4
@@ -84,9 +94,20 @@ class PSPLOptions:
     polish_dchi2: float = 10.0
     own_flux_min_points: int = 10
     coarse: CoarseOptions = field(default_factory=CoarseOptions)
+    parallax: str | bool = "auto"
+    finite_source: str | bool = "auto"
 
     def __post_init__(self) -> None:
         convert_nested(self)
+        for name in ("parallax", "finite_source"):  # YAML 1.1 reads an unquoted on/off as a boolean
+            value = getattr(self, name)
+            if isinstance(value, bool):
+                object.__setattr__(self, name, "on" if value else "off")
+        if self.parallax not in ("auto", "on", "off") or self.finite_source not in ("auto", "off"):
+            raise ValueError(
+                f"parallax must be auto, on or off and finite_source auto or off, got {self.parallax!r}, "
+                f"{self.finite_source!r}"
+            )
         if min(self.n_starts, self.max_iter, self.binned_max_iter) < 1:
             raise ValueError(
                 f"n_starts, max_iter and binned_max_iter must be >= 1, got {self.n_starts}, "

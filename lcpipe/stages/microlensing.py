@@ -15,6 +15,7 @@ from lcpipe.microlensing.event_selection import EventSelection
 from lcpipe.microlensing.finder import FinderOptions, scan_fit
 from lcpipe.microlensing.fit_input import fit_input
 from lcpipe.microlensing.pspl import PSPLFit, PSPLOptions
+from lcpipe.microlensing.pspl_quality import coordinates_of, fit_quality
 from lcpipe.options import Section
 from lcpipe.stages.light_curves import Packed, load_row
 from lcpipe.stages.provenance import stage_provenance
@@ -50,19 +51,24 @@ def fit_source(
     -------
     dict
         Identity columns, ``pspl_band``, the fit's ``pspl_*`` columns, ``pspl_n_near_peak``,
-        ``is_event`` and ``status`` (the read status, else the fit status).
+        ``is_event``, the fit-quality columns of :func:`lcpipe.microlensing.pspl_quality.fit_quality`
+        (errors; parallax and finite source of significant events, coordinates from the row's ``ra``,
+        ``dec``) and ``status`` (the read status, else the fit status).
     """
     out = passthrough(row)
     fit, status, band = _fit(row, options, read, cleaning, packed)
     if fit is None:
         return {**out, "is_event": False, "status": status}
     is_event, near = selection.is_event(fit)
+    coordinates = coordinates_of(row.get("ra"), row.get("dec"))
+    quality = fit_quality(fit, options, significant=is_event, coordinates=coordinates)
     return {
         **out,
         "pspl_band": band,
         **fit.to_row(),
         "pspl_n_near_peak": near,
         "is_event": is_event,
+        **{f"pspl_{name}": value for name, value in quality.items()},
         "status": fit.status,
     }
 
