@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from lcpipe._lazy import lazy_getattr
 from lcpipe._version import __version__
 
 if TYPE_CHECKING:
@@ -20,9 +20,4 @@ __all__ = ["LightCurve", "__version__", "read_lightcurve"]
 #: Public names loaded on first access → the module that defines them.
 _LAZY = {"LightCurve": "lcpipe.lightcurve", "read_lightcurve": "lcpipe.io"}
 
-
-def __getattr__(name: str) -> Any:
-    """Import ``LightCurve`` / ``read_lightcurve`` when first asked for (PEP 562)."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'lcpipe' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

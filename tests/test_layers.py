@@ -20,7 +20,7 @@ PACKAGE = ROOT / "lcpipe"
 
 #: Every top-level module or package of lcpipe, by layer (bottom first). A new one must be placed here.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "lightcurve": ("_version", "lightcurve", "sharding", "options"),
+    "lightcurve": ("_lazy", "_version", "lightcurve", "sharding", "options"),
     "io": ("io", "tables", "__init__"),
     "kernels": ("kernels", "_ext"),
     "science": (

@@ -5,8 +5,9 @@ May import lcpipe.io, lcpipe.lightcurve and lcpipe.tables; the characterize stag
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from lcpipe._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from lcpipe.characterize.candidates import CharacterizeOptions, characterize
@@ -22,8 +23,4 @@ _LAZY = {
     "OnlineCatalogError": "lcpipe.characterize.remote",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

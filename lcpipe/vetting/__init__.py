@@ -5,8 +5,9 @@ May import lcpipe.characterize, lcpipe.io, lcpipe.lightcurve; the vetting stage 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from lcpipe._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from lcpipe.vetting.candidates import VettingOptions, vet
@@ -20,8 +21,4 @@ _LAZY = {
     "vet": "lcpipe.vetting.candidates",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)
