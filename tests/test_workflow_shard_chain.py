@@ -1,6 +1,6 @@
-"""Shards are chained through the DAG (tags_k → pspl_k → anomaly_k, tags_k → dips_k): a changed shard
-output reruns that shard's chain and its bin's gathers only (checked with dry runs of copies of the
-completed demo run).
+"""Shards are chained through the DAG (tags_k → pspl_k → anomaly_k, tags_k → dips_k, tags_k → ltv_k): a
+changed shard output reruns that shard's chain and its bin's gathers only (checked with dry runs of
+copies of the completed demo run).
 
 A change is new bytes (Snakemake ignores a touch of a file whose checksum it recorded). A deleted shard
 file is not redone while the tables made from it are up to date (Snakemake leaves missing intermediates
@@ -30,7 +30,7 @@ DOWNSTREAM_BIN = {
 RUN_LEVEL = {"run_report", "run_summary", "all"}
 
 #: The per-bin tables gathered from the shards.
-GATHERED = ("tags", "pspl", "anomaly", "anomaly_clusters", "dips")
+GATHERED = ("tags", "pspl", "anomaly", "anomaly_clusters", "dips", "ltv")
 
 
 def _copy(demo_run, tmp_path):
@@ -64,13 +64,13 @@ def test_a_changed_pspl_shard_reruns_its_anomaly_shard_and_its_bins_gathers_only
 
 
 @pytest.mark.workflow
-def test_a_changed_tag_shard_reruns_both_branches_of_that_shard_only(demo_run, tmp_path):
+def test_a_changed_tag_shard_reruns_every_branch_of_that_shard_only(demo_run, tmp_path):
     workspace = _copy(demo_run, tmp_path)
     mag_bin = demo_run.config["bins"][0]
     changed = workspace.results / mag_bin / "shards" / "tags_0.parquet"
     write_table(read_table(changed), changed, {"edited": "by hand"})
     jobs = _jobs(workspace)
     assert {job[:3] for job in jobs if job[2]} == {
-        (rule, mag_bin, "0") for rule in ("pspl_fit", "anomaly_scan", "dip_events")
+        (rule, mag_bin, "0") for rule in ("pspl_fit", "anomaly_scan", "dip_events", "ltv")
     }
     _assert_bin_tail(jobs, mag_bin, GATHERED)
